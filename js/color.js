@@ -1,0 +1,153 @@
+// The colour mapping of docs/architecture.md on the CPU. The WebGL shader (gl.js) runs the
+// same formula; this copy serves the canvas fallback, the colour bar and the choice of
+// black or white token text, so all of them agree with the cells.
+
+/**
+ * @typedef {Object} ColorScale
+ * @property {Uint8Array} lut      256 RGBA entries (1024 bytes)
+ * @property {number} vmin
+ * @property {number} vmax
+ * @property {number | null} center
+ * @property {[number, number, number]} nan  RGB of NaN cells
+ */
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * LUT index of a value, or -1 for NaN. Infinities clamp to the ends like any other
+ * out-of-range value (the shader tests for NaN by its bits, which excludes infinities).
+ * @param {number} v
+ * @param {number} vmin
+ * @param {number} vmax
+ * @param {number | null} center
+ * @returns {number}
+ */
+export function lutIndex(v, vmin, vmax, center) {
+  if (v !== v) return -1;
+  const t = v < vmin ? vmin : v > vmax ? vmax : v;
+  let u;
+  if (center === null) {
+    u = (t - vmin) / (vmax - vmin);
+  } else {
+    const r = Math.max(vmax - center, center - vmin);
+    u = 0.5 + (t - center) / (2 * r);
+  }
+  const i = Math.floor(u * 256);
+  return i < 0 ? 0 : i > 255 ? 255 : i;
+}
+
+/**
+ * Parse "#rrggbb" (or "#rgb"; a trailing alpha is ignored).
+ * @param {unknown} s
+ * @param {[number, number, number]} [fallback]
+ * @returns {[number, number, number]}
+ */
+export function parseHexColor(s, fallback = [128, 128, 128]) {
+  if (typeof s !== "string") return fallback;
+  const m = /^#?([0-9a-f]{3,8})$/i.exec(s.trim());
+  if (!m) return fallback;
+  let h = m[1];
+  if (h.length === 3 || h.length === 4) h = h.replace(/./g, "$&$&");
+  if (h.length !== 6 && h.length !== 8) return fallback;
+  return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
+}
+
+/**
+ * "#rrggbb" of an RGB triple.
+ * @param {number} r
+ * @param {number} g
+ * @param {number} b
+ * @returns {string}
+ */
+export function toHex(r, g, b) {
+  return "#" + ((1 << 24) | (r << 16) | (g << 8) | b).toString(16).slice(1);
+}
+
+/** @param {number} c 0..255 */
+function linear(c) {
+  const s = c / 255;
+  return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+}
+
+/**
+ * WCAG relative luminance of an sRGB colour (0 = black, 1 = white).
+ * @param {number} r
+ * @param {number} g
+ * @param {number} b
+ * @returns {number}
+ */
+export function relativeLuminance(r, g, b) {
+  return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+}
+
+/**
+ * Whether white text contrasts better than black on this background. At luminance
+ * ~0.179 both give the same WCAG contrast ratio.
+ * @param {number} r
+ * @param {number} g
+ * @param {number} b
+ * @returns {boolean}
+ */
+export function wantsWhiteText(r, g, b) {
+  return relativeLuminance(r, g, b) < 0.1791;
+}
+
+/**
+ * An opaque RGB colour packed as one uint32 in the byte order of ImageData pixels.
+ * @param {number} r
+ * @param {number} g
+ * @param {number} b
+ * @returns {number}
+ */
+export function packRGB(r, g, b) {
+  return LITTLE_ENDIAN
+    ? ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0
+    : ((r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
+}
+
+/**
+ * Pack the 256 LUT entries (alpha forced opaque, as in the shader) into `out`.
+ * @param {Uint8Array} lut
+ * @param {Uint32Array} out length 256
+ */
+export function packLut(lut, out) {
+  for (let i = 0; i < 256; i++) out[i] = packRGB(lut[4 * i], lut[4 * i + 1], lut[4 * i + 2]);
+}
+
+/**
+ * Colour `values` into `out` (packed pixels) with the mapping of `scale`.
+ * @param {Float32Array} values
+ * @param {Uint32Array} out same length as values
+ * @param {Uint32Array} packed packLut() of scale.lut
+ * @param {ColorScale} scale
+ */
+export function colorize(values, out, packed, scale) {
+  const { vmin, vmax, center } = scale;
+  const nan = packRGB(scale.nan[0], scale.nan[1], scale.nan[2]);
+  for (let i = 0, n = values.length; i < n; i++) {
+    const k = lutIndex(values[i], vmin, vmax, center);
+    out[i] = k < 0 ? nan : packed[k];
+  }
+}
+
+/**
+ * RGB of one value under `scale` (NaN -> scale.nan).
+ * @param {number} v
+ * @param {ColorScale} scale
+ * @returns {[number, number, number]}
+ */
+export function colorOf(v, scale) {
+  const k = lutIndex(v, scale.vmin, scale.vmax, scale.center);
+  if (k < 0) return scale.nan;
+  const l = scale.lut;
+  return [l[4 * k], l[4 * k + 1], l[4 * k + 2]];
+}
+
+/**
+ * For each LUT entry, whether text on it should be white.
+ * @param {Uint8Array} lut
+ * @param {Uint8Array} out length 256, 1 = white text
+ */
+export function textColorTable(lut, out) {
+  for (let i = 0; i < 256; i++) out[i] = wantsWhiteText(lut[4 * i], lut[4 * i + 1], lut[4 * i + 2]) ? 1 : 0;
+}

@@ -1,0 +1,76 @@
+// Colour-bar ticks: round numbers in 1-2-5 steps.
+
+/**
+ * A step of the 1-2-5 ladder: m * 10^e.
+ * @typedef {{ m: 1 | 2 | 5, e: number }} Step
+ */
+
+/** @param {Step} s */
+const stepValue = (s) => (s.e >= 0 ? s.m * 10 ** s.e : s.m / 10 ** -s.e);
+
+/**
+ * @param {Step} s
+ * @returns {Step}
+ */
+const larger = (s) => (s.m === 1 ? { m: 2, e: s.e } : s.m === 2 ? { m: 5, e: s.e } : { m: 1, e: s.e + 1 });
+
+/**
+ * @param {Step} s
+ * @returns {Step}
+ */
+const smaller = (s) => (s.m === 5 ? { m: 2, e: s.e } : s.m === 2 ? { m: 1, e: s.e } : { m: 5, e: s.e - 1 });
+
+/**
+ * Indices k of the multiples k*step inside [lo, hi] (with a little tolerance so that
+ * ends that are round numbers, like ±1.5 for step 0.5, are included).
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} step
+ */
+function range(lo, hi, step) {
+  const eps = 1e-9;
+  return [Math.ceil(lo / step - eps), Math.floor(hi / step + eps)];
+}
+
+/**
+ * Round tick values between lo and hi: the finest 1-2-5 step giving at most `maxCount`
+ * ticks (and at least two whenever such a step exists).
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} maxCount >= 2
+ * @returns {{ values: number[], step: number }}
+ */
+export function niceTicks(lo, hi, maxCount) {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) return { values: [], step: 0 };
+  maxCount = Math.max(2, Math.floor(maxCount));
+  const raw = (hi - lo) / maxCount;
+  let s = /** @type {Step} */ ({ m: 1, e: Math.floor(Math.log10(raw)) });
+  /** @param {Step} t */
+  const count = (t) => {
+    const [a, b] = range(lo, hi, stepValue(t));
+    return b - a + 1;
+  };
+  while (count(s) > maxCount) s = larger(s);
+  for (let guard = 0; guard < 60 && count(smaller(s)) <= maxCount; guard++) s = smaller(s);
+  const [a, b] = range(lo, hi, stepValue(s));
+  const values = [];
+  for (let k = a; k <= b; k++) {
+    // k*m/10^n is correctly rounded, so 3*0.1 comes out as 0.3, not 0.30000000000000004
+    values.push(s.e >= 0 ? k * s.m * 10 ** s.e : (k * s.m) / 10 ** -s.e);
+  }
+  return { values, step: stepValue(s) };
+}
+
+/**
+ * Tick label: as many decimals as the step needs, the same for every tick.
+ * ASCII minus so that the text parses as a number.
+ * @param {number} v
+ * @param {number} step
+ * @returns {string}
+ */
+export function formatTick(v, step) {
+  if (Math.abs(v) < step * 1e-6) v = 0;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  if (decimals <= 6 && Math.abs(v) < 1e9) return v.toFixed(decimals);
+  return String(Number(v.toPrecision(12)));
+}

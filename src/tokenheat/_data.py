@@ -1,0 +1,226 @@
+"""Input coercion and validation at the API boundary, and the binary encoding.
+
+Everything a user passes goes through here once; the widget trusts the result.
+Errors name the argument, what was given and what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+
+# float32 holds every integer up to 2**24 exactly; beyond it the tooltip needs float64.
+_F32_EXACT_INT = 2**24
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A validated attribution matrix and what the front end needs of it."""
+
+    array: np.ndarray
+    """The user's values as a read-only 2-D real array (not copied when avoidable)."""
+    f32: np.ndarray
+    """C-contiguous little-endian float32 copy, sent to the browser for drawing."""
+    exact: np.ndarray | None
+    """C-contiguous little-endian float64 values for the tooltip, when float32 loses
+    precision; ``None`` when ``f32`` is already exact."""
+    data_range: tuple[float, float] | None
+    """Finite min and max, or ``None`` when every cell is NaN."""
+    row_names: list[str] | None
+    """Labels carried by the input (a pandas index), if any."""
+    col_names: list[str] | None
+
+
+def _describe(obj: object) -> str:
+    shape = getattr(obj, "shape", None)
+    if shape is not None:
+        return f"{type(obj).__name__} of shape {tuple(shape)}"
+    return type(obj).__name__
+
+
+def _frame_names(obj: object) -> tuple[list[str] | None, list[str] | None]:
+    """Labels of a pandas DataFrame (duck-typed: no pandas import)."""
+    index, columns = getattr(obj, "index", None), getattr(obj, "columns", None)
+    if index is None or columns is None or not hasattr(obj, "to_numpy"):
+        return None, None
+    return [str(v) for v in index], [str(v) for v in columns]
+
+
+def coerce_matrix(obj: object) -> Matrix:
+    """Validate ``values`` and prepare its float32 (and, if needed, float64) buffers."""
+    if obj is None:
+        raise TypeError("values must be a 2-D array-like of real numbers, got None")
+    if isinstance(obj, (str, bytes)):
+        raise TypeError(
+            f"values must be a 2-D array-like of real numbers, got {type(obj).__name__} {obj!r:.40}"
+        )
+    row_names, col_names = _frame_names(obj)
+    if row_names is not None:
+        obj = obj.to_numpy()  # type: ignore[attr-defined]
+    if hasattr(obj, "detach") and hasattr(obj, "cpu"):  # torch tensors, without importing torch
+        obj = obj.detach().cpu()
+    if isinstance(obj, np.ma.MaskedArray):
+        obj = obj.astype(np.float64).filled(np.nan)
+    try:
+        arr = np.asarray(obj)
+    except ValueError as exc:  # ragged nested lists
+        raise ValueError(
+            "values must be a rectangular 2-D array-like of real numbers (all rows the "
+            f"same length; pad ragged sequences with NaN), but numpy could not build one: {exc}"
+        ) from None
+    if arr.dtype.kind == "O":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                "values must contain real numbers, but it holds Python objects that are "
+                "not numbers (e.g. strings or None); pad missing cells with NaN"
+            ) from None
+    if arr.dtype.kind == "c":
+        raise TypeError(
+            f"values must be real numbers, got complex dtype {arr.dtype}; "
+            "pass e.g. the real part or the magnitude (np.abs)"
+        )
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"values must be real numbers, got an array of dtype {arr.dtype}")
+    if arr.ndim != 2:
+        raise ValueError(
+            f"values must be 2-D (rows = tokens, columns = examples), got {arr.ndim}-D "
+            f"{_describe(obj)}; reshape it, e.g. values.reshape(1, -1) for one row"
+        )
+    if arr.size == 0:
+        raise ValueError(f"values must not be empty, got shape {arr.shape}")
+
+    with np.errstate(over="ignore"):  # overflow is reported below, with its position
+        f32 = np.ascontiguousarray(arr, dtype="<f4")
+    if arr.dtype.kind == "f":
+        bad = np.isinf(arr)
+        if bad.any():
+            r, c = np.argwhere(bad)[0]
+            raise ValueError(
+                f"values must be finite or NaN, got {arr[r, c]} at row {r}, column {c} "
+                f"({int(bad.sum())} infinite cell(s) in all); use NaN for 'no value' or clip them"
+            )
+        overflow = np.isinf(f32)
+        if overflow.any():
+            r, c = np.argwhere(overflow)[0]
+            raise ValueError(
+                f"values must fit in float32 (|v| <= 3.4e38), got {arr[r, c]} at row {r}, "
+                f"column {c}; rescale the matrix"
+            )
+    exact = None
+    if _needs_exact(arr, f32):
+        exact = np.ascontiguousarray(arr, dtype="<f8")
+
+    data_range = None
+    if arr.dtype.kind != "f" or not np.isnan(f32).all():
+        src = exact if exact is not None else f32
+        data_range = (float(np.nanmin(src)), float(np.nanmax(src)))
+
+    view = arr.view()
+    view.flags.writeable = False
+    return Matrix(view, f32, exact, data_range, row_names, col_names)
+
+
+def _needs_exact(arr: np.ndarray, f32: np.ndarray) -> bool:
+    """Whether float32 changes any value the user passed (so hover needs float64)."""
+    if arr.dtype.kind == "b" or arr.dtype.itemsize <= 2:
+        return False
+    if arr.dtype.kind in "iu":
+        return bool(np.abs(arr).max() > _F32_EXACT_INT) if arr.dtype.itemsize > 2 else False
+    if arr.dtype == np.float32:
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.any((f32 != arr) & ~np.isnan(arr)))
+
+
+def coerce_labels(labels: object, n: int | None, *, name: str, axis: str) -> list[str]:
+    """Validate one label per row/column (``n`` of them, if given); numbers are shown
+    as their ``str``."""
+    if isinstance(labels, (str, bytes)):
+        raise TypeError(
+            f"{name} must be a sequence of strings, one per {axis}, got a single string "
+            f"{labels!r:.40}; wrap it in a list"
+        )
+    if hasattr(labels, "tolist"):
+        labels = labels.tolist()  # numpy arrays, pandas Index
+    if not isinstance(labels, Sequence):
+        raise TypeError(
+            f"{name} must be a sequence of strings, one per {axis}, got {type(labels).__name__}"
+        )
+    out = []
+    for i, label in enumerate(labels):
+        if isinstance(label, str):
+            out.append(label)
+        elif isinstance(label, Real) and not isinstance(label, bool):
+            out.append(str(label))
+        else:
+            raise TypeError(
+                f"{name}[{i}] must be a string, got {type(label).__name__} {label!r:.40}"
+            )
+    if n is not None and len(out) != n:
+        raise ValueError(f"{name} has {len(out)} entries but values has {n} {axis}s")
+    return out
+
+
+def default_labels(n: int) -> list[str]:
+    return [str(i) for i in range(n)]
+
+
+def coerce_tokens(tokens: object) -> np.ndarray:
+    """Validate per-cell token text: a 2-D array-like of strings (None = no text)."""
+    expected = "tokens must be a 2-D array-like of strings, one per cell of values"
+    if isinstance(tokens, (str, bytes)):
+        raise TypeError(f"{expected}, got a single string {tokens!r:.40}")
+    if hasattr(tokens, "to_numpy"):
+        tokens = tokens.to_numpy()
+    try:
+        arr = np.array(tokens, dtype=object)
+    except ValueError:
+        raise ValueError(f"{expected}, got ragged nested sequences") from None
+    if arr.ndim != 2:
+        raise ValueError(f"{expected}, got {arr.ndim}-D input of shape {arr.shape}")
+    flat = arr.ravel()
+    for i, tok in enumerate(flat):
+        if tok is None:
+            flat[i] = ""
+        elif not isinstance(tok, str):
+            r, c = divmod(i, arr.shape[1])
+            raise TypeError(
+                f"tokens[{r}][{c}] must be a string (or None for no text), "
+                f"got {type(tok).__name__} {tok!r:.40}"
+            )
+    out = flat.reshape(arr.shape)
+    out.flags.writeable = False
+    return out
+
+
+def coerce_limit(value: object, *, name: str) -> float:
+    """A finite real number for vmin/vmax/center."""
+    if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
+        raise TypeError(f"{name} must be a real number or None, got {type(value).__name__}")
+    out = float(value)  # type: ignore[arg-type]
+    if not np.isfinite(out):
+        raise ValueError(f"{name} must be a finite number, got {out}")
+    return out
+
+
+def auto_range(data_range: tuple[float, float] | None, center: float | None) -> tuple[float, float]:
+    """Default colour range: symmetric about ``center`` (or the data's min/max)."""
+    if center is not None:
+        if data_range is None:
+            half = 1.0
+        else:
+            half = max(abs(data_range[0] - center), abs(data_range[1] - center))
+        if half == 0:
+            half = 1.0
+        return center - half, center + half
+    if data_range is None:
+        return 0.0, 1.0
+    lo, hi = data_range
+    if lo == hi:
+        return lo - 0.5, hi + 0.5
+    return lo, hi

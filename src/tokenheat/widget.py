@@ -1,0 +1,451 @@
+"""The :class:`Heatmap` widget: traits, their validation, public methods."""
+
+from __future__ import annotations
+
+import base64
+import functools
+from collections.abc import Callable
+from importlib.resources import files
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets as t
+
+from . import _data, colormaps
+from ._png import heatmap_png
+
+_STATIC = files("tokenheat") / "static"
+if not _STATIC.joinpath("widget.js").is_file():
+    raise ImportError(
+        f"tokenheat's front-end bundle is missing ({_STATIC.joinpath('widget.js')}). "
+        "In a source checkout run `npm install && npm run build` (or reinstall with "
+        "`pip install -e .`, which runs the build)."
+    )
+
+_SIDES = ("vmin", "vmax")
+
+
+class InvalidSetting(t.TraitError, ValueError):
+    """A setting had the wrong value. A ``ValueError`` (and a traitlets ``TraitError``)."""
+
+
+class InvalidSettingType(t.TraitError, TypeError):
+    """A setting had the wrong type. A ``TypeError`` (and a traitlets ``TraitError``)."""
+
+
+def _checked(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Re-raise ValueError/TypeError as TraitErrors too, so that traitlets rolls back
+    every assignment of an ``update()`` when one of them is rejected."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (InvalidSetting, InvalidSettingType):
+            raise
+        except ValueError as exc:
+            raise InvalidSetting(str(exc)) from None
+        except TypeError as exc:
+            raise InvalidSettingType(str(exc)) from None
+
+    return wrapper
+
+
+class _MatrixTrait(t.TraitType[np.ndarray, Any]):
+    """A 2-D real matrix, coerced and checked by :func:`tokenheat._data.coerce_matrix`."""
+
+    info_text = "a 2-D array-like of real numbers"
+
+    @_checked
+    def validate(self, obj: Any, value: Any) -> np.ndarray:
+        pending = obj._pending_matrix
+        if pending is not None and pending.array is value:
+            return value
+        matrix = _data.coerce_matrix(value)
+        obj._pending_matrix = matrix
+        return matrix.array
+
+
+class _TokensTrait(t.TraitType[Any, Any]):
+    """Per-cell token text; its shape is checked against ``values`` by the widget."""
+
+    info_text = "None or a 2-D array-like of strings"
+
+    @_checked
+    def validate(self, obj: Any, value: Any) -> np.ndarray | None:
+        return None if value is None else _data.coerce_tokens(value)
+
+
+class _LabelsTrait(t.TraitType[list, Any]):
+    """Axis labels: a sequence of str (numbers allowed); the count is checked by the widget."""
+
+    info_text = "a sequence of strings"
+
+    def __init__(self, axis: str, **kwargs: Any) -> None:
+        super().__init__([], **kwargs)
+        self.axis = axis
+
+    @_checked
+    def validate(self, obj: Any, value: Any) -> list[str]:
+        return _data.coerce_labels(value, None, name=self.name, axis=self.axis)
+
+
+class _LimitTrait(t.TraitType[float, Any]):
+    """A colour-range end: a finite float; None is replaced by the default for that end."""
+
+    info_text = "a finite number or None"
+
+    @_checked
+    def validate(self, obj: Any, value: Any) -> float:
+        if value is None:
+            return obj._default_limit(self.name)
+        return _data.coerce_limit(value, name=self.name)
+
+
+class Heatmap(anywidget.AnyWidget):
+    """An interactive attribution heatmap.
+
+    Rows are tokens (positions), columns are examples or generated tokens. The matrix is
+    sent to the browser once, as float32 binary; colour settings are small synced traits,
+    so changing them redraws without re-sending the data.
+
+    Parameters
+    ----------
+    values : array-like, shape (rows, cols)
+        Real numbers: a numpy array, nested lists, a CPU torch tensor, a pandas
+        DataFrame, anything with ``__array__``. NaN means "no value" (e.g. padding).
+    row_labels, column_labels : sequence of str, optional
+        One label per row / column. Default: a DataFrame's index / columns, else indices.
+    tokens : 2-D array-like of str, optional
+        Text shown inside each cell (when it fits) and in the tooltip.
+    vmin, vmax : float, optional
+        Colour range. Default: symmetric about ``center``, ``center ± max|values - center|``.
+    center : float or None
+        Centre of the diverging scale (default 0). ``None`` gives a linear scale.
+    cmap : str
+        Colour map name, see :func:`tokenheat.colormaps.available`. Default ``"RdYlGn"``.
+    title, colorbar_title : str
+        Text above the plot and beside the colour bar.
+    nan_color : str
+        Hex colour for NaN cells.
+    width, height : int, optional
+        Size in CSS pixels; default fills the cell width with a height from the aspect.
+    static_png : bool
+        Add a PNG rendering to the output, for hosts that cannot run the widget.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tokenheat import Heatmap
+    >>> w = Heatmap(np.array([[0.5, -1.0], [0.25, 0.0]]), row_labels=["a", "b"],
+    ...             column_labels=["x", "y"], colorbar_title="Attribution")
+    >>> w.vmin, w.vmax
+    (-1.0, 1.0)
+    >>> w.cmap = "RdBu"          # redraws in the browser; the matrix is not re-sent
+    """
+
+    _esm = _STATIC / "widget.js"
+
+    values = _MatrixTrait()
+    """The matrix (read-only numpy view of what was passed). Assigning redraws."""
+    tokens = _TokensTrait(None)
+    """Per-cell token text, a read-only 2-D object array of str, or None."""
+
+    row_labels = _LabelsTrait("row").tag(sync=True)
+    """One label per row (list of str)."""
+    column_labels = _LabelsTrait("column").tag(sync=True)
+    """One label per column (list of str)."""
+    vmin = _LimitTrait(None).tag(sync=True)
+    """Lower end of the colour range (float). Set None to go back to the default."""
+    vmax = _LimitTrait(None).tag(sync=True)
+    """Upper end of the colour range (float). Set None to go back to the default."""
+    center = t.Float(0.0, allow_none=True).tag(sync=True)
+    """Centre of the diverging colour scale (float, default 0.0), or None for linear."""
+    cmap = t.Unicode("RdYlGn").tag(sync=True)
+    """Colour map name (str, default "RdYlGn"); ``_r`` suffix reverses it."""
+    nan_color = t.Unicode("#bdbdbd").tag(sync=True)
+    """Colour of NaN ("no value") cells, hex (str, default "#bdbdbd")."""
+    title = t.Unicode("").tag(sync=True)
+    """Title above the plot (str, default "")."""
+    colorbar_title = t.Unicode("").tag(sync=True)
+    """Title of the colour bar (str, default "")."""
+    width = t.Int(None, allow_none=True, min=50).tag(sync=True)
+    """Widget width in CSS pixels (int) or None to fill the output cell."""
+    height = t.Int(None, allow_none=True, min=50).tag(sync=True)
+    """Widget height in CSS pixels (int) or None for a height from the matrix aspect."""
+    static_png = t.Bool(True)
+    """Whether the output also carries a PNG for hosts without widgets (bool)."""
+
+    # Derived state for the front end (see docs/architecture.md).
+    _shape = t.List(t.Int(), [1, 1]).tag(sync=True)
+    _values = t.Any(b"").tag(sync=True)
+    _exact = t.Any(b"").tag(sync=True)
+    _data_range = t.List(t.Float(), None, allow_none=True).tag(sync=True)
+    _tokens = t.List(t.Unicode()).tag(sync=True)
+    _lut = t.Bytes(b"").tag(sync=True)
+
+    def __init__(
+        self,
+        values: Any,
+        row_labels: Any = None,
+        column_labels: Any = None,
+        tokens: Any = None,
+        *,
+        vmin: float | None = None,
+        vmax: float | None = None,
+        center: float | None = 0.0,
+        cmap: str = "RdYlGn",
+        title: str = "",
+        colorbar_title: str = "",
+        nan_color: str = "#bdbdbd",
+        width: int | None = None,
+        height: int | None = None,
+        static_png: bool = True,
+    ) -> None:
+        self._matrix: _data.Matrix | None = None
+        self._pending_matrix: _data.Matrix | None = None
+        # The default colour range is computed here, before the traits exist, so that
+        # the first state sent to the browser is complete.
+        matrix = _checked(_data.coerce_matrix)(values)
+        self._pending_matrix = matrix
+        if center is not None:
+            center = _checked(_data.coerce_limit)(center, name="center")
+        self._auto_range = _data.auto_range(matrix.data_range, center)
+        limits = {
+            side: self._auto_range[i] if given is None else given
+            for i, (side, given) in enumerate(zip(_SIDES, (vmin, vmax), strict=True))
+        }
+        labels = {"row_labels": row_labels, "column_labels": column_labels}
+        super().__init__(
+            values=matrix.array,
+            **{name: value for name, value in labels.items() if value is not None},
+            tokens=tokens,
+            **limits,
+            center=center,
+            cmap=cmap,
+            title=title,
+            colorbar_title=colorbar_title,
+            nan_color=nan_color,
+            width=width,
+            height=height,
+            static_png=static_png,
+            _lut=_checked(colormaps.get_lut)(cmap).tobytes(),
+        )
+
+    # ----------------------------------------------------------------- public API
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(rows, cols)`` of the matrix."""
+        return self.values.shape
+
+    def update(self, **settings: Any) -> Heatmap:
+        """Change several settings at once, atomically.
+
+        Use it to change ``values`` together with labels or tokens of a new shape, or
+        ``vmin`` and ``vmax`` together. Either every setting is applied or, if one is
+        invalid, none is and the error is raised.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w = Heatmap(np.zeros((2, 2)), row_labels=["a", "b"])
+        >>> _ = w.update(values=np.ones((3, 2)), row_labels=["a", "b", "c"])
+        >>> _ = w.update(vmin=-2, vmax=5)
+        """
+        settable = self._settable()
+        unknown = sorted(set(settings) - settable)
+        if unknown:
+            raise TypeError(
+                f"update() got unknown setting(s) {', '.join(unknown)}; "
+                f"settable: {', '.join(sorted(settable))}"
+            )
+        try:
+            with self.hold_sync(), self.hold_trait_notifications():
+                for name, value in settings.items():
+                    setattr(self, name, value)
+        finally:
+            self._pending_matrix = None  # a rejected matrix must not stay in memory
+        return self
+
+    def set_range(self, vmin: float | None, vmax: float | None) -> Heatmap:
+        """Set the colour range in one step (``None`` means the default for that end).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Heatmap(np.eye(2)).set_range(0.5, 2).vmax
+        2.0
+        """
+        return self.update(vmin=vmin, vmax=vmax)
+
+    @classmethod
+    def _settable(cls) -> set[str]:
+        own = set(cls.class_trait_names()) - set(anywidget.AnyWidget.class_trait_names())
+        return {name for name in own if not name.startswith("_")}
+
+    # ------------------------------------------------------------ validation
+    def _matrix_for(self, array: np.ndarray) -> _data.Matrix:
+        for m in (self._pending_matrix, self._matrix):
+            if m is not None and m.array is array:
+                return m
+        raise AssertionError("values was set without going through its trait")
+
+    @staticmethod
+    def _labels_follow(matrix: _data.Matrix | None, axis: int, labels: list[str]) -> bool:
+        """Whether labels are unset or the defaults of ``matrix`` (so they follow the data)."""
+        if not labels:
+            return True
+        if matrix is None:
+            return False
+        names = matrix.row_names if axis == 0 else matrix.col_names
+        return labels == names or labels == _data.default_labels(matrix.array.shape[axis])
+
+    @staticmethod
+    def _label_count_error(name: str, axis: int, n: int, got: int) -> ValueError:
+        kind = ("row", "column")[axis]
+        return ValueError(
+            f"values has {n} {kind}s but {name} has {got} entries; to change both, "
+            f"pass them together: w.update(values=..., {name}=...)"
+        )
+
+    @t.validate("values")
+    @_checked
+    def _check_values(self, proposal: dict[str, Any]) -> np.ndarray:
+        shape = proposal["value"].shape
+        for axis, name in enumerate(("row_labels", "column_labels")):
+            labels = getattr(self, name)
+            if len(labels) != shape[axis] and not self._labels_follow(self._matrix, axis, labels):
+                raise self._label_count_error(name, axis, shape[axis], len(labels))
+        if self.tokens is not None and self.tokens.shape != shape:
+            raise ValueError(
+                f"values has shape {shape} but tokens has shape {self.tokens.shape}; "
+                "to change both, pass them together: w.update(values=..., tokens=...)"
+            )
+        return proposal["value"]
+
+    @t.validate("row_labels", "column_labels")
+    @_checked
+    def _check_labels(self, proposal: dict[str, Any]) -> list[str]:
+        name, labels = proposal["trait"].name, proposal["value"]
+        axis = 0 if name == "row_labels" else 1
+        n = self.values.shape[axis]
+        if len(labels) != n:
+            raise self._label_count_error(name, axis, n, len(labels))
+        return labels
+
+    @t.validate("tokens")
+    @_checked
+    def _check_tokens(self, proposal: dict[str, Any]) -> np.ndarray | None:
+        value = proposal["value"]
+        if value is not None and value.shape != self.values.shape:
+            raise ValueError(
+                f"values has shape {self.values.shape} but tokens has shape {value.shape}; "
+                "to change both, pass them together: w.update(values=..., tokens=...)"
+            )
+        return value
+
+    def _default_limit(self, side: str) -> float:
+        auto = _data.auto_range(self._matrix_for(self.values).data_range, self.center)
+        return auto[_SIDES.index(side)]
+
+    @t.validate("vmin", "vmax")
+    @_checked
+    def _check_limit(self, proposal: dict[str, Any]) -> float:
+        side = proposal["trait"].name
+        value = proposal["value"]
+        other_side = "vmax" if side == "vmin" else "vmin"
+        other = getattr(self, other_side)
+        if other is None:
+            other = self._default_limit(other_side)
+        lo, hi = (value, other) if side == "vmin" else (other, value)
+        if not lo < hi:
+            raise ValueError(
+                f"vmin must be less than vmax, got vmin={lo} and vmax={hi}"
+                + ("; use w.set_range(vmin, vmax) to change both at once" if lo != hi else "")
+            )
+        return value
+
+    @t.validate("center")
+    @_checked
+    def _check_center(self, proposal: dict[str, Any]) -> float | None:
+        value = proposal["value"]
+        return None if value is None else _data.coerce_limit(value, name="center")
+
+    @t.validate("cmap")
+    @_checked
+    def _check_cmap(self, proposal: dict[str, Any]) -> str:
+        return colormaps.check_name(proposal["value"])
+
+    @t.validate("nan_color")
+    @_checked
+    def _check_nan_color(self, proposal: dict[str, Any]) -> str:
+        r, g, b = colormaps.parse_hex_color(proposal["value"], name="nan_color")
+        return f"#{r:02x}{g:02x}{b:02x}"
+
+    # ------------------------------------------------------------ derived state
+    @t.observe("values")
+    def _on_values(self, change: dict[str, Any]) -> None:
+        old = self._matrix
+        matrix = self._matrix_for(change["new"])
+        self._matrix, self._pending_matrix = matrix, None
+        with self.hold_sync():
+            self._shape = list(matrix.array.shape)
+            self._values = memoryview(matrix.f32).cast("B")
+            self._exact = b"" if matrix.exact is None else memoryview(matrix.exact).cast("B")
+            self._data_range = None if matrix.data_range is None else list(matrix.data_range)
+            for axis, (name, names) in enumerate(
+                (("row_labels", matrix.row_names), ("column_labels", matrix.col_names))
+            ):
+                if self._labels_follow(old, axis, getattr(self, name)):
+                    n = matrix.array.shape[axis]
+                    setattr(self, name, names if names is not None else _data.default_labels(n))
+            self._refresh_auto_range()
+
+    @t.observe("center")
+    def _on_center(self, change: dict[str, Any]) -> None:
+        if self._matrix is not None:  # during __init__ the values observer does it
+            self._refresh_auto_range()
+
+    def _refresh_auto_range(self) -> None:
+        """Move each end of the colour range that sat at its default to the new default."""
+        previous = self._auto_range
+        self._auto_range = _data.auto_range(self._matrix.data_range, self.center)
+        keep = {side: getattr(self, side) for side in _SIDES}
+        new = {
+            side: self._auto_range[i] if keep[side] == previous[i] else keep[side]
+            for i, side in enumerate(_SIDES)
+        }
+        if new != keep and new["vmin"] < new["vmax"]:
+            self.set_range(new["vmin"], new["vmax"])
+
+    @t.observe("tokens")
+    def _on_tokens(self, change: dict[str, Any]) -> None:
+        tokens = change["new"]
+        self._tokens = [] if tokens is None else tokens.ravel().tolist()
+
+    @t.observe("cmap")
+    def _on_cmap(self, change: dict[str, Any]) -> None:
+        self._lut = colormaps.get_lut(change["new"]).tobytes()
+
+    # ------------------------------------------------------------ output
+    def to_rgba(self) -> np.ndarray:
+        """The cell colours as shown, ``(rows, cols, 4)`` uint8 (same rule as the browser)."""
+        return colormaps.colorize(
+            self.values,
+            vmin=self.vmin,
+            vmax=self.vmax,
+            center=self.center,
+            lut=self.cmap,
+            nan_color=self.nan_color,
+        )
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict] | None:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None or not self.static_png:
+            return bundle
+        data, metadata = bundle
+        png = heatmap_png(self)
+        if png is not None:
+            data = {**data, "image/png": base64.b64encode(png).decode("ascii")}
+        return data, metadata

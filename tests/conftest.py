@@ -1,0 +1,23 @@
+"""Fixtures shared by the unit and browser tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE_JSON = ROOT / "notebooks" / "data" / "arithmetic_attributions.json"
+
+
+@pytest.fixture(scope="session")
+def reference() -> dict:
+    """The reference figure's data (five arithmetic expressions, nine token positions)."""
+    return json.loads(REFERENCE_JSON.read_text())
+
+
+@pytest.fixture
+def small() -> np.ndarray:
+    return np.array([[0.5, -1.0, 0.25], [0.0, np.nan, 2.0]])
