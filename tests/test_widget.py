@@ -180,7 +180,7 @@ def test_bad_values_are_rejected_clearly(bad, exc, match) -> None:
         ({"row_labels": "ab"}, TypeError, "got a single string"),
         ({"row_labels": ["a", None]}, TypeError, r"row_labels\[1\] must be a string"),
         ({"row_labels": 5}, TypeError, "sequence of strings"),
-        ({"tokens": [["a", "b"]]}, ValueError, r"values has shape \(2, 2\) but tokens has shape \(1, 2\)"),
+        ({"tokens": [["a", "b"]]}, ValueError, r"shape \(2, 2\) but tokens has shape \(1, 2\)"),
         ({"tokens": ["a", "b"]}, ValueError, "got 1-D"),
         ({"tokens": [["a", 1], ["b", "c"]]}, TypeError, r"tokens\[0\]\[1\] must be a string"),
         ({"cmap": "nope"}, ValueError, "'nope' is not a known colour map"),

@@ -1,0 +1,55 @@
+# Set-up and everyday commands. `make demo` and `make test` do all the set-up themselves:
+# a virtual environment in .venv, the package installed editable (which builds the JS
+# with npm), and for the tests a Chromium that Playwright can drive.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.tokenheat-installed
+BUNDLE := src/tokenheat/static/widget.js
+JS_SOURCES := $(wildcard js/*.js js/*.css) package.json package-lock.json
+
+.PHONY: demo test test-unit test-browser lint bench js clean
+
+demo: $(STAMP) $(BUNDLE)
+	$(PY) -m jupyter lab notebooks/quickstart.ipynb
+
+test: $(STAMP) $(BUNDLE)
+	scripts/ensure-browser.sh $(PY)
+	npm run typecheck
+	npm test
+	$(PY) -m ruff check src tests benchmarks tools
+	$(PY) -m ruff format --check src tests benchmarks tools
+	$(PY) -m pytest
+
+test-unit: $(STAMP) $(BUNDLE)
+	$(PY) -m pytest -m "not browser"
+
+test-browser: $(STAMP) $(BUNDLE)
+	scripts/ensure-browser.sh $(PY)
+	$(PY) -m pytest -m browser
+
+bench: $(STAMP) $(BUNDLE)
+	scripts/ensure-browser.sh $(PY)
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) benchmarks/time_to_visible.py
+
+js: $(BUNDLE)
+
+$(STAMP): pyproject.toml
+	scripts/check-prerequisites.sh $(PYTHON)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+# The editable install builds the bundle once; rebuild when the JS sources change.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(BUNDLE): $(JS_SOURCES) node_modules/.package-lock.json
+	npm run build
+
+clean:
+	rm -rf $(VENV) node_modules src/tokenheat/static build dist

@@ -1,0 +1,103 @@
+"""Fixtures for browser tests: one JupyterLab server and one Chromium per session."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from .labdriver import Lab, launch_browser, running_lab
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("TOKENHEAT_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory):
+    with running_lab(ROOT / "notebooks", tmp_path_factory.mktemp("lab")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_browser(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest):
+    """A fresh page; uncaught page errors fail the test; a final screenshot is kept."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    try:
+        pg.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    finally:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+class WidgetView:
+    """What a person sees of one rendered tokenheat widget on a page."""
+
+    def __init__(self, page, index: int) -> None:
+        self.page = page
+        self.root = page.locator(".tokenheat").nth(index)
+        self.cells = self.root.locator(".tokenheat-cells")
+
+    def wait_ready(self, timeout: float = 60_000) -> WidgetView:
+        self.root.scroll_into_view_if_needed(timeout=timeout)
+        self.page.wait_for_function(
+            "el => el.dataset.ready === 'true'",
+            arg=self.root.element_handle(timeout=timeout),
+            timeout=timeout,
+        )
+        return self
+
+    def draws(self) -> int:
+        return int(self.root.get_attribute("data-draws") or 0)
+
+    def cell_point(self, row: int, col: int, shape: tuple[int, int], fx=0.5, fy=0.5):
+        """Page coordinates of a point inside cell (row, col) of the full view."""
+        box = self.cells.bounding_box()
+        rows, cols = shape
+        return (
+            box["x"] + (col + fx) * box["width"] / cols,
+            box["y"] + (row + fy) * box["height"] / rows,
+        )
+
+    def pixel(self, x: float, y: float) -> tuple[int, int, int]:
+        """The colour a person sees at page point (x, y), from a real screenshot."""
+        from PIL import Image
+
+        shot = Image.open(io.BytesIO(self.page.screenshot())).convert("RGB")
+        scale = shot.width / self.page.viewport_size["width"]
+        return shot.getpixel((int(x * scale), int(y * scale)))
+
+    def texts(self, selector: str) -> list[str]:
+        return [t.strip() for t in self.root.locator(selector).all_text_contents()]
+
+
+@pytest.fixture
+def widgets(page):
+    return lambda index: WidgetView(page, index)
+
+
+__all__ = ["Lab", "WidgetView"]

@@ -1,0 +1,147 @@
+"""Drive real JupyterLab in headless Chromium (used by the browser tests and benchmarks).
+
+The recipe follows ../shared/E2E.md: a JupyterLab server bound to 127.0.0.1 with a
+fresh config (no news toast), Debian's Chromium (or $TOKENHEAT_BROWSER) launched by
+Playwright, one workspace per opened notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--enable-unsafe-swiftshader",
+    "--use-angle=swiftshader",
+]
+
+
+def browser_executable() -> str | None:
+    """$TOKENHEAT_BROWSER, else a system Chromium/Chrome, else Playwright's own (None)."""
+    if os.environ.get("TOKENHEAT_BROWSER"):
+        return os.environ["TOKENHEAT_BROWSER"]
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A running JupyterLab server whose root is a temporary copy of some notebooks."""
+
+    def __init__(self, root: Path, port: int, proc: subprocess.Popen, log: Path) -> None:
+        self.root, self.port, self.proc, self.log = root, port, proc, log
+        self.url = f"http://127.0.0.1:{port}"
+
+    def open(self, page: Page, notebook: str, *, timeout: float = 60_000) -> None:
+        """Open a notebook in its own workspace and wait until its kernel is idle."""
+        page.goto(f"{self.url}/lab/workspaces/{uuid.uuid4().hex}/tree/{notebook}?reset")
+        page.wait_for_selector(
+            '.jp-Notebook-ExecutionIndicator[data-status="idle"]',
+            state="attached",
+            timeout=timeout,
+        )
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=timeout)
+
+    def run_all(self, page: Page) -> None:
+        """Run every cell through the Run menu."""
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+    def run_code(self, page: Page, code: str, *, timeout: float = 60_000) -> str:
+        """Append a code cell at the end, run it and return its output text."""
+        cells = page.locator(".jp-Notebook .jp-Cell")
+        before = cells.count()
+        cells.last.locator(".jp-InputArea-prompt").click()  # select without editing
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")  # insert a cell below, in command mode
+        cells.nth(before).wait_for(timeout=timeout)
+        new = cells.nth(before)
+        new.locator(".cm-content").click()
+        page.keyboard.insert_text(code)
+        page.keyboard.press("Shift+Enter")
+        prompt = new.locator(".jp-InputArea-prompt")
+        page.wait_for_function(
+            "el => /\\[\\d+\\]/.test(el.textContent)",
+            arg=prompt.element_handle(),
+            timeout=timeout,
+        )
+        return new.locator(".jp-OutputArea").inner_text()
+
+
+@contextmanager
+def running_lab(notebooks: Path, workdir: Path | None = None) -> Iterator[Lab]:
+    """Start JupyterLab on a free port over a copy of ``notebooks``; stop it after."""
+    tmp = Path(workdir or tempfile.mkdtemp(prefix="tokenheat-lab-"))
+    root = tmp / "root"
+    shutil.copytree(notebooks, root, dirs_exist_ok=True)
+    config = tmp / "config"
+    (config / "labconfig").mkdir(parents=True, exist_ok=True)
+    (config / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
+    port = _free_port()
+    log = tmp / "jupyter.log"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "PYTHONUNBUFFERED": "1"}
+    env.pop("ANYWIDGET_HMR", None)
+    cmd = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+        f"--port={port}", "--IdentityProvider.token=", "--ServerApp.password=",
+        f"--ServerApp.root_dir={root}", "--allow-root",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()}")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not start:\n{log.read_text()}") from None
+                time.sleep(0.2)
+        yield Lab(root, port, proc, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def launch_browser(playwright) -> Browser:
+    return playwright.chromium.launch(executable_path=browser_executable(), args=CHROMIUM_ARGS)
