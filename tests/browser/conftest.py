@@ -75,7 +75,9 @@ class WidgetView:
         return int(self.root.get_attribute("data-draws") or 0)
 
     def cell_point(self, row: int, col: int, shape: tuple[int, int], fx=0.5, fy=0.5):
-        """Page coordinates of a point inside cell (row, col) of the full view."""
+        """Page coordinates of a point inside cell (row, col) of the full view, after
+        scrolling the widget into view (for pointer events)."""
+        self.cells.scroll_into_view_if_needed()
         box = self.cells.bounding_box()
         rows, cols = shape
         return (
@@ -83,13 +85,16 @@ class WidgetView:
             box["y"] + (row + fy) * box["height"] / rows,
         )
 
-    def pixel(self, x: float, y: float) -> tuple[int, int, int]:
-        """The colour a person sees at page point (x, y), from a real screenshot."""
+    def cell_colour(self, row: int, col: int, shape: tuple[int, int], fx=0.15, fy=0.2):
+        """The colour a person sees inside cell (row, col), from a real screenshot of the
+        cell area (sampled off-centre by default: token text sits at the centre)."""
         from PIL import Image
 
-        shot = Image.open(io.BytesIO(self.page.screenshot())).convert("RGB")
-        scale = shot.width / self.page.viewport_size["width"]
-        return shot.getpixel((int(x * scale), int(y * scale)))
+        shot = Image.open(io.BytesIO(self.cells.screenshot())).convert("RGB")
+        rows, cols = shape
+        x = (col + fx) * shot.width / cols
+        y = (row + fy) * shot.height / rows
+        return shot.getpixel((int(x), int(y)))
 
     def texts(self, selector: str) -> list[str]:
         return [t.strip() for t in self.root.locator(selector).all_text_contents()]

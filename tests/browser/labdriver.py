@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -72,6 +73,16 @@ class Lab:
         )
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=timeout)
 
+    def shutdown_kernels(self) -> None:
+        """Shut down every kernel, so the next opened notebook starts a fresh one."""
+        with urllib.request.urlopen(f"{self.url}/api/kernels", timeout=10) as response:
+            kernels = json.load(response)
+        for kernel in kernels:
+            request = urllib.request.Request(
+                f"{self.url}/api/kernels/{kernel['id']}", method="DELETE"
+            )
+            urllib.request.urlopen(request, timeout=30).close()
+
     def run_all(self, page: Page) -> None:
         """Run every cell through the Run menu."""
         page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -89,13 +100,23 @@ class Lab:
         new.locator(".cm-content").click()
         page.keyboard.insert_text(code)
         page.keyboard.press("Shift+Enter")
-        prompt = new.locator(".jp-InputArea-prompt")
-        page.wait_for_function(
-            "el => /\\[\\d+\\]/.test(el.textContent)",
-            arg=prompt.element_handle(),
-            timeout=timeout,
-        )
+        self.wait_executed(new, timeout=timeout)
         return new.locator(".jp-OutputArea").inner_text()
+
+    def run_cell(self, page: Page, index: int, *, timeout: float = 60_000) -> None:
+        """Run one existing cell and wait until it has finished."""
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+        cell.locator(".cm-content").click()
+        page.keyboard.press("Shift+Enter")
+        self.wait_executed(cell, timeout=timeout)
+
+    @staticmethod
+    def wait_executed(cell, *, timeout: float = 60_000) -> None:
+        """Wait until a cell's prompt shows an execution count ("[3]:", not "[*]:")."""
+        from playwright.sync_api import expect
+
+        prompt = cell.locator(".jp-InputArea-prompt")
+        expect(prompt).to_have_text(re.compile(r"\[\d+\]"), timeout=timeout)
 
 
 @contextmanager
@@ -109,14 +130,27 @@ def running_lab(notebooks: Path, workdir: Path | None = None) -> Iterator[Lab]:
     (config / "labconfig" / "page_config.json").write_text(
         json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
     )
+    # Token and XSRF checks are off: the server listens on 127.0.0.1 only, for tests.
+    # Keep every cell in the DOM (no virtual scrolling), so that tests can find all
+    # outputs; and use throw-away settings and workspaces.
+    settings = tmp / "settings"
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
     port = _free_port()
     log = tmp / "jupyter.log"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(config),
+        "JUPYTERLAB_SETTINGS_DIR": str(settings),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
+        "PYTHONUNBUFFERED": "1",
+    }
     env.pop("ANYWIDGET_HMR", None)
     cmd = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
         f"--port={port}", "--IdentityProvider.token=", "--ServerApp.password=",
-        f"--ServerApp.root_dir={root}", "--allow-root",
+        f"--ServerApp.root_dir={root}", "--allow-root", "--ServerApp.disable_check_xsrf=True",
         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
     with log.open("wb") as out:
