@@ -52,17 +52,6 @@ export function parseHexColor(s, fallback = [128, 128, 128]) {
   return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
 }
 
-/**
- * "#rrggbb" of an RGB triple.
- * @param {number} r
- * @param {number} g
- * @param {number} b
- * @returns {string}
- */
-export function toHex(r, g, b) {
-  return "#" + ((1 << 24) | (r << 16) | (g << 8) | b).toString(16).slice(1);
-}
-
 /** @param {number} c 0..255 */
 function linear(c) {
   const s = c / 255;

@@ -20,7 +20,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * @param {BinaryLike} src
  * @returns {{ buffer: ArrayBufferLike, byteOffset: number, byteLength: number }}
  */
-export function bytesOf(src) {
+function bytesOf(src) {
   if (src == null) return { buffer: new ArrayBuffer(0), byteOffset: 0, byteLength: 0 };
   if (src instanceof ArrayBuffer) return { buffer: src, byteOffset: 0, byteLength: src.byteLength };
   if (ArrayBuffer.isView(src)) {
@@ -105,7 +105,9 @@ export function decodeMatrix(shape, values, exact) {
   }
   const e = decodeFloat64(exact);
   if (e.length !== 0 && e.length !== n) {
-    return { error: `_exact holds ${e.length} float64 values but _shape ${rows}\u00d7${cols} needs ${n} (or none)` };
+    return {
+      error: `_exact holds ${e.length} float64 values but _shape ${rows}\u00d7${cols} needs ${n} (or none)`,
+    };
   }
   return { data: { rows, cols, values: v, exact: e.length ? e : null } };
 }

@@ -34,7 +34,8 @@ function range(lo, hi, step) {
 
 /**
  * Round tick values between lo and hi: the finest 1-2-5 step giving at most `maxCount`
- * ticks (and at least two whenever such a step exists).
+ * ticks, except that a step up to two rungs coarser is taken when it puts ticks on both
+ * ends (so -1.5..1.5 gets -1.5, -1, ..., 1.5 rather than -1.4, -1.2, ..., 1.4).
  * @param {number} lo
  * @param {number} hi
  * @param {number} maxCount >= 2
@@ -52,11 +53,26 @@ export function niceTicks(lo, hi, maxCount) {
   };
   while (count(s) > maxCount) s = larger(s);
   for (let guard = 0; guard < 60 && count(smaller(s)) <= maxCount; guard++) s = smaller(s);
+  /** @param {Step} t */
+  const onEnds = (t) => {
+    const [a, b] = range(lo, hi, stepValue(t));
+    const v = stepValue(t);
+    return Math.abs(a * v - lo) <= 1e-9 * v && Math.abs(b * v - hi) <= 1e-9 * v;
+  };
+  if (!onEnds(s)) {
+    for (let t = larger(s), i = 0; i < 2 && count(t) >= 3; t = larger(t), i++) {
+      if (onEnds(t)) {
+        s = t;
+        break;
+      }
+    }
+  }
   const [a, b] = range(lo, hi, stepValue(s));
   const values = [];
   for (let k = a; k <= b; k++) {
     // k*m/10^n is correctly rounded, so 3*0.1 comes out as 0.3, not 0.30000000000000004
-    values.push(s.e >= 0 ? k * s.m * 10 ** s.e : (k * s.m) / 10 ** -s.e);
+    // "+ 0" turns -0 (from ceil of a tiny negative) into 0
+    values.push((s.e >= 0 ? k * s.m * 10 ** s.e : (k * s.m) / 10 ** -s.e) + 0);
   }
   return { values, step: stepValue(s) };
 }

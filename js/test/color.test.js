@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import {
+  colorize,
+  colorOf,
+  lutIndex,
+  packLut,
+  parseHexColor,
+  relativeLuminance,
+  textColorTable,
+  wantsWhiteText,
+} from "../color.js";
+
+describe("lutIndex (docs/architecture.md colour mapping)", () => {
+  it("maps a centred symmetric range", () => {
+    expect(lutIndex(-1.5, -1.5, 1.5, 0)).toBe(0);
+    expect(lutIndex(0, -1.5, 1.5, 0)).toBe(128); // u = 0.5 -> floor(128)
+    expect(lutIndex(0.75, -1.5, 1.5, 0)).toBe(192);
+    expect(lutIndex(-0.75, -1.5, 1.5, 0)).toBe(64);
+    expect(lutIndex(1.5, -1.5, 1.5, 0)).toBe(255); // u = 1 -> 256 -> clamped to 255
+  });
+  it("clamps values outside [vmin, vmax], infinities included", () => {
+    expect(lutIndex(-3, -1.5, 1.5, 0)).toBe(0);
+    expect(lutIndex(1.9074, -1.5, 1.5, 0)).toBe(255);
+    expect(lutIndex(Infinity, -1.5, 1.5, 0)).toBe(255);
+    expect(lutIndex(-Infinity, -1.5, 1.5, 0)).toBe(0);
+  });
+  it("gives equal distances from the centre equal intensities (R = max distance)", () => {
+    // vmin=-1, vmax=3, center=0: R = 3, u = 0.5 + t / 6
+    expect(lutIndex(-1, -1, 3, 0)).toBe(Math.floor((0.5 - 1 / 6) * 256)); // 85, not 0
+    expect(lutIndex(0, -1, 3, 0)).toBe(128);
+    expect(lutIndex(1, -1, 3, 0)).toBe(Math.floor((0.5 + 1 / 6) * 256));
+    expect(lutIndex(3, -1, 3, 0)).toBe(255);
+    expect([lutIndex(-1, -1, 3, 0), lutIndex(1, -1, 3, 0)]).toEqual([85, 170]); // u = 1/3 and 2/3
+  });
+  it("maps linearly without a centre", () => {
+    expect(lutIndex(0, 0, 2, null)).toBe(0);
+    expect(lutIndex(0.5, 0, 2, null)).toBe(64);
+    expect(lutIndex(1, 0, 2, null)).toBe(128);
+    expect(lutIndex(2, 0, 2, null)).toBe(255);
+    expect(lutIndex(-5, 0, 2, null)).toBe(0);
+    expect(lutIndex(0.0078125, 0, 2, null)).toBe(1); // exactly 1/256 of the range
+  });
+  it("returns -1 for NaN", () => {
+    expect(lutIndex(NaN, -1.5, 1.5, 0)).toBe(-1);
+    expect(lutIndex(NaN, 0, 1, null)).toBe(-1);
+  });
+});
+
+describe("colours", () => {
+  const lut = new Uint8Array(1024);
+  for (let i = 0; i < 256; i++) lut.set([i, 255 - i, 7, 200], 4 * i);
+
+  it("colorOf and colorize agree with the LUT and the NaN colour", () => {
+    /** @type {import("../color.js").ColorScale} */
+    const scale = { lut, vmin: -1, vmax: 1, center: 0, nan: [1, 2, 3] };
+    expect(colorOf(1, scale)).toEqual([255, 0, 7]);
+    expect(colorOf(NaN, scale)).toEqual([1, 2, 3]);
+    const packed = new Uint32Array(256);
+    packLut(lut, packed);
+    const out = new Uint32Array(3);
+    colorize(new Float32Array([-1, 0, NaN]), out, packed, scale);
+    const bytes = new Uint8Array(out.buffer);
+    expect(Array.from(bytes)).toEqual([0, 255, 7, 255, 128, 127, 7, 255, 1, 2, 3, 255]); // alpha forced opaque
+  });
+  it("parses nan_color", () => {
+    expect(parseHexColor("#808080")).toEqual([128, 128, 128]);
+    expect(parseHexColor("#A50026")).toEqual([165, 0, 38]);
+    expect(parseHexColor("#fff")).toEqual([255, 255, 255]);
+    expect(parseHexColor("#11223344")).toEqual([17, 34, 51]);
+    expect(parseHexColor("red", [9, 9, 9])).toEqual([9, 9, 9]);
+    expect(parseHexColor(null)).toEqual([128, 128, 128]);
+  });
+  it("chooses white text on dark cells and black on light ones", () => {
+    expect(relativeLuminance(255, 255, 255)).toBeCloseTo(1);
+    expect(relativeLuminance(0, 0, 0)).toBe(0);
+    expect(wantsWhiteText(0xa5, 0x00, 0x26)).toBe(true); // RdYlGn low end
+    expect(wantsWhiteText(0x00, 0x68, 0x37)).toBe(true); // RdYlGn high end
+    expect(wantsWhiteText(0xff, 0xff, 0xbf)).toBe(false); // RdYlGn centre
+    expect(wantsWhiteText(0x80, 0x80, 0x80)).toBe(false);
+    const table = new Uint8Array(256);
+    textColorTable(lut, table);
+    expect(table[0]).toBe(0); // (0, 255, 7) is a light green
+  });
+});

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import {
+  centerOf,
+  computeLayout,
+  fullView,
+  indexAt,
+  labelIndices,
+  labelStride,
+  MAX_LABELS,
+  pixelIndexTable,
+} from "../layout.js";
+import { elide, tokenFontSize } from "../overlay.js";
+
+describe("pixel <-> cell", () => {
+  it("maps pixel centres with floor(start + pos / size * span)", () => {
+    expect(indexAt(0, 9, 0.5, 600, 9)).toBe(0);
+    expect(indexAt(0, 9, 599.5, 600, 9)).toBe(8);
+    expect(indexAt(0, 9, 66.5, 600, 9)).toBe(0);
+    expect(indexAt(0, 9, 67.5, 600, 9)).toBe(1);
+    expect(indexAt(0, 9, -1, 600, 9)).toBe(-1);
+    expect(indexAt(0, 9, 600, 600, 9)).toBe(-1);
+    expect(indexAt(2, 4, 0.5, 100, 9)).toBe(2); // a view window
+  });
+  it("builds per-pixel index tables like the shader, ties included", () => {
+    const t = new Int32Array(715);
+    pixelIndexTable(0, 50, 50, t);
+    expect(t[70]).toBe(4);
+    expect(t[71]).toBe(5); // pixel centre 71.5 is exactly on the boundary 5.0
+    expect(t[0]).toBe(0);
+    expect(t[714]).toBe(49);
+    for (let p = 0; p < 715; p++)
+      expect(Math.abs(t[p] - Math.floor(((p + 0.5) / 715) * 50))).toBeLessThanOrEqual(0);
+    const z = new Int32Array(4);
+    pixelIndexTable(2, 4, 9, z); // a view window of two cells over four pixels
+    expect(Array.from(z)).toEqual([2, 2, 3, 3]);
+  });
+  it("puts cell centres where the contract says", () => {
+    expect(centerOf(0, 5, 0, 500)).toBe(50);
+    expect(centerOf(0, 5, 4, 500)).toBe(450);
+    expect(centerOf(2, 4, 3, 100)).toBe(75);
+  });
+});
+
+describe("label thinning", () => {
+  it("keeps labels at least `need` px apart and at most maxLabels", () => {
+    for (const span of [1, 3, 9, 50, 200, 1000, 100000]) {
+      for (const size of [50, 160, 600, 3000]) {
+        const pitch = size / span;
+        const k = labelStride(span, pitch, 17, MAX_LABELS);
+        const idx = labelIndices(0, span, k);
+        expect(idx.length).toBeLessThanOrEqual(MAX_LABELS);
+        expect(idx.length).toBeGreaterThan(0);
+        for (let j = 1; j < idx.length; j++) expect((idx[j] - idx[j - 1]) * pitch).toBeGreaterThanOrEqual(17);
+        if (k > 1 && k > Math.ceil(span / MAX_LABELS)) expect((k - 1) * pitch).toBeLessThan(17); // not thinner than needed
+      }
+    }
+  });
+  it("labels every cell when there is room", () => {
+    expect(labelIndices(0, 9, labelStride(9, 66, 17, MAX_LABELS))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+  it("only labels cells whose centre is in view", () => {
+    expect(labelIndices(1.6, 5.2, 1)).toEqual([2, 3, 4]);
+    expect(labelIndices(0, 10, 3)).toEqual([0, 3, 6, 9]);
+  });
+});
+
+/**
+ * @param {Partial<import("../layout.js").LayoutInput> & { labels?: string[], colLabels?: string[] }} over
+ */
+function layoutOf(over) {
+  const rows = over.rows ?? 9;
+  const cols = over.cols ?? 5;
+  const rl = over.labels ?? Array.from({ length: rows }, (_, i) => `r${i}`);
+  const cl = over.colLabels ?? Array.from({ length: cols }, (_, i) => `c${i}`);
+  return computeLayout({
+    width: 800,
+    height: null,
+    windowHeight: 1000,
+    rows,
+    cols,
+    view: fullView(rows, cols),
+    lineHeight: 17,
+    titleHeight: 19,
+    titleWidth: 120,
+    hasColorbarTitle: true,
+    tickWidth: 30,
+    rowLabelWidth: (i) => rl[i].length * 7,
+    colLabelWidth: (i) => cl[i].length * 7,
+    ...over,
+  });
+}
+
+describe("computeLayout", () => {
+  it("fits everything in the width and sizes the height from the aspect", () => {
+    const L = layoutOf({});
+    expect(L.width).toBe(800);
+    expect(L.plot.left).toBeGreaterThanOrEqual(8 + 14);
+    expect(L.barTitleLeft + 17).toBeLessThanOrEqual(800);
+    expect(L.plot.height).toBe(600); // 9x5 at this width hits the 600 px cap
+    expect(L.height - (L.plot.top + L.plot.height)).toBeGreaterThanOrEqual(8 + 4 + 17); // room for column labels
+    expect(L.colTop).toBeGreaterThan(L.plot.top + L.plot.height);
+    expect(L.cols.rotation).toBe(0);
+  });
+  it("clamps automatic height to [160, 600] and to the window", () => {
+    expect(layoutOf({ rows: 1, cols: 50 }).plot.height).toBe(160);
+    expect(layoutOf({ rows: 200, cols: 3 }).plot.height).toBe(600);
+    expect(layoutOf({ rows: 200, cols: 3, windowHeight: 500 }).plot.height).toBeLessThan(425);
+  });
+  it("honours explicit width and height", () => {
+    const L = layoutOf({ width: 500, height: 300 });
+    expect(L.width).toBe(500);
+    expect(L.height).toBe(300);
+    expect(L.plot.top + L.plot.height).toBeLessThan(300);
+  });
+  it("makes room for the widest row label", () => {
+    const narrow = layoutOf({ labels: Array(9).fill("a") });
+    const wide = layoutOf({ labels: [...Array(8).fill("a"), "a".repeat(20)] });
+    expect(wide.plot.left - narrow.plot.left).toBeGreaterThanOrEqual(19 * 7 - 1);
+  });
+  it("rotates long column labels and thins them when crowded", () => {
+    const long = Array.from({ length: 14 }, (_, j) => `column number ${j}`);
+    const L = layoutOf({ rows: 6, cols: 14, colLabels: long });
+    expect(L.cols.rotation).toBe(45);
+    expect(L.cols.indices.length).toBe(14);
+    const many = Array.from({ length: 1000 }, (_, j) => `position ${j}`);
+    const M = layoutOf({ rows: 1000, cols: 1000, colLabels: many, labels: many });
+    expect(M.cols.rotation).toBe(90);
+    expect(M.cols.indices.length).toBeLessThanOrEqual(MAX_LABELS);
+    expect(M.cols.stride * (M.plot.width / 1000)).toBeGreaterThanOrEqual(17);
+    expect(M.rows.stride * (M.plot.height / 1000)).toBeGreaterThanOrEqual(17);
+  });
+  it("keeps short numeric column labels horizontal, thinned", () => {
+    const nums = Array.from({ length: 300 }, (_, j) => String(j));
+    const L = layoutOf({ rows: 10, cols: 300, colLabels: nums });
+    expect(L.cols.rotation).toBe(0);
+    const pitch = L.plot.width / 300;
+    expect(L.cols.stride * pitch).toBeGreaterThanOrEqual(3 * 7 + 10);
+  });
+});
+
+describe("token text", () => {
+  it("is skipped when the cell is too small to read", () => {
+    expect(tokenFontSize(12, 13)).toBe(0);
+    expect(tokenFontSize(13, 13)).toBe(9);
+    expect(tokenFontSize(66, 13)).toBe(14);
+  });
+  it("is elided with an ellipsis to fit", () => {
+    const measure = (/** @type {string} */ s) => s.length * 10;
+    expect(elide("extraordinarily", 40, measure)).toBe("ext\u2026");
+    expect(elide("ab", 15, measure)).toBe("");
+  });
+});

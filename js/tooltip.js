@@ -1,0 +1,94 @@
+// Hover tooltip: row, column, token and value of the cell under the pointer, as text.
+
+/**
+ * @typedef {Object} TooltipContent
+ * @property {number} row
+ * @property {string} rowLabel
+ * @property {number} col
+ * @property {string} colLabel
+ * @property {string | null} token null when there are no tokens
+ * @property {string | null} value null for NaN
+ */
+
+const OFFSET = 14;
+const MARGIN = 4;
+
+/**
+ * @param {HTMLElement} root
+ */
+export function createTooltip(root) {
+  const tip = document.createElement("div");
+  tip.className = "tokenheat-tooltip";
+  tip.setAttribute("role", "tooltip");
+  tip.hidden = true;
+  /** @param {string} name */
+  const line = (name) => {
+    const key = document.createElement("span");
+    key.className = "tokenheat-tooltip-key";
+    const value = document.createElement("span");
+    value.className = "tokenheat-tooltip-value";
+    value.dataset.field = name;
+    tip.append(key, value);
+    return { key, value };
+  };
+  const rowLine = line("row");
+  const colLine = line("column");
+  const tokenLine = line("token");
+  const valueLine = line("value");
+  tokenLine.key.textContent = "token";
+  valueLine.key.textContent = "value";
+  root.appendChild(tip);
+  let shownRow = -1;
+  let shownCol = -1;
+
+  return {
+    /** Cell currently described, or [-1, -1]. */
+    get cell() {
+      return [shownRow, shownCol];
+    },
+
+    /**
+     * Describe a cell (when it changed) and place the box near the pointer, inside the
+     * widget and the viewport.
+     * @param {number} clientX
+     * @param {number} clientY
+     * @param {TooltipContent} c
+     */
+    show(clientX, clientY, c) {
+      if (c.row !== shownRow || c.col !== shownCol || tip.hidden) {
+        rowLine.key.textContent = `row ${c.row}`;
+        rowLine.value.textContent = c.rowLabel;
+        colLine.key.textContent = `column ${c.col}`;
+        colLine.value.textContent = c.colLabel;
+        tokenLine.key.hidden = tokenLine.value.hidden = c.token === null;
+        tokenLine.value.textContent = c.token ?? "";
+        valueLine.value.textContent = c.value ?? "no value";
+        shownRow = c.row;
+        shownCol = c.col;
+        tip.hidden = false;
+      }
+      const box = root.getBoundingClientRect();
+      const tw = tip.offsetWidth;
+      const th = tip.offsetHeight;
+      const vw = document.documentElement.clientWidth || window.innerWidth;
+      const vh = window.innerHeight;
+      // allowed client-space interval: the widget's box intersected with the viewport
+      const minX = Math.max(box.left, 0) + MARGIN;
+      const maxX = Math.min(box.right, vw) - MARGIN - tw;
+      const minY = Math.max(box.top, 0) + MARGIN;
+      const maxY = Math.min(box.bottom, vh) - MARGIN - th;
+      let x = clientX + OFFSET;
+      if (x > maxX) x = clientX - OFFSET - tw;
+      let y = clientY + OFFSET;
+      if (y > maxY) y = clientY - OFFSET - th;
+      x = Math.max(minX, Math.min(x, maxX));
+      y = Math.max(minY, Math.min(y, maxY));
+      tip.style.transform = `translate(${Math.round(x - box.left)}px, ${Math.round(y - box.top)}px)`;
+    },
+
+    hide() {
+      tip.hidden = true;
+      shownRow = shownCol = -1;
+    },
+  };
+}
