@@ -18,6 +18,7 @@ test: $(STAMP) $(BUNDLE)
 	scripts/ensure-browser.sh $(PY)
 	npm run typecheck
 	npm test
+	npm run format:check
 	$(PY) -m ruff check src tests benchmarks tools
 	$(PY) -m ruff format --check src tests benchmarks tools
 	$(PY) -m pytest

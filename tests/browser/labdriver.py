@@ -83,10 +83,32 @@ class Lab:
             )
             urllib.request.urlopen(request, timeout=30).close()
 
-    def run_all(self, page: Page) -> None:
-        """Run every cell through the Run menu."""
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    def run_all(self, page: Page, *, attempts: int = 3) -> None:
+        """Run every cell through the Run menu, and check that it started.
+
+        The menu command acts on the notebook that has focus; right after opening, a
+        click can land before the notebook is current and run nothing. So focus a cell
+        first, and try again if no code cell enters the queue.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        started = re.compile(r"\[(\*|\d+)\]")
+        prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").first
+        for attempt in range(attempts):
+            page.locator(".jp-Notebook .jp-Cell .jp-InputArea-prompt").first.click()
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            try:
+                prompt.wait_for(state="attached")
+                page.wait_for_function(
+                    "([el, re]) => new RegExp(re).test(el.textContent)",
+                    arg=[prompt.element_handle(), started.pattern],
+                    timeout=10_000,
+                )
+                return
+            except PlaywrightTimeout:
+                if attempt == attempts - 1:
+                    raise
 
     def run_code(self, page: Page, code: str, *, timeout: float = 60_000) -> str:
         """Append a code cell at the end, run it and return its output text."""
