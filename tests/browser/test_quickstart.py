@@ -63,11 +63,16 @@ def test_reference_figure_renders_with_webgl(quickstart, page) -> None:
         for c in range(SHAPE[1]):
             colour = ref.cell_colour(r, c, SHAPE, fx=0.1, fy=0.15)
             assert close(colour, PALE_YELLOW, tol=30), (r, c, colour)
-    shot = ARTIFACTS / "quickstart-reference.png"
+    keep_screenshot(ref, "quickstart-reference.png")
+
+
+def keep_screenshot(view, name: str) -> None:
+    """Save a widget screenshot; with TOKENHEAT_UPDATE_SCREENSHOTS=1 also as the README's."""
+    shot = ARTIFACTS / name
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    ref.root.screenshot(path=shot)
+    view.root.screenshot(path=shot)
     if os.environ.get("TOKENHEAT_UPDATE_SCREENSHOTS"):
-        shutil.copy(shot, ROOT / "docs" / "images" / "quickstart-reference.png")
+        shutil.copy(shot, ROOT / "docs" / "images" / name)
 
 
 def test_known_values_have_the_reference_colours(quickstart) -> None:
@@ -85,6 +90,7 @@ def test_narrow_range_shows_structure(quickstart) -> None:
     red = narrow.cell_colour(1, 2, SHAPE)
     assert close(green, DARK_GREEN), green
     assert close(red, DARK_RED, tol=20), red
+    keep_screenshot(narrow, "quickstart-narrow.png")
 
 
 def test_tooltip_shows_exact_values(quickstart, page) -> None:
