@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
 import tempfile
 import time
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
@@ -92,6 +94,7 @@ def main() -> None:
         results: dict[str, dict[str, list[float]]] = {lib: {} for lib in CELLS}
         with running_lab(notebooks, Path(tmp) / "lab") as lab, sync_playwright() as p:
             browser = launch_browser(p)
+            browser_version = f"Chromium {browser.version}"
             for n in args.sizes:
                 for _ in range(args.repeat):
                     for lib in CELLS:  # interleaved, so drift hits both alike
@@ -112,7 +115,12 @@ def main() -> None:
         json.dumps(
             {
                 "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-                "machine": f"{platform.machine()}, {platform.python_version()}",
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}, {browser_version}",
+                "versions": {
+                    name: metadata.version(name)
+                    for name in ("tokenheat", "plotly", "anywidget", "jupyterlab")
+                },
                 "runs": results,
                 "median": summary,
             },

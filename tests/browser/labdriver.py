@@ -74,41 +74,25 @@ class Lab:
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=timeout)
 
     def shutdown_kernels(self) -> None:
-        """Shut down every kernel, so the next opened notebook starts a fresh one."""
-        with urllib.request.urlopen(f"{self.url}/api/kernels", timeout=10) as response:
-            kernels = json.load(response)
-        for kernel in kernels:
-            request = urllib.request.Request(
-                f"{self.url}/api/kernels/{kernel['id']}", method="DELETE"
-            )
-            urllib.request.urlopen(request, timeout=30).close()
+        """End every session and kernel, so the next opened notebook starts a fresh one."""
+        for kind in ("sessions", "kernels"):
+            with urllib.request.urlopen(f"{self.url}/api/{kind}", timeout=10) as response:
+                items = json.load(response)
+            for item in items:
+                url = f"{self.url}/api/{kind}/{item['id']}"
+                request = urllib.request.Request(url, method="DELETE")
+                urllib.request.urlopen(request, timeout=30).close()
 
-    def run_all(self, page: Page, *, attempts: int = 3) -> None:
-        """Run every cell through the Run menu, and check that it started.
+    def run_all(self, page: Page) -> None:
+        """Run every cell through the Run menu (after focusing the notebook)."""
 
-        The menu command acts on the notebook that has focus; right after opening, a
-        click can land before the notebook is current and run nothing. So focus a cell
-        first, and try again if no code cell enters the queue.
-        """
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-        started = re.compile(r"\[(\*|\d+)\]")
-        prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").first
-        for attempt in range(attempts):
+        def run_all_cells() -> None:
             page.locator(".jp-Notebook .jp-Cell .jp-InputArea-prompt").first.click()
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-            try:
-                prompt.wait_for(state="attached")
-                page.wait_for_function(
-                    "([el, re]) => new RegExp(re).test(el.textContent)",
-                    arg=[prompt.element_handle(), started.pattern],
-                    timeout=10_000,
-                )
-                return
-            except PlaywrightTimeout:
-                if attempt == attempts - 1:
-                    raise
+
+        first_code = page.locator(".jp-Notebook .jp-CodeCell").first
+        self._until_queued(page, first_code, run_all_cells)
 
     def run_code(self, page: Page, code: str, *, timeout: float = 60_000) -> str:
         """Append a code cell at the end, run it and return its output text."""
@@ -128,9 +112,36 @@ class Lab:
     def run_cell(self, page: Page, index: int, *, timeout: float = 60_000) -> None:
         """Run one existing cell and wait until it has finished."""
         cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+        self._until_queued(page, cell, lambda: self._shift_enter(page, cell))
+        self.wait_executed(cell, timeout=timeout)
+
+    @staticmethod
+    def _shift_enter(page: Page, cell) -> None:
         cell.locator(".cm-content").click()
         page.keyboard.press("Shift+Enter")
-        self.wait_executed(cell, timeout=timeout)
+
+    @staticmethod
+    def _until_queued(page: Page, cell, action, attempts: int = 3) -> None:
+        """Do ``action`` until ``cell`` is queued or running ("[*]") or has run ("[n]").
+
+        Right after a notebook opens, a click or key press can land before the notebook
+        is current and do nothing; so check, and try again.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        prompt = cell.locator(".jp-InputArea-prompt")
+        for attempt in range(attempts):
+            action()
+            try:
+                page.wait_for_function(
+                    "el => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
+                    arg=prompt.element_handle(),
+                    timeout=10_000,
+                )
+                return
+            except PlaywrightTimeout:
+                if attempt == attempts - 1:
+                    raise
 
     @staticmethod
     def wait_executed(cell, *, timeout: float = 60_000) -> None:
