@@ -11,8 +11,11 @@ JS_SOURCES := $(wildcard js/*.js js/*.css) package.json package-lock.json
 
 .PHONY: demo test test-unit test-browser lint bench js clean
 
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 demo: $(STAMP) $(BUNDLE)
-	$(PY) -m jupyter lab notebooks/quickstart.ipynb
+	$(PY) -m jupyter lab $(ALLOW_ROOT) notebooks/quickstart.ipynb
 
 test: $(STAMP) $(BUNDLE)
 	scripts/ensure-browser.sh $(PY)
