@@ -150,3 +150,14 @@ def test_canvas2d_fallback_looks_the_same(lab, page, widgets) -> None:
     probe = widgets(2).wait_ready()
     assert probe.root.get_attribute("data-renderer") == "canvas2d"
     assert_probe_colours(probe)
+
+
+def test_assigning_values_redraws(lab, quickstart, page) -> None:
+    narrow = quickstart[1]
+    assert close(narrow.cell_colour(0, 3, SHAPE), DARK_GREEN)  # +0.1044
+    before = narrow.draws()
+    lab.run_code(page, 'narrow.values = -np.array(ref["values"])')
+    page.wait_for_function(
+        f"el => Number(el.dataset.draws) > {before}", arg=narrow.root.element_handle()
+    )
+    assert close(narrow.cell_colour(0, 3, SHAPE), DARK_RED)  # now -0.1044
