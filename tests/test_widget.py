@@ -36,7 +36,7 @@ def test_reference_figure(reference: dict) -> None:
     # Rounded decimals are not float32-exact: the tooltip gets the float64 values too.
     exact = np.frombuffer(w._exact, dtype="<f8").reshape(9, 5)
     np.testing.assert_array_equal(exact, np.array(reference["values"]))
-    assert bytes(w._lut) == colormaps.get_lut("RdYlGn").tobytes()
+    assert bytes(w._luts["RdYlGn"]) == colormaps.get_lut("RdYlGn").tobytes()
 
 
 def test_defaults_are_indices_and_symmetric_range() -> None:
@@ -211,7 +211,7 @@ def test_rejected_assignment_leaves_previous_state() -> None:
         with pytest.raises(ValueError):  # noqa: PT011 - the message is checked elsewhere
             setattr(w, name, value)
     assert (w.vmin, w.vmax, w.cmap, w.row_labels) == (-1, 1, "RdBu", ["0", "1"])
-    assert bytes(w._lut) == colormaps.get_lut("RdBu").tobytes()
+    assert w.color_range == (-1, 1)
 
 
 def test_update_is_all_or_nothing() -> None:
@@ -289,7 +289,7 @@ def test_settings_changes_do_not_resend_the_matrix() -> None:
     w.title = "x"
     keys = {k for batch in sent for k in ([batch] if isinstance(batch, str) else batch)}
     assert "_values" not in keys and "_exact" not in keys
-    assert {"vmin", "_lut", "cmap", "center", "title"} <= keys
+    assert {"vmin", "color_range", "cmap", "center", "title"} <= keys
 
 
 def test_nan_color_is_normalised() -> None:

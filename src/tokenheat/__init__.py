@@ -5,11 +5,20 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from . import colormaps
-from .widget import Heatmap, InvalidSetting, InvalidSettingType
+from ._traits import InvalidSetting, InvalidSettingType
+from .controls import Controls
+from .widget import Heatmap
 
 try:
     __version__ = version("tokenheat")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-__all__ = ["Heatmap", "InvalidSetting", "InvalidSettingType", "__version__", "colormaps"]
+__all__ = [
+    "Controls",
+    "Heatmap",
+    "InvalidSetting",
+    "InvalidSettingType",
+    "__version__",
+    "colormaps",
+]

@@ -42,6 +42,11 @@ def available() -> list[str]:
     return sorted([*TABLES, *(f"{name}_r" for name in TABLES)], key=str.lower)
 
 
+def base_names() -> list[str]:
+    """Names of the built-in maps without their ``_r`` variants."""
+    return list(TABLES)
+
+
 def check_name(name: object) -> str:
     """Return ``name`` if it names a built-in colour map, else raise a helpful error."""
     if not isinstance(name, str):

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import base64
-import functools
 from collections.abc import Callable
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anywidget
+import ipywidgets
 import numpy as np
 import traitlets as t
 
 from . import _data, colormaps
 from ._png import heatmap_png
+from ._traits import (
+    LabelsTrait,
+    LimitTrait,
+    MatrixTrait,
+    RangeTrait,
+    SelectionTrait,
+    TokensTrait,
+    ViewTrait,
+    checked,
+)
+
+if TYPE_CHECKING:
+    from .controls import Controls
 
 _STATIC = files("tokenheat") / "static"
 if not _STATIC.joinpath("widget.js").is_file():
@@ -24,83 +37,6 @@ if not _STATIC.joinpath("widget.js").is_file():
     )
 
 _SIDES = ("vmin", "vmax")
-
-
-class InvalidSetting(t.TraitError, ValueError):
-    """A setting had the wrong value. A ``ValueError`` (and a traitlets ``TraitError``)."""
-
-
-class InvalidSettingType(t.TraitError, TypeError):
-    """A setting had the wrong type. A ``TypeError`` (and a traitlets ``TraitError``)."""
-
-
-def _checked(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Re-raise ValueError/TypeError as TraitErrors too, so that traitlets rolls back
-    every assignment of an ``update()`` when one of them is rejected."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (InvalidSetting, InvalidSettingType):
-            raise
-        except ValueError as exc:
-            raise InvalidSetting(str(exc)) from None
-        except TypeError as exc:
-            raise InvalidSettingType(str(exc)) from None
-
-    return wrapper
-
-
-class _MatrixTrait(t.TraitType[np.ndarray, Any]):
-    """A 2-D real matrix, coerced and checked by :func:`tokenheat._data.coerce_matrix`."""
-
-    info_text = "a 2-D array-like of real numbers"
-
-    @_checked
-    def validate(self, obj: Any, value: Any) -> np.ndarray:
-        pending = obj._pending_matrix
-        if pending is not None and pending.array is value:
-            return value
-        matrix = _data.coerce_matrix(value)
-        obj._pending_matrix = matrix
-        return matrix.array
-
-
-class _TokensTrait(t.TraitType[Any, Any]):
-    """Per-cell token text; its shape is checked against ``values`` by the widget."""
-
-    info_text = "None or a 2-D array-like of strings"
-
-    @_checked
-    def validate(self, obj: Any, value: Any) -> np.ndarray | None:
-        return None if value is None else _data.coerce_tokens(value)
-
-
-class _LabelsTrait(t.TraitType[list, Any]):
-    """Axis labels: a sequence of str (numbers allowed); the count is checked by the widget."""
-
-    info_text = "a sequence of strings"
-
-    def __init__(self, axis: str, **kwargs: Any) -> None:
-        super().__init__([], **kwargs)
-        self.axis = axis
-
-    @_checked
-    def validate(self, obj: Any, value: Any) -> list[str]:
-        return _data.coerce_labels(value, None, name=self.name, axis=self.axis)
-
-
-class _LimitTrait(t.TraitType[float, Any]):
-    """A colour-range end: a finite float; None is replaced by the default for that end."""
-
-    info_text = "a finite number or None"
-
-    @_checked
-    def validate(self, obj: Any, value: Any) -> float:
-        if value is None:
-            return obj._default_limit(self.name)
-        return _data.coerce_limit(value, name=self.name)
 
 
 class Heatmap(anywidget.AnyWidget):
@@ -147,18 +83,18 @@ class Heatmap(anywidget.AnyWidget):
 
     _esm = _STATIC / "widget.js"
 
-    values = _MatrixTrait()
+    values = MatrixTrait()
     """The matrix (read-only numpy view of what was passed). Assigning redraws."""
-    tokens = _TokensTrait(None)
+    tokens = TokensTrait(None)
     """Per-cell token text, a read-only 2-D object array of str, or None."""
 
-    row_labels = _LabelsTrait("row").tag(sync=True)
+    row_labels = LabelsTrait("row").tag(sync=True)
     """One label per row (list of str)."""
-    column_labels = _LabelsTrait("column").tag(sync=True)
+    column_labels = LabelsTrait("column").tag(sync=True)
     """One label per column (list of str)."""
-    vmin = _LimitTrait(None).tag(sync=True)
+    vmin = LimitTrait(None).tag(sync=True)
     """Lower end of the colour range (float). Set None to go back to the default."""
-    vmax = _LimitTrait(None).tag(sync=True)
+    vmax = LimitTrait(None).tag(sync=True)
     """Upper end of the colour range (float). Set None to go back to the default."""
     center = t.Float(0.0, allow_none=True).tag(sync=True)
     """Centre of the diverging colour scale (float, default 0.0), or None for linear."""
@@ -177,13 +113,28 @@ class Heatmap(anywidget.AnyWidget):
     static_png = t.Bool(True)
     """Whether the output also carries a PNG for hosts without widgets (bool)."""
 
+    # Interaction state, synced both ways (docs/architecture.md).
+    view = ViewTrait(None).tag(sync=True)
+    """Visible window ``(row_start, row_stop, col_start, col_stop)`` in matrix coordinates
+    (floats; cell ``(r, c)`` spans ``[r, r+1) x [c, c+1)``). Updated when a zoom or pan in
+    the browser settles; set it to zoom there, or None (or :meth:`reset_view`) for all."""
+    selection = SelectionTrait(None).tag(sync=True)
+    """Selected cell ``{"row": i, "col": j}``, row ``{"row": i}``, column ``{"col": j}``,
+    or None. Set by clicks and arrow keys in the browser, or from Python."""
+    symmetric = t.Bool(True).tag(sync=True)
+    """Keep ``vmin = 2*center - vmax`` while dragging a colour-range handle (bool)."""
+    color_range = RangeTrait((-1.0, 1.0)).tag(sync=True)
+    """``(vmin, vmax)`` as one pair, always equal to them; link sliders to it."""
+
     # Derived state for the front end (see docs/architecture.md).
     _shape = t.List(t.Int(), [1, 1]).tag(sync=True)
     _values = t.Any(b"").tag(sync=True)
     _exact = t.Any(b"").tag(sync=True)
     _data_range = t.List(t.Float(), None, allow_none=True).tag(sync=True)
     _tokens = t.List(t.Unicode()).tag(sync=True)
-    _lut = t.Bytes(b"").tag(sync=True)
+    _luts = t.Dict(
+        {name: colormaps.get_lut(name).tobytes() for name in colormaps.base_names()}
+    ).tag(sync=True)
 
     def __init__(
         self,
@@ -207,10 +158,10 @@ class Heatmap(anywidget.AnyWidget):
         self._pending_matrix: _data.Matrix | None = None
         # The default colour range is computed here, before the traits exist, so that
         # the first state sent to the browser is complete.
-        matrix = _checked(_data.coerce_matrix)(values)
+        matrix = checked(_data.coerce_matrix)(values)
         self._pending_matrix = matrix
         if center is not None:
-            center = _checked(_data.coerce_limit)(center, name="center")
+            center = checked(_data.coerce_limit)(center, name="center")
         self._auto_range = _data.auto_range(matrix.data_range, center)
         limits = {
             side: self._auto_range[i] if given is None else given
@@ -230,8 +181,8 @@ class Heatmap(anywidget.AnyWidget):
             width=width,
             height=height,
             static_png=static_png,
-            _lut=_checked(colormaps.get_lut)(cmap).tobytes(),
         )
+        self._select_callbacks = ipywidgets.CallbackDispatcher()
 
     # ----------------------------------------------------------------- public API
     @property
@@ -279,6 +230,42 @@ class Heatmap(anywidget.AnyWidget):
         """
         return self.update(vmin=vmin, vmax=vmax)
 
+    def reset_view(self) -> Heatmap:
+        """Show the whole matrix again (same as ``w.view = None``)."""
+        self.view = None
+        return self
+
+    def on_select(self, callback: Callable[[dict | None], Any], remove: bool = False) -> None:
+        """Call ``callback(selection)`` whenever the selection changes.
+
+        ``selection`` is ``{"row": i, "col": j}``, ``{"row": i}``, ``{"col": j}`` or None
+        (see :attr:`selection`). Clicks in the browser reach Python once the kernel is
+        free, so a callback runs after the cell that is executing finishes.
+        Pass ``remove=True`` to unregister a callback.
+        """
+        self._select_callbacks.register_callback(callback, remove=remove)
+
+    def controls(self) -> Controls:
+        """ipywidgets controls linked to this heatmap in the browser.
+
+        Returns a box with a ``FloatRangeSlider`` for ``(vmin, vmax)``, a colour-map
+        chooser (a ``Combobox`` of the built-in names) and a "symmetric" ``Checkbox``.
+        They are linked on the front-end side (``jslink``), so they act at once and keep
+        working while the kernel is busy.
+        The slider's bounds follow the data (and widen to include the current range).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w = Heatmap(np.array([[-0.2, 0.5]]))
+        >>> box = w.controls()
+        >>> box.range_slider.value
+        (-0.5, 0.5)
+        """
+        from .controls import Controls
+
+        return Controls(self)
+
     @classmethod
     def _settable(cls) -> set[str]:
         own = set(cls.class_trait_names()) - set(anywidget.AnyWidget.class_trait_names())
@@ -310,7 +297,7 @@ class Heatmap(anywidget.AnyWidget):
         )
 
     @t.validate("values")
-    @_checked
+    @checked
     def _check_values(self, proposal: dict[str, Any]) -> np.ndarray:
         shape = proposal["value"].shape
         for axis, name in enumerate(("row_labels", "column_labels")):
@@ -325,7 +312,7 @@ class Heatmap(anywidget.AnyWidget):
         return proposal["value"]
 
     @t.validate("row_labels", "column_labels")
-    @_checked
+    @checked
     def _check_labels(self, proposal: dict[str, Any]) -> list[str]:
         name, labels = proposal["trait"].name, proposal["value"]
         axis = 0 if name == "row_labels" else 1
@@ -335,7 +322,7 @@ class Heatmap(anywidget.AnyWidget):
         return labels
 
     @t.validate("tokens")
-    @_checked
+    @checked
     def _check_tokens(self, proposal: dict[str, Any]) -> np.ndarray | None:
         value = proposal["value"]
         if value is not None and value.shape != self.values.shape:
@@ -350,7 +337,7 @@ class Heatmap(anywidget.AnyWidget):
         return auto[_SIDES.index(side)]
 
     @t.validate("vmin", "vmax")
-    @_checked
+    @checked
     def _check_limit(self, proposal: dict[str, Any]) -> float:
         side = proposal["trait"].name
         value = proposal["value"]
@@ -367,18 +354,18 @@ class Heatmap(anywidget.AnyWidget):
         return value
 
     @t.validate("center")
-    @_checked
+    @checked
     def _check_center(self, proposal: dict[str, Any]) -> float | None:
         value = proposal["value"]
         return None if value is None else _data.coerce_limit(value, name="center")
 
     @t.validate("cmap")
-    @_checked
+    @checked
     def _check_cmap(self, proposal: dict[str, Any]) -> str:
         return colormaps.check_name(proposal["value"])
 
     @t.validate("nan_color")
-    @_checked
+    @checked
     def _check_nan_color(self, proposal: dict[str, Any]) -> str:
         r, g, b = colormaps.parse_hex_color(proposal["value"], name="nan_color")
         return f"#{r:02x}{g:02x}{b:02x}"
@@ -401,6 +388,10 @@ class Heatmap(anywidget.AnyWidget):
                     n = matrix.array.shape[axis]
                     setattr(self, name, names if names is not None else _data.default_labels(n))
             self._refresh_auto_range()
+            if old is None or old.array.shape != matrix.array.shape:
+                self.view = None  # the whole new matrix
+                if self.selection is not None:
+                    self.selection = None
 
     @t.observe("center")
     def _on_center(self, change: dict[str, Any]) -> None:
@@ -424,9 +415,20 @@ class Heatmap(anywidget.AnyWidget):
         tokens = change["new"]
         self._tokens = [] if tokens is None else tokens.ravel().tolist()
 
-    @t.observe("cmap")
-    def _on_cmap(self, change: dict[str, Any]) -> None:
-        self._lut = colormaps.get_lut(change["new"]).tobytes()
+    @t.observe("vmin", "vmax")
+    def _on_limit(self, change: dict[str, Any]) -> None:
+        pair = (self.vmin, self.vmax)
+        if self.color_range != pair and pair[0] < pair[1]:
+            self.color_range = pair
+
+    @t.observe("color_range")
+    def _on_color_range(self, change: dict[str, Any]) -> None:
+        if change["new"] != (self.vmin, self.vmax):
+            self.set_range(*change["new"])
+
+    @t.observe("selection")
+    def _on_selection(self, change: dict[str, Any]) -> None:
+        self._select_callbacks(change["new"])
 
     # ------------------------------------------------------------ output
     def to_rgba(self) -> np.ndarray:

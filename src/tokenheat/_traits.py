@@ -1,0 +1,176 @@
+"""Trait types of the Heatmap widget, each validating its input at the boundary.
+
+Validation errors are raised as :class:`InvalidSetting` / :class:`InvalidSettingType`:
+``ValueError`` / ``TypeError`` for users, and traitlets ``TraitError`` so that
+``hold_trait_notifications`` rolls back every assignment of an ``update()`` when one
+of them is rejected.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import traitlets as t
+
+from . import _data
+
+
+class InvalidSetting(t.TraitError, ValueError):
+    """A setting had the wrong value. A ``ValueError`` (and a traitlets ``TraitError``)."""
+
+
+class InvalidSettingType(t.TraitError, TypeError):
+    """A setting had the wrong type. A ``TypeError`` (and a traitlets ``TraitError``)."""
+
+
+def checked(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Re-raise ValueError/TypeError from ``func`` as :class:`InvalidSetting` types."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (InvalidSetting, InvalidSettingType):
+            raise
+        except ValueError as exc:
+            raise InvalidSetting(str(exc)) from None
+        except TypeError as exc:
+            raise InvalidSettingType(str(exc)) from None
+
+    return wrapper
+
+
+class MatrixTrait(t.TraitType[np.ndarray, Any]):
+    """A 2-D real matrix, coerced and checked by :func:`tokenheat._data.coerce_matrix`.
+
+    The prepared :class:`~tokenheat._data.Matrix` is left on the widget as
+    ``_pending_matrix`` for its observers (so the float32 conversion happens once).
+    """
+
+    info_text = "a 2-D array-like of real numbers"
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> np.ndarray:
+        pending = obj._pending_matrix
+        if pending is not None and pending.array is value:
+            return value
+        matrix = _data.coerce_matrix(value)
+        obj._pending_matrix = matrix
+        return matrix.array
+
+
+class TokensTrait(t.TraitType[Any, Any]):
+    """Per-cell token text; its shape is checked against ``values`` by the widget."""
+
+    info_text = "None or a 2-D array-like of strings"
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> np.ndarray | None:
+        return None if value is None else _data.coerce_tokens(value)
+
+
+class LabelsTrait(t.TraitType[list, Any]):
+    """Axis labels: a sequence of str (numbers allowed); the count is checked by the widget."""
+
+    info_text = "a sequence of strings"
+
+    def __init__(self, axis: str, **kwargs: Any) -> None:
+        super().__init__([], **kwargs)
+        self.axis = axis
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> list[str]:
+        return _data.coerce_labels(value, None, name=self.name, axis=self.axis)
+
+
+class LimitTrait(t.TraitType[float, Any]):
+    """A colour-range end: a finite float; None is replaced by the default for that end."""
+
+    info_text = "a finite number or None"
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> float:
+        if value is None:
+            return obj._default_limit(self.name)
+        return _data.coerce_limit(value, name=self.name)
+
+
+class RangeTrait(t.TraitType[tuple, Any]):
+    """``(vmin, vmax)``: two finite numbers with vmin < vmax."""
+
+    info_text = "a pair of finite numbers (vmin, vmax) with vmin < vmax"
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> tuple[float, float]:
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
+            raise TypeError(f"color_range must be a pair (vmin, vmax), got {value!r:.60}")
+        lo = _data.coerce_limit(value[0], name="color_range[0] (vmin)")
+        hi = _data.coerce_limit(value[1], name="color_range[1] (vmax)")
+        if not lo < hi:
+            raise ValueError(f"color_range must have vmin < vmax, got {(lo, hi)}")
+        return (lo, hi)
+
+
+class ViewTrait(t.TraitType[tuple, Any]):
+    """The visible window ``(row_start, row_stop, col_start, col_stop)``; None = all."""
+
+    info_text = "(row_start, row_stop, col_start, col_stop) within the matrix, or None"
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> tuple[float, float, float, float]:
+        rows, cols = obj.values.shape
+        if value is None:
+            return (0.0, float(rows), 0.0, float(cols))
+        expected = (
+            f"view must be (row_start, row_stop, col_start, col_stop) with "
+            f"0 <= row_start < row_stop <= {rows} and 0 <= col_start < col_stop <= {cols}"
+        )
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+            raise TypeError(f"{expected}, got {type(value).__name__} {value!r:.60}")
+        if len(value) != 4:
+            raise ValueError(f"{expected}, got {len(value)} numbers: {tuple(value)!r:.80}")
+        numbers = []
+        for v in value:
+            if isinstance(v, bool) or not isinstance(v, (Real, np.number)):
+                raise TypeError(f"{expected}, got a {type(v).__name__} in {tuple(value)!r:.80}")
+            numbers.append(float(v))
+        r0, r1, c0, c1 = numbers
+        if not all(math.isfinite(v) for v in numbers):
+            raise ValueError(f"{expected}, got non-finite numbers {tuple(numbers)}")
+        if not (0 <= r0 < r1 <= rows and 0 <= c0 < c1 <= cols):
+            raise ValueError(f"{expected}, got {tuple(numbers)}")
+        return (r0, r1, c0, c1)
+
+
+class SelectionTrait(t.TraitType[Any, Any]):
+    """None, ``{"row": i, "col": j}``, ``{"row": i}`` or ``{"col": j}``."""
+
+    info_text = 'None or a dict {"row": i, "col": j} / {"row": i} / {"col": j}'
+    allow_none = True
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> dict[str, int] | None:
+        if value is None:
+            return None
+        expected = 'selection must be None, {"row": i, "col": j}, {"row": i} or {"col": j}'
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{expected}, got {type(value).__name__} {value!r:.60}")
+        keys = set(value)
+        if not keys or keys - {"row", "col"}:
+            raise ValueError(f"{expected}, got keys {sorted(map(str, keys))}")
+        out = {}
+        for key, n in (("row", obj.values.shape[0]), ("col", obj.values.shape[1])):
+            if key not in value:
+                continue
+            index = value[key]
+            if isinstance(index, bool) or not isinstance(index, Integral):
+                raise TypeError(f"selection[{key!r}] must be an integer, got {index!r:.40}")
+            if not 0 <= index < n:
+                raise ValueError(f"selection[{key!r}] must be in 0..{n - 1}, got {index}")
+            out[key] = int(index)
+        return out
