@@ -97,20 +97,18 @@ def coerce_matrix(obj: object) -> Matrix:
     with np.errstate(over="ignore"):  # overflow is reported below, with its position
         f32 = np.ascontiguousarray(arr, dtype="<f4")
     if arr.dtype.kind == "f":
-        bad = np.isinf(arr)
-        if bad.any():
-            r, c = np.argwhere(bad)[0]
-            raise ValueError(
-                f"values must be finite or NaN, got {arr[r, c]} at row {r}, column {c} "
-                f"({int(bad.sum())} infinite cell(s) in all); use NaN for 'no value' or clip them"
-            )
-        overflow = np.isinf(f32)
-        if overflow.any():
-            r, c = np.argwhere(overflow)[0]
-            raise ValueError(
-                f"values must fit in float32 (|v| <= 3.4e38), got {arr[r, c]} at row {r}, "
-                f"column {c}; rescale the matrix"
-            )
+        # Infinite input first; then finite input too large for float32.
+        for source, problem in (
+            (arr, "must be finite or NaN (use NaN for 'no value', or clip)"),
+            (f32, "must fit in float32, |v| <= 3.4e38 (rescale the matrix)"),
+        ):
+            bad = np.isinf(source)
+            if bad.any():
+                r, c = np.argwhere(bad)[0]
+                raise ValueError(
+                    f"values {problem}: got {arr[r, c]} at row {r}, column {c} "
+                    f"({int(bad.sum())} such cell(s) in all)"
+                )
     exact = None
     if _needs_exact(arr, f32):
         exact = np.ascontiguousarray(arr, dtype="<f8")
