@@ -46,6 +46,21 @@ function setText(node, text, elided) {
 }
 
 /**
+ * Which row / column a label names (for clicks on it), and whether it is selected.
+ * @param {HTMLDivElement} node
+ * @param {number} i
+ * @param {boolean} selected
+ */
+function setIndex(node, i, selected) {
+  const s = String(i);
+  if (node.dataset.index !== s) node.dataset.index = s;
+  if (selected !== (node.dataset.selected === "true")) {
+    if (selected) node.dataset.selected = "true";
+    else delete node.dataset.selected;
+  }
+}
+
+/**
  * @param {HTMLElement} root
  */
 export function createAxes(root) {
@@ -67,8 +82,10 @@ export function createAxes(root) {
      * @param {(i: number) => number} rowWidth measured width of row label i
      * @param {(i: number) => number} colWidth measured width of column label i
      * @param {number} lineHeight
+     * @param {number} selRow the selected row (its label is emphasised), or -1
+     * @param {number} selCol the selected column, or -1
      */
-    update(layout, view, rowText, colText, rowWidth, colWidth, lineHeight) {
+    update(layout, view, rowText, colText, rowWidth, colWidth, lineHeight, selRow, selCol) {
       const { plot, rows, cols } = layout;
       const rowNodes = rowPool.take(rows.indices.length);
       const right = `${layout.width - (plot.left - LABEL_GAP)}px`;
@@ -81,6 +98,7 @@ export function createAxes(root) {
         s.maxWidth = maxW;
         s.lineHeight = `${lineHeight}px`;
         setText(rowNodes[j], rowText(i), rowWidth(i) > rows.cap);
+        setIndex(rowNodes[j], i, i === selRow);
       }
       const colNodes = colPool.take(cols.indices.length);
       const rotation = String(cols.rotation);
@@ -103,6 +121,7 @@ export function createAxes(root) {
         s.maxWidth = cmax;
         s.lineHeight = `${lineHeight}px`;
         setText(node, colText(i), colWidth(i) > cols.cap);
+        setIndex(node, i, i === selCol);
       }
     },
   };

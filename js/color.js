@@ -140,3 +140,33 @@ export function colorOf(v, scale) {
 export function textColorTable(lut, out) {
   for (let i = 0; i < 256; i++) out[i] = wantsWhiteText(lut[4 * i], lut[4 * i + 1], lut[4 * i + 2]) ? 1 : 0;
 }
+
+/**
+ * The LUT of colour map `name` from the `_luts` trait ({base name: 1024 bytes}): a base
+ * map as sent, or with a `_r` suffix the base map reversed (entry i = base entry 255 - i).
+ * @param {unknown} luts `_luts`
+ * @param {unknown} name `cmap`
+ * @param {(v: unknown) => Uint8Array} bytesOf decodes one binary entry
+ * @returns {{ lut: Uint8Array } | { error: string }}
+ */
+export function resolveLut(luts, name, bytesOf) {
+  if (!luts || typeof luts !== "object") return { error: "no colour maps were sent (_luts is empty)" };
+  const table = /** @type {Record<string, unknown>} */ (luts);
+  const key = String(name);
+  const has = (/** @type {string} */ k) => Object.prototype.hasOwnProperty.call(table, k);
+  const reverse = !has(key) && key.endsWith("_r") && has(key.slice(0, -2));
+  const base = reverse ? key.slice(0, -2) : key;
+  if (!has(base)) {
+    const names = Object.keys(table).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+    return { error: `unknown colour map "${key}"; available: ${names.join(", ")} (each also with _r)` };
+  }
+  const bytes = bytesOf(table[base]);
+  if (bytes.length < 1024) {
+    return { error: `colour map "${base}" must hold 256 RGBA entries (1024 bytes), got ${bytes.length}` };
+  }
+  const lut = bytes.slice(0, 1024);
+  if (reverse) {
+    for (let i = 0; i < 256; i++) lut.set(bytes.subarray(4 * (255 - i), 4 * (255 - i) + 4), 4 * i);
+  }
+  return { lut };
+}

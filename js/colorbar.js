@@ -9,11 +9,12 @@ import { formatTick, niceTicks } from "./ticks.js";
 /** @typedef {import("./layout.js").Layout} Layout */
 
 /**
- * How many ticks fit on a bar of this height (about one per 70 px).
+ * How many ticks fit on a bar of this height (about one per 70 px; on a very short bar
+ * two, since the range inputs above and below it show the ends).
  * @param {number} barHeight
  */
 export function maxTickCount(barHeight) {
-  return Math.max(3, Math.floor(barHeight / 70) + 1);
+  return barHeight < 60 ? 2 : Math.max(3, Math.floor(barHeight / 70) + 1);
 }
 
 /**

@@ -4,11 +4,15 @@
 
 import { createAxes } from "./axes.js";
 import { createCells } from "./cells.js";
-import { parseHexColor, textColorTable } from "./color.js";
+import { parseHexColor, resolveLut, textColorTable } from "./color.js";
 import { colorbarTicks, createColorbar } from "./colorbar.js";
 import { decodeBytes, decodeMatrix, formatCell } from "./data.js";
-import { computeLayout, fullView, indexAt } from "./layout.js";
+import { createInteraction } from "./interaction.js";
+import { axisLabels, computeLayout } from "./layout.js";
 import { createOverlay } from "./overlay.js";
+import { createRangeControl } from "./range.js";
+import { syncColorRange } from "./rangesync.js";
+import { createSelectionOutline, selCol, selRow } from "./selection.js";
 import { CSS, readFonts } from "./theme.js";
 import { createTooltip } from "./tooltip.js";
 
@@ -24,6 +28,8 @@ import { createTooltip } from "./tooltip.js";
  * @property {(name: string) => any} get
  * @property {(event: string, cb: (...args: any[]) => void) => void} on
  * @property {(event?: string | null, cb?: ((...args: any[]) => void) | null) => void} off
+ * @property {(name: string, value: any) => void} set
+ * @property {() => void} save_changes
  */
 
 const DATA = 1;
@@ -32,7 +38,13 @@ const COLORS = 4;
 const LAYOUT = 8;
 const LABELS = 16;
 const TOKENS = 32;
-const ALL = 63;
+const VIEW = 64; // the view window changed (labels, cells, tokens, outline, tooltip follow)
+const SELECTION = 128;
+const RANGE_UI = 256; // `symmetric` changed
+const ALL = 511;
+
+/** Above this many labels, the margins are sized from the labels shown in full view only. */
+const MEASURE_ALL_LABELS = 5000;
 
 const DEFAULT_WIDTH = 640;
 
@@ -47,6 +59,10 @@ function render({ model, el }) {
   root.className = "tokenheat";
   root.tabIndex = 0;
   root.setAttribute("role", "figure");
+  root.setAttribute(
+    "aria-description",
+    "Drag to pan, wheel to zoom, click to select; arrow keys move the selection, + and - zoom, 0 resets",
+  );
   const style = document.createElement("style");
   style.textContent = CSS;
   const titleEl = document.createElement("div");
@@ -60,6 +76,16 @@ function render({ model, el }) {
   root.append(style, titleEl, plotbox);
   const axes = createAxes(root);
   const colorbar = createColorbar(root);
+  const outline = createSelectionOutline(plotbox);
+  const rangeSync = syncColorRange(model);
+  const range = createRangeControl(root, {
+    preview: rangeSync.write,
+    commit: () => model.save_changes(),
+    setSymmetric(on) {
+      model.set("symmetric", on);
+      model.save_changes();
+    },
+  });
   const tooltip = createTooltip(root);
   const errorEl = document.createElement("div");
   errorEl.className = "tokenheat-error";
@@ -72,8 +98,6 @@ function render({ model, el }) {
 
   /** @type {MatrixData | null} */
   let data = null;
-  /** @type {ViewWindow} */
-  let view = fullView(1, 1);
   /** @type {ColorScale} */
   const scale = { lut: new Uint8Array(1024), vmin: 0, vmax: 1, center: null, nan: [128, 128, 128] };
   let lutVersion = 0;
@@ -96,6 +120,8 @@ function render({ model, el }) {
   /** @type {Float64Array} */
   let colWidths = new Float64Array(0);
   let measuredFont = "";
+  let rowLabelMax = 0;
+  let colLabelMax = 0;
 
   const cells = createCells(plotbox, overlayCanvas, forceCanvas, () => schedule(LAYOUT));
 
@@ -103,6 +129,17 @@ function render({ model, el }) {
   let raf = 0;
   let draws = 0;
   let destroyed = false;
+
+  const interaction = createInteraction({
+    model,
+    root,
+    plotbox,
+    tooltip,
+    data: () => data,
+    cellInfo,
+    viewChanged: () => schedule(VIEW),
+    selectionChanged: () => schedule(SELECTION),
+  });
 
   // ---- scheduling ------------------------------------------------------------------
 
@@ -152,15 +189,21 @@ function render({ model, el }) {
     }
     const prev = data;
     data = res.data;
-    if (!prev || prev.rows !== data.rows || prev.cols !== data.cols) view = fullView(data.rows, data.cols);
+    interaction.dataChanged(!prev || prev.rows !== data.rows || prev.cols !== data.cols);
     return null;
   }
 
   /** @returns {string | null} */
   function readLut() {
-    const bytes = decodeBytes(model.get("_lut"));
-    if (bytes.length < 1024) return `_lut must hold 256 RGBA entries (1024 bytes), got ${bytes.length} bytes`;
-    scale.lut = bytes.slice(0, 1024);
+    const res = resolveLut(model.get("_luts"), model.get("cmap"), (v) => {
+      try {
+        return decodeBytes(/** @type {any} */ (v));
+      } catch {
+        return new Uint8Array(0);
+      }
+    });
+    if ("error" in res) return res.error;
+    scale.lut = res.lut;
     textColorTable(scale.lut, whiteText);
     lutVersion++;
     return null;
@@ -206,6 +249,37 @@ function render({ model, el }) {
     if (colWidths[i] < 0) colWidths[i] = Math.ceil(measure(colText(i)));
     return colWidths[i];
   };
+  /**
+   * Widest label of an axis, when there are few enough to measure them all.
+   * @param {number} n
+   * @param {(i: number) => number} width
+   */
+  const widestOf = (n, width) => {
+    let m = 0;
+    if (n <= MEASURE_ALL_LABELS) for (let i = 0; i < n; i++) m = Math.max(m, width(i));
+    return m;
+  };
+
+  /**
+   * What the tooltip says about cell (r, c).
+   * @param {number} r
+   * @param {number} c
+   * @returns {import("./tooltip.js").TooltipContent}
+   */
+  function cellInfo(r, c) {
+    const d = /** @type {MatrixData} */ (data);
+    const i = r * d.cols + c;
+    const tokens = model.get("_tokens");
+    const hasTokens = Array.isArray(tokens) && tokens.length === d.rows * d.cols;
+    return {
+      row: r,
+      rowLabel: rowText(r),
+      col: c,
+      colLabel: colText(c),
+      token: hasTokens ? String(tokens[i] ?? "") : null,
+      value: formatCell(d, i),
+    };
+  }
 
   // ---- layout --------------------------------------------------------------------------
 
@@ -221,6 +295,8 @@ function render({ model, el }) {
       rowWidths = new Float64Array(d.rows).fill(-1);
       colWidths = new Float64Array(d.cols).fill(-1);
       measuredFont = fonts.label;
+      rowLabelMax = widestOf(d.rows, rowWidth);
+      colLabelMax = widestOf(d.cols, colWidth);
     }
     const title = String(model.get("title") ?? "");
     const barTitle = String(model.get("colorbar_title") ?? "");
@@ -244,7 +320,7 @@ function render({ model, el }) {
         windowHeight: window.innerHeight || 800,
         rows: d.rows,
         cols: d.cols,
-        view,
+        view: interaction.view,
         lineHeight: fonts.lineHeight,
         titleHeight: title ? Math.ceil(fonts.size * 1.15 * 1.3) : 0,
         titleWidth,
@@ -252,6 +328,8 @@ function render({ model, el }) {
         tickWidth,
         rowLabelWidth: rowWidth,
         colLabelWidth: colWidth,
+        rowLabelMax,
+        colLabelMax,
       });
     let L = lay(reservedTickWidth);
     tickSet = colorbarTicks(scale.vmin, scale.vmax, L.bar.height);
@@ -270,8 +348,9 @@ function render({ model, el }) {
     const w = Math.max(1, Math.round(L.plot.width * dpr));
     const h = Math.max(1, Math.round(L.plot.height * dpr));
     overlay.resize(w, h);
-    axes.update(L, view, rowText, colText, rowWidth, colWidth, fonts.lineHeight);
     colorbar.place(L, dpr, barTitle, fonts.lineHeight);
+    range.place(L);
+    interaction.place(L.plot, L.width);
   }
 
   function widestTick() {
@@ -297,7 +376,7 @@ function render({ model, el }) {
     if (flags & DATA) {
       const err = readData();
       if (err) return fail(err);
-      flags |= LAYOUT | LABELS | TOKENS | COLORS;
+      flags |= LAYOUT | LABELS | TOKENS | COLORS | VIEW | SELECTION;
     }
     if (!data) return fail("no matrix to draw");
     if (flags & LUT) {
@@ -313,18 +392,39 @@ function render({ model, el }) {
         if (widestTick() > reservedTickWidth) flags |= LAYOUT;
       }
     }
+    const view = interaction.view;
     if (flags & LAYOUT) doLayout(flags);
     const L = /** @type {Layout} */ (layout);
+    if (flags & (LAYOUT | VIEW) && !(flags & LAYOUT)) {
+      Object.assign(L, axisLabels(L, view, fonts.lineHeight, colWidth));
+    }
+    if (flags & (LAYOUT | VIEW | SELECTION)) {
+      const sel = interaction.selection;
+      axes.update(L, view, rowText, colText, rowWidth, colWidth, fonts.lineHeight, selRow(sel), selCol(sel));
+    }
     const renderer = cells.renderer(data, scale.lut, lutVersion);
     renderer.resize(
       Math.max(1, Math.round(L.plot.width * dpr)),
       Math.max(1, Math.round(L.plot.height * dpr)),
     );
     renderer.draw(view, scale);
-    if (flags & (LAYOUT | COLORS | TOKENS)) {
+    if (flags & (LAYOUT | COLORS | TOKENS | VIEW)) {
       overlay.draw(data, model.get("_tokens"), view, scale, whiteText, L.plot, dpr, fonts);
     }
     if (flags & (LAYOUT | COLORS)) colorbar.draw(L, scale, tickSet, model.get("_data_range"));
+    if (flags & (LAYOUT | COLORS | RANGE_UI)) {
+      range.update({
+        vmin: scale.vmin,
+        vmax: scale.vmax,
+        center: scale.center,
+        dataRange: model.get("_data_range"),
+        symmetric: model.get("symmetric") === true,
+      });
+    }
+    if (flags & (LAYOUT | VIEW | SELECTION)) {
+      outline.update(interaction.selection, view, L.plot.width, L.plot.height);
+    }
+    if (flags & (LAYOUT | VIEW)) interaction.followView();
     if (root.dataset.renderer !== renderer.kind) root.dataset.renderer = renderer.kind;
     hideError();
     draws++;
@@ -337,47 +437,27 @@ function render({ model, el }) {
   /** @type {Array<[string, () => void]>} */
   const modelListeners = [];
   /**
+   * @param {string} name
+   * @param {() => void} cb
+   */
+  const on = (name, cb) => {
+    model.on(`change:${name}`, cb);
+    modelListeners.push([`change:${name}`, cb]);
+  };
+  /**
    * @param {string[]} names
    * @param {number} flags
    */
   const listen = (names, flags) => {
-    for (const name of names) {
-      const cb = () => schedule(flags);
-      model.on(`change:${name}`, cb);
-      modelListeners.push([`change:${name}`, cb]);
-    }
+    for (const name of names) on(name, () => schedule(flags));
   };
   listen(["_values", "_shape", "_exact"], DATA);
-  listen(["_lut"], LUT);
+  listen(["_luts", "cmap"], LUT);
   listen(["vmin", "vmax", "center", "nan_color", "_data_range"], COLORS);
+  listen(["symmetric"], RANGE_UI);
   listen(["row_labels", "column_labels"], LABELS | LAYOUT);
   listen(["_tokens"], TOKENS);
   listen(["title", "colorbar_title", "width", "height"], LAYOUT);
-
-  /** @param {PointerEvent} e */
-  function onPointerMove(e) {
-    if (!data || !layout) return;
-    const box = plotbox.getBoundingClientRect();
-    const x = e.clientX - box.left;
-    const y = e.clientY - box.top;
-    const r = indexAt(view.row0, view.row1, y, box.height, data.rows);
-    const c = indexAt(view.col0, view.col1, x, box.width, data.cols);
-    if (r < 0 || c < 0) return tooltip.hide();
-    const i = r * data.cols + c;
-    const tokens = model.get("_tokens");
-    const hasTokens = Array.isArray(tokens) && tokens.length === data.rows * data.cols;
-    tooltip.show(e.clientX, e.clientY, {
-      row: r,
-      rowLabel: rowText(r),
-      col: c,
-      colLabel: colText(c),
-      token: hasTokens ? String(tokens[i] ?? "") : null,
-      value: formatCell(data, i),
-    });
-  }
-  const onPointerLeave = () => tooltip.hide();
-  plotbox.addEventListener("pointermove", onPointerMove);
-  plotbox.addEventListener("pointerleave", onPointerLeave);
 
   const resizeObserver = new ResizeObserver((entries) => {
     const w = entries[entries.length - 1].contentRect.width;
@@ -418,8 +498,9 @@ function render({ model, el }) {
     raf = 0;
     for (const [event, cb] of modelListeners) model.off(event, cb);
     modelListeners.length = 0;
-    plotbox.removeEventListener("pointermove", onPointerMove);
-    plotbox.removeEventListener("pointerleave", onPointerLeave);
+    interaction.destroy();
+    range.destroy();
+    rangeSync.destroy();
     resizeObserver.disconnect();
     dprQuery?.removeEventListener("change", onDprChange);
     window.removeEventListener("resize", onWindowResize);

@@ -97,7 +97,6 @@ export function labelIndices(start, end, k) {
 const PAD = 8;
 const LABEL_GAP = 6;
 const COL_GAP = 4;
-const CB_GAP = 18;
 const CB_WIDTH = 16;
 const TICK_LEN = 4;
 const TICK_GAP = 3; // TICK_LEN + TICK_GAP is the tick mark offset in theme.js
@@ -106,6 +105,19 @@ export const MAX_LABELS = 300;
 const MIN_PLOT_HEIGHT = 160;
 const MAX_PLOT_HEIGHT = 600;
 const H_LABEL_SPACE = 10;
+const COL_CAP = 180;
+// the colour-range control: plot | gap | handle track | funnel | colour bar | ticks | title
+const RANGE_GAP = 10;
+export const TRACK_WIDTH = 16;
+const FUNNEL_WIDTH = 10;
+const INPUT_HEIGHT = 22;
+const INPUT_WIDTH = 64;
+const COMPACT_INPUT_WIDTH = 56;
+/** below this colour-bar height, the symmetric checkbox moves beside the min input */
+const COMPACT_BELOW_BAR = 100;
+const CONTROL_GAP = 4;
+const SYMMETRIC_HEIGHT = 18;
+const CONTROL_WIDTH = 84;
 
 /**
  * @typedef {Object} LayoutInput
@@ -114,7 +126,8 @@ const H_LABEL_SPACE = 10;
  * @property {number} windowHeight window.innerHeight
  * @property {number} rows
  * @property {number} cols
- * @property {ViewWindow} view
+ * @property {ViewWindow} view the part of the matrix shown (labels follow it; the
+ *   margins and the plot's size come from the full matrix, so zooming never moves them)
  * @property {number} lineHeight px of one line of label text
  * @property {number} titleHeight px of the title line (0 = no title)
  * @property {number} titleWidth measured title width
@@ -122,6 +135,9 @@ const H_LABEL_SPACE = 10;
  * @property {number} tickWidth widest colour-bar tick label
  * @property {(i: number) => number} rowLabelWidth
  * @property {(i: number) => number} colLabelWidth
+ * @property {number} [rowLabelMax] widest of all row labels, so that the margin holds
+ *   the labels that zooming in reveals (default: only the labels shown in full view)
+ * @property {number} [colLabelMax] the same for column labels
  */
 
 /**
@@ -141,6 +157,16 @@ const H_LABEL_SPACE = 10;
  */
 
 /**
+ * Where the colour-range control goes.
+ * @typedef {Object} RangeLayout
+ * @property {Rect} track the handles' track, beside the colour bar and as tall
+ * @property {Rect} maxInput above the colour bar
+ * @property {Rect} minInput below the colour bar
+ * @property {Rect} symmetric the checkbox row, below the min input (or beside it)
+ * @property {boolean} compact short plot: the checkbox sits beside the min input
+ */
+
+/**
  * @typedef {Object} Layout
  * @property {number} width
  * @property {number} height
@@ -148,55 +174,67 @@ const H_LABEL_SPACE = 10;
  * @property {AxisLabels} rows
  * @property {AxisLabels} cols
  * @property {number} colTop y of the column labels' anchor
+ * @property {number} colGap gap between the plot and the column labels
+ * @property {number} rowCap longest row label the layout allows
  * @property {Rect} bar the colour-bar gradient
  * @property {number} tickLeft x of the tick labels
  * @property {number} barTitleLeft x of the colour-bar title
+ * @property {RangeLayout} range
  * @property {Rect} title
  */
 
 /**
  * Column labels: horizontal when every label fits its cell; else all of them at -45°
  * when cells are wide enough for that; short labels (numbers) stay horizontal and are
- * thinned; anything else is thinned at -90°.
+ * thinned; anything else is thinned at -90°. Labels are elided to fit `room`, the px
+ * available below the plot.
  * @param {ViewWindow} view
  * @param {number} pitch
  * @param {number} lineHeight
  * @param {(i: number) => number} widthOf
  * @param {number} cap
+ * @param {number} room
  */
-function columnAxis(view, pitch, lineHeight, widthOf, cap) {
+function columnAxis(view, pitch, lineHeight, widthOf, cap, room) {
   const span = view.col1 - view.col0;
-  /** @param {number[]} idx */
-  const widest = (idx) => idx.reduce((m, i) => Math.max(m, Math.min(cap, widthOf(i))), 0);
+  /**
+   * @param {number[]} idx
+   * @param {number} c
+   */
+  const widest = (idx, c) => idx.reduce((m, i) => Math.max(m, Math.min(c, widthOf(i))), 0);
   let k = labelStride(span, pitch, 1, MAX_LABELS);
   let idx = labelIndices(view.col0, view.col1, k);
-  let w = widest(idx);
+  let w = widest(idx, cap);
   for (let it = 0; it < 4; it++) {
     const k2 = Math.max(k, labelStride(span, pitch, w + H_LABEL_SPACE, MAX_LABELS));
     if (k2 === k) break;
     k = k2;
     idx = labelIndices(view.col0, view.col1, k);
-    w = widest(idx);
+    w = widest(idx, cap);
   }
   const all = k === 1;
-  if (all) return { indices: idx, stride: 1, rotation: /** @type {0} */ (0), extent: lineHeight, widest: w };
-  if (labelStride(span, pitch, (lineHeight + 2) * Math.SQRT2, MAX_LABELS) === 1) {
+  if (all)
+    return { indices: idx, stride: 1, rotation: /** @type {0} */ (0), extent: lineHeight, widest: w, cap };
+  const cap45 = Math.min(cap, room / Math.SQRT1_2 - lineHeight);
+  if (labelStride(span, pitch, (lineHeight + 2) * Math.SQRT2, MAX_LABELS) === 1 && cap45 >= 2 * lineHeight) {
     idx = labelIndices(view.col0, view.col1, 1);
-    w = widest(idx);
+    w = widest(idx, cap45);
     return {
       indices: idx,
       stride: 1,
       rotation: /** @type {45} */ (45),
       extent: Math.SQRT1_2 * (w + lineHeight),
       widest: w,
+      cap: cap45,
     };
   }
   if (w <= 2.5 * lineHeight)
-    return { indices: idx, stride: k, rotation: /** @type {0} */ (0), extent: lineHeight, widest: w };
+    return { indices: idx, stride: k, rotation: /** @type {0} */ (0), extent: lineHeight, widest: w, cap };
+  const cap90 = Math.max(0, Math.min(cap, room));
   k = labelStride(span, pitch, lineHeight + 2, MAX_LABELS);
   idx = labelIndices(view.col0, view.col1, k);
-  w = widest(idx);
-  return { indices: idx, stride: k, rotation: /** @type {90} */ (90), extent: w, widest: w };
+  w = widest(idx, cap90);
+  return { indices: idx, stride: k, rotation: /** @type {90} */ (90), extent: w, widest: w, cap: cap90 };
 }
 
 /**
@@ -206,13 +244,12 @@ function columnAxis(view, pitch, lineHeight, widthOf, cap) {
  * @param {number} plotWidth
  * @param {number} lineHeight
  * @param {(i: number) => number} widthOf
- * @param {number} cap
  */
-function columnOverhang(axis, view, plotWidth, lineHeight, widthOf, cap) {
+function columnOverhang(axis, view, plotWidth, lineHeight, widthOf) {
   let over = 0;
   for (const i of axis.indices) {
     const x = centerOf(view.col0, view.col1, i, plotWidth);
-    const w = Math.min(cap, widthOf(i));
+    const w = Math.min(axis.cap, widthOf(i));
     const reach =
       axis.rotation === 0
         ? w / 2
@@ -225,32 +262,33 @@ function columnOverhang(axis, view, plotWidth, lineHeight, widthOf, cap) {
 }
 
 /**
- * Place everything: plot area, labels, colour bar, title.
+ * Place everything: plot area, labels, colour bar and its range control, title. The
+ * margins and sizes come from the full matrix; the labels from `input.view`.
  * @param {LayoutInput} input
  * @returns {Layout}
  */
 export function computeLayout(input) {
-  const { view, lineHeight: lh } = input;
+  const { lineHeight: lh } = input;
+  const full = fullView(input.rows, input.cols);
   const W = Math.max(160, Math.round(input.width));
-  const spanR = view.row1 - view.row0;
-  const spanC = view.col1 - view.col0;
+  const spanR = input.rows;
+  const spanC = input.cols;
   const rowCap = Math.min(220, Math.max(40, Math.floor(W * 0.28)));
-  const colCap = 180;
   const top =
     input.titleHeight > 0
       ? PAD + Math.ceil(input.titleHeight) + Math.max(8, Math.ceil(lh / 2) + 2)
       : PAD + Math.ceil(lh / 2);
   const barTitleWidth = input.hasColorbarTitle ? Math.ceil(lh) + 8 : 0;
-  const right = CB_GAP + CB_WIDTH + TICK_LEN + TICK_GAP + Math.ceil(input.tickWidth) + barTitleWidth + PAD;
+  const barColumn =
+    TRACK_WIDTH + FUNNEL_WIDTH + CB_WIDTH + TICK_LEN + TICK_GAP + Math.ceil(input.tickWidth) + barTitleWidth;
+  const right = RANGE_GAP + Math.max(barColumn, CONTROL_WIDTH) + PAD;
+  const rowMax = Math.min(rowCap, input.rowLabelMax ?? 0);
+  const colMax = Math.min(COL_CAP, input.colLabelMax ?? 0);
 
   let left = PAD + LABEL_GAP;
   let bottom = PAD + COL_GAP + lh;
   let plotW = 0;
   let plotH = 0;
-  /** @type {number[]} */
-  let rowIdx = [];
-  let rowStride = 1;
-  let colAxis = columnAxis(view, 1, lh, input.colLabelWidth, colCap);
   let colGap = COL_GAP;
   for (let iter = 0; ; iter++) {
     plotW = Math.max(16, Math.floor(W - left - right));
@@ -261,15 +299,15 @@ export function computeLayout(input) {
       plotH = Math.round(Math.max(MIN_PLOT_HEIGHT, Math.min(cap, (plotW * spanR) / spanC)));
     }
     const pitchR = plotH / spanR;
-    rowStride = labelStride(spanR, pitchR, lh + 1, MAX_LABELS);
-    rowIdx = labelIndices(view.row0, view.row1, rowStride);
-    const rowW = rowIdx.reduce((m, i) => Math.max(m, Math.min(rowCap, input.rowLabelWidth(i))), 0);
-    colAxis = columnAxis(view, plotW / spanC, lh, input.colLabelWidth, colCap);
+    const rowIdx = labelIndices(0, spanR, labelStride(spanR, pitchR, lh + 1, MAX_LABELS));
+    const rowW = rowIdx.reduce((m, i) => Math.max(m, Math.min(rowCap, input.rowLabelWidth(i))), rowMax);
+    const colAxis = columnAxis(full, plotW / spanC, lh, input.colLabelWidth, COL_CAP, Infinity);
+    const extent = colAxis.rotation === 90 ? Math.max(colAxis.extent, colMax) : colAxis.extent;
     // the lowest row label may hang below the plot into the column labels' corner
     colGap = COL_GAP + Math.max(0, Math.ceil(lh / 2 - pitchR / 2));
-    const over = columnOverhang(colAxis, view, plotW, lh, input.colLabelWidth, colCap);
+    const over = columnOverhang(colAxis, full, plotW, lh, input.colLabelWidth);
     let newLeft = Math.ceil(PAD + Math.max(rowW > 0 ? rowW + LABEL_GAP : 0, over));
-    let newBottom = Math.ceil(PAD + colGap + colAxis.extent);
+    let newBottom = Math.ceil(PAD + colGap + extent);
     if (iter >= 2) {
       // never shrink again, so that the loop settles
       newLeft = Math.max(left, newLeft);
@@ -281,10 +319,15 @@ export function computeLayout(input) {
     bottom = newBottom;
   }
   const height = input.height != null ? Math.round(input.height) : top + plotH + bottom;
-  const barLeft = left + plotW + CB_GAP;
-  const barTop = top + EXT_HEIGHT;
-  const barH = Math.max(8, plotH - 2 * EXT_HEIGHT);
+  const rangeLeft = left + plotW + RANGE_GAP;
+  const barLeft = rangeLeft + TRACK_WIDTH + FUNNEL_WIDTH;
+  const barTop = top + INPUT_HEIGHT + CONTROL_GAP + EXT_HEIGHT;
+  const below = EXT_HEIGHT + CONTROL_GAP + INPUT_HEIGHT;
+  const compact = plotH - (barTop - top) - below - CONTROL_GAP - SYMMETRIC_HEIGHT < COMPACT_BELOW_BAR;
+  const barH = Math.max(8, plotH - (barTop - top) - below - (compact ? 0 : CONTROL_GAP + SYMMETRIC_HEIGHT));
+  const inputW = compact ? COMPACT_INPUT_WIDTH : INPUT_WIDTH;
   const tickLeft = barLeft + CB_WIDTH + TICK_LEN + TICK_GAP;
+  const minTop = barTop + barH + EXT_HEIGHT + CONTROL_GAP;
   const cx = left + plotW / 2;
   const roomCentered = 2 * Math.min(cx - PAD, W - PAD - cx);
   const title =
@@ -296,16 +339,63 @@ export function computeLayout(input) {
           height: Math.ceil(input.titleHeight),
         }
       : { left: PAD, top: PAD, width: W - 2 * PAD, height: Math.ceil(input.titleHeight) };
-  return {
+  /** @type {Omit<Layout, "rows" | "cols">} */
+  const frame = {
     width: W,
     height,
     plot: { left, top, width: plotW, height: plotH },
-    rows: { indices: rowIdx, stride: rowStride, cap: rowCap, rotation: 0 },
-    cols: { indices: colAxis.indices, stride: colAxis.stride, cap: colCap, rotation: colAxis.rotation },
-    colTop: top + plotH + colGap + (colAxis.rotation === 45 ? 0.36 * lh : 0),
+    colTop: top + plotH + colGap,
+    colGap,
+    rowCap,
     bar: { left: barLeft, top: barTop, width: CB_WIDTH, height: barH },
     tickLeft,
     barTitleLeft: tickLeft + Math.ceil(input.tickWidth) + 8,
+    range: {
+      track: { left: rangeLeft, top: barTop, width: TRACK_WIDTH, height: barH },
+      maxInput: { left: rangeLeft, top, width: inputW, height: INPUT_HEIGHT },
+      minInput: { left: rangeLeft, top: minTop, width: inputW, height: INPUT_HEIGHT },
+      symmetric: compact
+        ? {
+            left: rangeLeft + inputW + CONTROL_GAP,
+            top: minTop,
+            width: Math.max(0, W - PAD - (rangeLeft + inputW + CONTROL_GAP)),
+            height: INPUT_HEIGHT,
+          }
+        : {
+            left: rangeLeft,
+            top: minTop + INPUT_HEIGHT + CONTROL_GAP,
+            width: Math.max(CONTROL_WIDTH, W - PAD - rangeLeft),
+            height: SYMMETRIC_HEIGHT,
+          },
+      compact,
+    },
     title,
+  };
+  const labels = axisLabels(frame, input.view, lh, input.colLabelWidth);
+  return { ...frame, ...labels };
+}
+
+/**
+ * The axis labels for a view inside an existing layout's margins: only rows and columns
+ * in view, thinned so that they never overlap, elided to the room the margins leave.
+ * @param {Omit<Layout, "rows" | "cols">} L
+ * @param {ViewWindow} view
+ * @param {number} lh line height
+ * @param {(i: number) => number} colLabelWidth
+ * @returns {{ rows: AxisLabels, cols: AxisLabels, colTop: number }}
+ */
+export function axisLabels(L, view, lh, colLabelWidth) {
+  const spanR = view.row1 - view.row0;
+  const spanC = view.col1 - view.col0;
+  const { plot } = L;
+  const rowStride = labelStride(spanR, plot.height / spanR, lh + 1, MAX_LABELS);
+  const rowIdx = labelIndices(view.row0, view.row1, rowStride);
+  const rowCap = Math.max(0, Math.min(L.rowCap, plot.left - PAD - LABEL_GAP));
+  const room = L.height - (plot.top + plot.height) - L.colGap - PAD;
+  const colAxis = columnAxis(view, plot.width / spanC, lh, colLabelWidth, COL_CAP, room);
+  return {
+    rows: { indices: rowIdx, stride: rowStride, cap: rowCap, rotation: 0 },
+    cols: { indices: colAxis.indices, stride: colAxis.stride, cap: colAxis.cap, rotation: colAxis.rotation },
+    colTop: plot.top + plot.height + L.colGap + (colAxis.rotation === 45 ? 0.36 * lh : 0),
   };
 }

@@ -14,6 +14,10 @@ export const CSS = `
   --th-bg: var(--jp-layout-color0, var(--vscode-editor-background, var(--th-bg-default)));
   --th-border: var(--jp-border-color2, var(--vscode-editorWidget-border, var(--th-border-default)));
   --th-tip-bg: var(--jp-layout-color1, var(--vscode-editorHoverWidget-background, var(--th-tip-bg-default)));
+  --th-accent: var(--jp-brand-color1, var(--vscode-focusBorder, #1976d2));
+  --th-error: var(--jp-error-color1, var(--vscode-errorForeground, #c62828));
+  --th-hover: rgba(128, 128, 128, 0.2);
+  --th-selected: rgba(128, 128, 128, 0.32);
   position: relative;
   display: block;
   box-sizing: border-box;
@@ -39,7 +43,7 @@ export const CSS = `
     --th-tip-bg-default: #2b2b2b;
   }
 }
-.tokenheat:focus-visible { box-shadow: inset 0 0 0 2px var(--jp-brand-color1, var(--vscode-focusBorder, #1976d2)); }
+.tokenheat:focus-visible { box-shadow: inset 0 0 0 2px var(--th-accent); }
 .tokenheat [hidden] { display: none !important; }
 .tokenheat * { box-sizing: border-box; }
 .tokenheat .tokenheat-title {
@@ -51,7 +55,8 @@ export const CSS = `
   overflow: hidden;
   text-overflow: ellipsis;
 }
-.tokenheat .tokenheat-plotbox { position: absolute; overflow: hidden; cursor: crosshair; }
+.tokenheat .tokenheat-plotbox { position: absolute; overflow: hidden; cursor: crosshair; touch-action: none; }
+.tokenheat .tokenheat-plotbox[data-gesture="pan"], .tokenheat .tokenheat-plotbox[data-gesture="pinch"] { cursor: grabbing; }
 .tokenheat .tokenheat-cells, .tokenheat .tokenheat-overlay {
   position: absolute;
   left: 0;
@@ -70,7 +75,13 @@ export const CSS = `
   color: var(--th-fg);
 }
 .tokenheat .tokenheat-row-label { text-align: right; transform: translateY(-50%); }
-.tokenheat .tokenheat-row-label, .tokenheat .tokenheat-col-label { pointer-events: auto; }
+.tokenheat .tokenheat-row-label, .tokenheat .tokenheat-col-label { pointer-events: auto; cursor: pointer; }
+.tokenheat .tokenheat-row-label:hover, .tokenheat .tokenheat-col-label:hover { text-decoration: underline dotted; text-underline-offset: 2px; }
+.tokenheat .tokenheat-row-label[data-selected], .tokenheat .tokenheat-col-label[data-selected] {
+  border-radius: 2px;
+  background: var(--th-selected);
+  box-shadow: 0 0 0 2px var(--th-selected);
+}
 .tokenheat .tokenheat-col-label[data-rotation="0"] { transform: translateX(-50%); }
 .tokenheat .tokenheat-col-label[data-rotation="45"] { transform-origin: 100% 50%; transform: translateY(-50%) rotate(-45deg); }
 .tokenheat .tokenheat-col-label[data-rotation="90"] { transform-origin: 100% 50%; transform: translateY(-50%) rotate(-90deg); }
@@ -100,6 +111,163 @@ export const CSS = `
   overflow: hidden;
   text-overflow: ellipsis;
   color: var(--th-fg);
+}
+.tokenheat .tokenheat-selection {
+  position: absolute;
+  z-index: 2;
+  pointer-events: none;
+  border: 2px solid var(--th-fg);
+  box-shadow: inset 0 0 0 1px var(--th-bg), 0 0 0 1px var(--th-bg);
+}
+.tokenheat .tokenheat-boxzoom-rect {
+  position: absolute;
+  z-index: 3;
+  pointer-events: none;
+  border: 1px dashed var(--th-fg);
+  background: rgba(128, 128, 128, 0.22);
+  box-shadow: 0 0 0 1px var(--th-bg);
+}
+.tokenheat .tokenheat-toolbar {
+  position: absolute;
+  z-index: 6;
+  display: flex;
+  gap: 2px;
+  padding: 2px;
+  border: 1px solid var(--th-border);
+  border-radius: 5px;
+  background: var(--th-tip-bg);
+  box-shadow: 0 1px 4px rgba(0, 0, 0, 0.2);
+  opacity: 0;
+  transition: opacity 0.15s;
+}
+.tokenheat:hover .tokenheat-toolbar, .tokenheat:focus-within .tokenheat-toolbar { opacity: 1; }
+.tokenheat .tokenheat-toolbar button {
+  display: flex;
+  align-items: center;
+  justify-content: center;
+  width: 24px;
+  height: 24px;
+  margin: 0;
+  padding: 0;
+  border: 0;
+  border-radius: 3px;
+  background: transparent;
+  color: var(--th-fg2);
+  cursor: pointer;
+}
+.tokenheat .tokenheat-toolbar button:hover { color: var(--th-fg); background: var(--th-hover); }
+.tokenheat .tokenheat-toolbar button[aria-pressed="true"] { color: var(--th-accent); background: var(--th-hover); box-shadow: inset 0 0 0 1px var(--th-accent); }
+.tokenheat .tokenheat-toolbar button:focus-visible { outline: 2px solid var(--th-accent); outline-offset: -2px; }
+.tokenheat .tokenheat-toolbar svg { fill: none; stroke: currentColor; stroke-width: 1.4; stroke-linecap: round; stroke-linejoin: round; }
+.tokenheat .tokenheat-range > * { position: absolute; pointer-events: auto; }
+.tokenheat .tokenheat-range-funnel { pointer-events: none; overflow: visible; }
+.tokenheat .tokenheat-range-funnel-fill { fill: var(--th-fg); fill-opacity: 0.07; stroke: none; }
+.tokenheat .tokenheat-range-funnel-edge { stroke: var(--th-fg2); stroke-width: 1; stroke-dasharray: 2 2; }
+.tokenheat .tokenheat-range-track { cursor: ns-resize; touch-action: none; }
+.tokenheat .tokenheat-range-track[data-dragging] { cursor: grabbing; }
+.tokenheat .tokenheat-range-rail, .tokenheat .tokenheat-range-data, .tokenheat .tokenheat-range-active {
+  position: absolute;
+  left: 7px;
+  width: 2px;
+  pointer-events: none;
+}
+.tokenheat .tokenheat-range-rail { top: 0; bottom: 0; background: var(--th-border); }
+.tokenheat .tokenheat-range-data { left: 4px; width: 8px; border-radius: 4px; background: var(--th-hover); }
+.tokenheat .tokenheat-range-active { width: 2px; background: var(--th-fg2); }
+.tokenheat .tokenheat-range-handle {
+  position: absolute;
+  left: 1px;
+  width: 14px;
+  height: 10px;
+  margin-top: -5px;
+  border: 1.5px solid var(--th-fg);
+  border-radius: 3px;
+  background: var(--th-bg);
+  box-shadow: 0 1px 3px rgba(0, 0, 0, 0.3);
+  cursor: grab;
+  touch-action: none;
+  outline: none;
+}
+.tokenheat .tokenheat-range-handle::before { content: ""; position: absolute; inset: -6px -4px; }
+.tokenheat .tokenheat-range-handle::after {
+  content: "";
+  position: absolute;
+  left: 2px;
+  right: 2px;
+  top: 50%;
+  margin-top: -0.5px;
+  border-top: 1px solid var(--th-fg2);
+}
+.tokenheat .tokenheat-range-handle:hover { border-color: var(--th-accent); }
+.tokenheat .tokenheat-range-handle:focus-visible, .tokenheat .tokenheat-range-track[data-dragging] .tokenheat-range-handle:focus {
+  border-color: var(--th-accent);
+  box-shadow: 0 0 0 2px var(--th-accent);
+}
+.tokenheat .tokenheat-range-input {
+  margin: 0;
+  padding: 0 5px;
+  min-width: 0;
+  border: 1px solid var(--th-border);
+  border-radius: 3px;
+  background: var(--th-bg);
+  color: var(--th-fg);
+  font: inherit;
+  font-size: 0.92em;
+  font-variant-numeric: tabular-nums;
+  outline: none;
+  user-select: text;
+  -webkit-user-select: text;
+}
+.tokenheat .tokenheat-range-input:hover { border-color: var(--th-fg2); }
+.tokenheat .tokenheat-range-input:focus { border-color: var(--th-accent); box-shadow: 0 0 0 1px var(--th-accent); }
+.tokenheat .tokenheat-range-input[aria-invalid="true"] { border-color: var(--th-error); box-shadow: 0 0 0 1px var(--th-error); }
+.tokenheat .tokenheat-range-symmetric {
+  display: flex;
+  align-items: center;
+  gap: 4px;
+  color: var(--th-fg2);
+  font-size: 0.85em;
+  white-space: nowrap;
+  cursor: pointer;
+}
+.tokenheat .tokenheat-range-symmetric input {
+  position: relative;
+  flex: none;
+  width: 12px;
+  height: 12px;
+  margin: 0;
+  border: 1px solid var(--th-fg2);
+  border-radius: 2px;
+  background: var(--th-bg);
+  appearance: none;
+  -webkit-appearance: none;
+  cursor: inherit;
+}
+.tokenheat .tokenheat-range-symmetric input:checked { border-color: var(--th-accent); background: var(--th-accent); }
+.tokenheat .tokenheat-range-symmetric input:checked::after {
+  content: "";
+  position: absolute;
+  left: 3px;
+  top: 0;
+  width: 3px;
+  height: 7px;
+  border: solid #ffffff;
+  border-width: 0 1.5px 1.5px 0;
+  transform: rotate(45deg);
+}
+.tokenheat .tokenheat-range-symmetric input:focus-visible { outline: 2px solid var(--th-accent); outline-offset: 1px; }
+.tokenheat .tokenheat-range-symmetric.tokenheat-disabled { opacity: 0.5; cursor: default; }
+.tokenheat .tokenheat-range-hint {
+  z-index: 12;
+  max-width: 240px;
+  padding: 3px 7px;
+  border: 1px solid var(--th-error);
+  border-radius: 3px;
+  background: var(--th-tip-bg);
+  color: var(--th-error);
+  font-size: 0.85em;
+  box-shadow: 0 2px 6px rgba(0, 0, 0, 0.2);
+  pointer-events: none;
 }
 .tokenheat .tokenheat-tooltip {
   position: absolute;

@@ -6,9 +6,11 @@ import {
   packLut,
   parseHexColor,
   relativeLuminance,
+  resolveLut,
   textColorTable,
   wantsWhiteText,
 } from "../color.js";
+import { decodeBytes } from "../data.js";
 
 describe("lutIndex (docs/architecture.md colour mapping)", () => {
   it("maps a centred symmetric range", () => {
@@ -80,5 +82,39 @@ describe("colours", () => {
     const table = new Uint8Array(256);
     textColorTable(lut, table);
     expect(table[0]).toBe(0); // (0, 255, 7) is a light green
+  });
+});
+
+describe("resolveLut", () => {
+  const base = new Uint8Array(1024);
+  for (let i = 0; i < 256; i++) base.set([i, 255 - i, (i * 7) & 255, 255], 4 * i);
+  // a DataView at an odd offset of a larger buffer, as binary traits arrive
+  const buf = new ArrayBuffer(1024 + 3);
+  new Uint8Array(buf, 3, 1024).set(base);
+  const luts = { viridis: new DataView(buf, 3, 1024), gray: new DataView(new ArrayBuffer(1024)) };
+  /** @param {unknown} v */
+  const bytes = (v) => decodeBytes(/** @type {DataView} */ (v));
+
+  it("returns a base map as sent", () => {
+    const res = resolveLut(luts, "viridis", bytes);
+    expect("lut" in res && Array.from(res.lut)).toEqual(Array.from(base));
+  });
+  it("reverses the 256 entries for a _r name", () => {
+    const res = resolveLut(luts, "viridis_r", bytes);
+    if (!("lut" in res)) throw new Error(res.error);
+    for (const i of [0, 1, 128, 255]) {
+      expect(Array.from(res.lut.subarray(4 * i, 4 * i + 4))).toEqual(
+        Array.from(base.subarray(4 * (255 - i), 4 * (256 - i))),
+      );
+    }
+    expect(Array.from(new Uint8Array(buf, 3, 8))).toEqual(Array.from(base.subarray(0, 8))); // input untouched
+  });
+  it("names the unknown map and the known ones", () => {
+    const res = resolveLut(luts, "nope_r", bytes);
+    expect("error" in res && res.error).toBe(
+      'unknown colour map "nope_r"; available: gray, viridis (each also with _r)',
+    );
+    expect("error" in resolveLut(undefined, "gray", bytes)).toBe(true);
+    expect("error" in resolveLut({ x: new DataView(new ArrayBuffer(10)) }, "x", bytes)).toBe(true);
   });
 });

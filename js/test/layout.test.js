@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  axisLabels,
   centerOf,
   computeLayout,
   fullView,
@@ -148,5 +149,83 @@ describe("token text", () => {
     const measure = (/** @type {string} */ s) => s.length * 10;
     expect(elide("extraordinarily", 40, measure)).toBe("ext\u2026");
     expect(elide("ab", 15, measure)).toBe("");
+  });
+});
+
+describe("zoomed views", () => {
+  const many = Array.from({ length: 1000 }, (_, j) => `position ${j}`);
+  const base = {
+    rows: 1000,
+    cols: 1000,
+    colLabels: many,
+    labels: many,
+    rowLabelMax: 12 * 7,
+    colLabelMax: 12 * 7,
+  };
+  it("keep the plot where it is: margins and sizes come from the full matrix", () => {
+    const full = layoutOf(base);
+    for (const view of [
+      { row0: 10, row1: 14, col0: 500, col1: 502 },
+      { row0: 0, row1: 300, col0: 100, col1: 900 },
+      { row0: 998, row1: 1000, col0: 0, col1: 1000 },
+    ]) {
+      const L = layoutOf({ ...base, view });
+      expect(L.plot).toEqual(full.plot);
+      expect(L.bar).toEqual(full.bar);
+      expect(L.height).toBe(full.height);
+      for (const i of L.rows.indices) expect(i + 0.5 >= view.row0 && i + 0.5 <= view.row1).toBe(true);
+      for (const i of L.cols.indices) expect(i + 0.5 >= view.col0 && i + 0.5 <= view.col1).toBe(true);
+    }
+  });
+  it("label only rows and columns in view, never overlapping", () => {
+    const view = { row0: 100.6, row1: 130.6, col0: 40, col1: 52 };
+    const full = layoutOf(base);
+    const L = { ...full, ...axisLabels(full, view, 17, (i) => many[i].length * 7) };
+    expect(L.rows.indices[0]).toBeGreaterThanOrEqual(101);
+    expect(L.rows.indices[L.rows.indices.length - 1]).toBeLessThanOrEqual(130);
+    const pitchR = L.plot.height / 30;
+    expect(L.rows.stride * pitchR).toBeGreaterThanOrEqual(18);
+    expect(L.cols.indices).toEqual(Array.from({ length: 12 }, (_, j) => 40 + j)); // wide cells: all
+    expect(L.cols.rotation).not.toBe(90);
+    // labels revealed by zooming in are elided to the room the margins leave
+    expect(L.rows.cap).toBeLessThanOrEqual(L.plot.left - 8 - 6);
+  });
+  it("make room for labels that only zooming in reveals", () => {
+    const labels = Array.from({ length: 1000 }, (_, j) => (j === 7 ? "a".repeat(30) : "t"));
+    const shown = layoutOf({ rows: 1000, cols: 10, labels });
+    const all = layoutOf({ rows: 1000, cols: 10, labels, rowLabelMax: 30 * 7 });
+    expect(shown.rows.indices).not.toContain(7);
+    expect(all.plot.left - shown.plot.left).toBeGreaterThan(100);
+  });
+});
+
+describe("range control layout", () => {
+  it("puts the inputs above and below the colour bar and the track beside it", () => {
+    const L = layoutOf({});
+    const { track, maxInput, minInput, symmetric } = L.range;
+    expect(track.top).toBe(L.bar.top);
+    expect(track.height).toBe(L.bar.height);
+    expect(track.left).toBeGreaterThan(L.plot.left + L.plot.width);
+    expect(track.left + track.width).toBeLessThan(L.bar.left);
+    expect(maxInput.top + maxInput.height).toBeLessThanOrEqual(L.bar.top - 12); // above the extend marker
+    expect(minInput.top).toBeGreaterThanOrEqual(L.bar.top + L.bar.height + 12);
+    expect(symmetric.top + symmetric.height).toBeLessThanOrEqual(L.plot.top + L.plot.height);
+    expect(symmetric.left + 84).toBeLessThanOrEqual(L.width - 8);
+    // nothing reaches the colour-bar title, which sits beside the bar only
+    expect(L.barTitleLeft).toBeGreaterThan(L.tickLeft);
+  });
+});
+describe("range control on a short plot", () => {
+  it("puts the symmetric checkbox beside the min input to leave the bar its height", () => {
+    const tall = layoutOf({});
+    expect(tall.range.compact).toBe(false);
+    const L = layoutOf({ width: 500, height: 260 });
+    expect(L.range.compact).toBe(true);
+    const { minInput, symmetric } = L.range;
+    expect(symmetric.top).toBe(minInput.top);
+    expect(symmetric.left).toBeGreaterThanOrEqual(minInput.left + minInput.width);
+    expect(symmetric.left + 24).toBeLessThanOrEqual(L.width - 8);
+    expect(minInput.top + minInput.height).toBeLessThanOrEqual(L.plot.top + L.plot.height);
+    expect(L.bar.height).toBeGreaterThanOrEqual(L.plot.height - 80);
   });
 });

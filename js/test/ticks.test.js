@@ -32,6 +32,10 @@ describe("niceTicks", () => {
   it("gives at least three ticks on a short bar", () => {
     expect(niceTicks(-1.5, 1.5, maxTickCount(136)).values).toEqual([-1, 0, 1]);
   });
+  it("gives fewer on a bar too short for three labels", () => {
+    expect(maxTickCount(44)).toBe(2);
+    expect(niceTicks(-1.5, 1.5, maxTickCount(44)).values.length).toBeLessThanOrEqual(2);
+  });
   it("returns nothing for an empty or invalid range", () => {
     expect(niceTicks(1, 1, 5).values).toEqual([]);
     expect(niceTicks(NaN, 1, 5).values).toEqual([]);

@@ -1,0 +1,96 @@
+// The toolbar in the plot's top-right corner: reset the view, toggle box zoom. Shown while
+// the pointer is over the widget or focus is inside it; always in the tab order.
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/**
+ * A 16x16 stroked icon.
+ * @param {string[]} paths SVG path data
+ * @param {string} [dash] stroke-dasharray of the first path
+ */
+function icon(paths, dash) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("width", "16");
+  svg.setAttribute("height", "16");
+  svg.setAttribute("aria-hidden", "true");
+  paths.forEach((d, i) => {
+    const p = document.createElementNS(SVG, "path");
+    p.setAttribute("d", d);
+    if (i === 0 && dash) p.setAttribute("stroke-dasharray", dash);
+    svg.appendChild(p);
+  });
+  return svg;
+}
+
+/**
+ * @param {HTMLElement} plotbox the toolbar follows it in the DOM (and the tab order)
+ * @param {{ reset: () => void, boxMode: (on: boolean) => void }} actions
+ */
+export function createToolbar(plotbox, actions) {
+  const bar = document.createElement("div");
+  bar.className = "tokenheat-toolbar";
+  bar.setAttribute("role", "toolbar");
+  bar.setAttribute("aria-label", "Heatmap view");
+
+  /**
+   * @param {string} cls
+   * @param {string} label
+   * @param {SVGSVGElement} svg
+   */
+  const button = (cls, label, svg) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = cls;
+    b.title = label;
+    b.setAttribute("aria-label", label);
+    b.appendChild(svg);
+    bar.appendChild(b);
+    return b;
+  };
+  // a dashed box with a magnifier; four corners pointing outwards
+  const box = button(
+    "tokenheat-boxzoom",
+    "Box zoom: drag a box to zoom to it (or shift-drag)",
+    icon(["M1.5 1.5h9v7h-9z", "M8 11a3 3 0 1 0 6 0a3 3 0 1 0-6 0", "M13.2 13.2l2 2"], "2 1.5"),
+  );
+  box.setAttribute("aria-pressed", "false");
+  const reset = button(
+    "tokenheat-reset",
+    "Reset view: show the whole matrix (double-click, or 0)",
+    icon(["M1.5 5.5v-4h4", "M10.5 1.5h4v4", "M14.5 10.5v4h-4", "M5.5 14.5h-4v-4", "M5 5h6v6H5z"]),
+  );
+  plotbox.after(bar);
+
+  let pressed = false;
+  const onBox = () => {
+    pressed = !pressed;
+    box.setAttribute("aria-pressed", String(pressed));
+    actions.boxMode(pressed);
+  };
+  const onReset = () => actions.reset();
+  box.addEventListener("click", onBox);
+  reset.addEventListener("click", onReset);
+
+  return {
+    get boxMode() {
+      return pressed;
+    },
+
+    /**
+     * Place the toolbar at the plot's top-right corner.
+     * @param {import("./layout.js").Rect} plot
+     * @param {number} width the widget's width
+     */
+    place(plot, width) {
+      bar.style.top = `${plot.top + 4}px`;
+      bar.style.right = `${width - (plot.left + plot.width) + 4}px`;
+    },
+
+    destroy() {
+      box.removeEventListener("click", onBox);
+      reset.removeEventListener("click", onReset);
+      bar.remove();
+    },
+  };
+}
