@@ -180,3 +180,15 @@ def test_controls_do_not_keep_themselves_alive(w: Heatmap) -> None:
     del box, link
     gc.collect()
     w.values = np.zeros((3, 4))  # the observer finds its controls gone and unhooks
+
+
+def test_a_change_and_its_consequences_go_in_one_message(w: Heatmap) -> None:
+    sent: list = []
+    w.send_state = lambda key=None: sent.append(set(key or ()))  # type: ignore[method-assign]
+    w.color_range = (-0.5, 0.8)
+    assert [batch for batch in sent if batch] == [{"color_range", "vmin", "vmax"}]
+    sent.clear()
+    w.values = np.zeros((2, 2))
+    batches = [batch for batch in sent if batch]
+    assert len(batches) == 1
+    assert {"_values", "_shape", "row_labels", "column_labels", "view"} <= batches[0]

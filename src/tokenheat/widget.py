@@ -371,6 +371,16 @@ class Heatmap(anywidget.AnyWidget):
         return f"#{r:02x}{g:02x}{b:02x}"
 
     # ------------------------------------------------------------ derived state
+    def notify_change(self, change: Any) -> None:
+        """Send a change and everything its observers change in one message.
+
+        ipywidgets sends each trait as it changes, before observers run; the browser
+        would then see ``color_range`` without the ``vmin``/``vmax`` that follow from
+        it (and, with ``symmetric``, mirror the pair), or ``values`` before its labels.
+        """
+        with self.hold_sync():
+            super().notify_change(change)
+
     @t.observe("values")
     def _on_values(self, change: dict[str, Any]) -> None:
         old = self._matrix

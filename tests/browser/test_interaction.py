@@ -168,3 +168,19 @@ def test_rapid_slider_changes_end_in_agreement(lab, page, view) -> None:
     assert python_range[1] == pytest.approx(browser_vmax, rel=1e-3, abs=1e-9)
     page.wait_for_timeout(500)
     assert py(lab, page, "w.color_range") == python_range  # and it stays there
+
+
+def test_python_range_is_shown_as_set(lab, page, view) -> None:
+    # symmetric is on, but it applies to dragging: a range set from Python stays as set.
+    before = view.draws()
+    lab.run_code(page, "w.color_range = (-1.0, 0.8)")  # one end moves
+    page.wait_for_function(
+        f"el => Number(el.dataset.draws) > {before}", arg=view.root.element_handle()
+    )
+    shown = [
+        float(view.root.locator(f".tokenheat-range-input[data-end={end}]").input_value())
+        for end in ("min", "max")
+    ]
+    assert shown == [-1.0, 0.8]
+    page.wait_for_timeout(500)
+    assert py(lab, page, "(w.vmin, w.vmax, w.color_range)") == (-1.0, 0.8, (-1.0, 0.8))
