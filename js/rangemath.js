@@ -132,9 +132,10 @@ export function linkedRange(cr, vmin, vmax, center, symmetric) {
 }
 
 /**
- * Short text for a range end: at most 6 significant digits, ASCII minus.
+ * Short text for a range end: at most 4 significant digits (it must fit the small
+ * input boxes; the exact value stays in the model), ASCII minus.
  * @param {number} v
  */
 export function formatValue(v) {
-  return String(Number(v.toPrecision(6)) + 0);
+  return String(Number(v.toPrecision(4)) + 0);
 }

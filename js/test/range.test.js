@@ -87,7 +87,8 @@ describe("typed ends", () => {
     expect(formatValue(-0.09870000183582306)).toBe("-0.0987");
     expect(formatValue(1.5)).toBe("1.5");
     expect(formatValue(-0)).toBe("0");
-    expect(formatValue(123456789)).toBe("123457000");
+    expect(formatValue(123456789)).toBe("123500000");
+    expect(formatValue(0.1961845)).toBe("0.1962");
   });
 });
 
