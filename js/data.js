@@ -151,13 +151,16 @@ export function formatFloat32(x) {
 
 /**
  * The tooltip text of cell `i`: the float64 original when `_exact` was sent, else the
- * float32 value; null for NaN ("no value").
+ * float32 value (marked "≈" while exact values are still to come); null for NaN.
  * @param {MatrixData} data
  * @param {number} i flat C-order index
+ * @param {boolean} [exactPending] float64 originals exist but have not arrived yet
  * @returns {string | null}
  */
-export function formatCell(data, i) {
+export function formatCell(data, i, exactPending = false) {
   const x = data.exact ? data.exact[i] : data.values[i];
   if (x !== x) return null;
-  return data.exact ? formatFloat64(x) : formatFloat32(x);
+  if (data.exact) return formatFloat64(x);
+  // float32 shows what the user passed unless more precise values are on their way
+  return exactPending ? `\u2248 ${formatFloat32(x)}` : formatFloat32(x);
 }

@@ -6,7 +6,7 @@ import { createAxes } from "./axes.js";
 import { createCells } from "./cells.js";
 import { parseHexColor, resolveLut, textColorTable } from "./color.js";
 import { colorbarTicks, createColorbar } from "./colorbar.js";
-import { decodeBytes, decodeMatrix, formatCell } from "./data.js";
+import { decodeBytes, decodeFloat64, decodeMatrix, formatCell } from "./data.js";
 import { createInteraction } from "./interaction.js";
 import { axisLabels, computeLayout } from "./layout.js";
 import { createOverlay } from "./overlay.js";
@@ -28,6 +28,7 @@ import { createTooltip } from "./tooltip.js";
  * @property {(name: string) => any} get
  * @property {(event: string, cb: (...args: any[]) => void) => void} on
  * @property {(event?: string | null, cb?: ((...args: any[]) => void) | null) => void} off
+ * @property {(content: any) => void} send
  * @property {(name: string, value: any) => void} set
  * @property {() => void} save_changes
  */
@@ -129,6 +130,8 @@ function render({ model, el }) {
   let raf = 0;
   let draws = 0;
   let destroyed = false;
+  // Exact float64 values arrive on request after the first paint (see readExact).
+  let exactRequested = false;
 
   const interaction = createInteraction({
     model,
@@ -180,8 +183,25 @@ function render({ model, el }) {
 
   // ---- traits -> state ---------------------------------------------------------------
 
+  /**
+   * Exact values for the tooltip. Python sends them only when asked, after the first
+   * paint, so that the cells are not kept waiting for a float64 copy of the matrix.
+   */
+  function readExact() {
+    if (!data) return;
+    const e = decodeFloat64(model.get("_exact"));
+    data.exact = e.length === data.rows * data.cols ? e : null;
+  }
+
+  function requestExact() {
+    if (exactRequested || !data || data.exact || model.get("_exact_available") !== true) return;
+    exactRequested = true;
+    model.send({ type: "exact" });
+  }
+
   /** @returns {string | null} */
   function readData() {
+    exactRequested = false;
     const res = decodeMatrix(model.get("_shape"), model.get("_values"), model.get("_exact"));
     if ("error" in res) {
       data = null;
@@ -277,7 +297,7 @@ function render({ model, el }) {
       col: c,
       colLabel: colText(c),
       token: hasTokens ? String(tokens[i] ?? "") : null,
-      value: formatCell(d, i),
+      value: formatCell(d, i, model.get("_exact_available") === true),
     };
   }
 
@@ -430,6 +450,7 @@ function render({ model, el }) {
     draws++;
     root.dataset.ready = "true";
     root.dataset.draws = String(draws);
+    requestExact();
   }
 
   // ---- events ----------------------------------------------------------------------------
@@ -451,7 +472,8 @@ function render({ model, el }) {
   const listen = (names, flags) => {
     for (const name of names) on(name, () => schedule(flags));
   };
-  listen(["_values", "_shape", "_exact"], DATA);
+  listen(["_values", "_shape"], DATA);
+  on("_exact", readExact);
   listen(["_luts", "cmap"], LUT);
   listen(["vmin", "vmax", "center", "nan_color", "_data_range"], COLORS);
   listen(["symmetric"], RANGE_UI);

@@ -33,7 +33,11 @@ def test_reference_figure(reference: dict) -> None:
     assert w._tokens[:5] == ["9", "7", "4", "9", "6"]
     assert w._data_range == [-0.0987, 0.1044]
     np.testing.assert_allclose(f32(w), reference["values"], rtol=1e-6)
-    # Rounded decimals are not float32-exact: the tooltip gets the float64 values too.
+    # Rounded decimals are not float32-exact: the tooltip gets the float64 values too,
+    # once the browser asks for them (after its first paint).
+    assert w._exact_available
+    assert len(w._exact) == 0
+    w._handle_request(w, {"type": "exact"}, [])
     exact = np.frombuffer(w._exact, dtype="<f8").reshape(9, 5)
     np.testing.assert_array_equal(exact, np.array(reference["values"]))
     assert bytes(w._luts["RdYlGn"]) == colormaps.get_lut("RdYlGn").tobytes()
@@ -77,14 +81,29 @@ def test_nested_lists_ints_bools_and_float32() -> None:
     w = Heatmap(np.array([[True, False]]))
     np.testing.assert_array_equal(f32(w), [[1.0, 0.0]])
     w = Heatmap(np.array([[0.1]], dtype=np.float32))
-    assert w._exact == b""  # float32 input is already exact
+    assert not w._exact_available  # float32 input is already exact
 
 
 def test_float64_exact_buffer_only_when_needed() -> None:
-    assert Heatmap(np.array([[0.5, 0.25]]))._exact == b""
+    w = Heatmap(np.array([[0.5, 0.25]]))
+    w.send_exact()
+    assert w._exact == b""
+    assert not w._exact_available
     w = Heatmap(np.array([[0.1234567890123, np.nan]]))
+    assert w._exact_available
+    w.send_exact()
     exact = np.frombuffer(w._exact, dtype="<f8")
     assert exact[0] == 0.1234567890123 and np.isnan(exact[1])
+
+
+def test_exact_values_are_resent_on_request_after_a_new_matrix() -> None:
+    w = Heatmap(np.array([[0.1, 0.2]]))
+    w.send_exact()
+    w.values = np.array([[0.3, 0.7]])
+    assert len(w._exact) == 0  # the old originals are dropped at once
+    w._handle_request(w, {"type": "exact"}, [])
+    np.testing.assert_array_equal(np.frombuffer(w._exact, dtype="<f8"), [0.3, 0.7])
+    w._handle_request(w, {"type": "something else"}, [])  # ignored
 
 
 def test_values_is_read_only_and_not_copied() -> None:
@@ -289,7 +308,7 @@ def test_settings_changes_do_not_resend_the_matrix() -> None:
     w.center = None
     w.title = "x"
     keys = set().union(*sent)
-    assert "_values" not in keys and "_exact" not in keys
+    assert "_values" not in keys and "_exact" not in keys and "_shape" not in keys
     assert {"vmin", "color_range", "cmap", "center", "title"} <= keys
 
 

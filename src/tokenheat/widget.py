@@ -130,6 +130,7 @@ class Heatmap(anywidget.AnyWidget):
     _shape = t.List(t.Int(), [1, 1]).tag(sync=True)
     _values = t.Any(b"").tag(sync=True)
     _exact = t.Any(b"").tag(sync=True)
+    _exact_available = t.Bool(False).tag(sync=True)
     _data_range = t.List(t.Float(), None, allow_none=True).tag(sync=True)
     _tokens = t.List(t.Unicode()).tag(sync=True)
     _luts = t.Dict(
@@ -183,6 +184,7 @@ class Heatmap(anywidget.AnyWidget):
             static_png=static_png,
         )
         self._select_callbacks = ipywidgets.CallbackDispatcher()
+        self.on_msg(self._handle_request)
 
     # ----------------------------------------------------------------- public API
     @property
@@ -371,6 +373,21 @@ class Heatmap(anywidget.AnyWidget):
         return f"#{r:02x}{g:02x}{b:02x}"
 
     # ------------------------------------------------------------ derived state
+    def _handle_request(self, _: Any, content: Any, buffers: list) -> None:
+        """Transient requests from the front end (state itself always travels as traits)."""
+        if isinstance(content, dict) and content.get("type") == "exact":
+            self.send_exact()
+
+    def send_exact(self) -> None:
+        """Send the float64 originals of the matrix to the browser, for exact tooltips.
+
+        The browser asks for them after its first paint; call this to include them
+        in saved widget state without waiting for a browser.
+        """
+        exact = self._matrix.exact if self._matrix is not None else None
+        if exact is not None and not len(self._exact):
+            self._exact = memoryview(exact).cast("B")
+
     def notify_change(self, change: Any) -> None:
         """Send a change and everything its observers change in one message.
 
@@ -389,7 +406,10 @@ class Heatmap(anywidget.AnyWidget):
         with self.hold_sync():
             self._shape = list(matrix.array.shape)
             self._values = memoryview(matrix.f32).cast("B")
-            self._exact = b"" if matrix.exact is None else memoryview(matrix.exact).cast("B")
+            # The float64 originals (for exact tooltips) follow when the browser asks,
+            # after its first paint: the cells need not wait for them.
+            self._exact = b""
+            self._exact_available = matrix.exact is not None
             self._data_range = None if matrix.data_range is None else list(matrix.data_range)
             for axis, (name, names) in enumerate(
                 (("row_labels", matrix.row_names), ("column_labels", matrix.col_names))

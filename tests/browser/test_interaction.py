@@ -184,3 +184,14 @@ def test_python_range_is_shown_as_set(lab, page, view) -> None:
     assert shown == [-1.0, 0.8]
     page.wait_for_timeout(500)
     assert py(lab, page, "(w.vmin, w.vmax, w.color_range)") == (-1.0, 0.8, (-1.0, 0.8))
+
+
+def test_tooltip_has_full_float64_precision(lab, page, view) -> None:
+    # linspace values are not float32-exact: the originals follow the first paint.
+    exact = repr(-1 + 2 / 199)  # values[0, 1]
+    page.mouse.move(*view.cell_point(0, 1, SHAPE))
+    tooltip = view.root.locator(".tokenheat-tooltip")
+    page.wait_for_function(
+        "([el, text]) => el.textContent.replace('\\u2212', '-').includes(text)",
+        arg=[tooltip.element_handle(), exact],
+    )
