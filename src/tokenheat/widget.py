@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import os
+import tempfile
 from collections.abc import Callable
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -267,6 +270,58 @@ class Heatmap(anywidget.AnyWidget):
         from .controls import Controls
 
         return Controls(self)
+
+    def to_png(self, scale: float = 2) -> bytes:
+        """The current view (cells, labels, token text, title, colour bar) as PNG bytes.
+
+        Rendered in Python from the widget's state, so it works without a browser;
+        cell colours are the ones on screen. ``scale`` is device pixels per CSS pixel.
+        """
+        from . import export
+
+        return export.to_png(self, scale=scale)
+
+    def to_svg(self) -> str:
+        """The current view as an SVG document (text stays text)."""
+        from . import export
+
+        return export.to_svg(self)
+
+    def save(self, path: str | os.PathLike, format: str | None = None, scale: float = 2) -> Path:
+        """Write the current view to ``path`` as PNG or SVG (format from the suffix).
+
+        The file is written to a temporary file beside it and renamed into place, so
+        an error never leaves a truncated file.
+
+        Examples
+        --------
+        >>> import numpy as np, tempfile, pathlib
+        >>> w = Heatmap(np.eye(3), title="identity")
+        >>> out = w.save(pathlib.Path(tempfile.mkdtemp()) / "eye.svg")
+        >>> out.read_text().startswith("<svg")
+        True
+        """
+        target = Path(path)
+        fmt = (format or target.suffix.lstrip(".")).lower()
+        if fmt not in ("png", "svg"):
+            raise ValueError(
+                f"cannot tell the image format of {str(path)!r}: use a .png or .svg suffix "
+                f"or format='png'/'svg' (got {fmt or 'no suffix'!r})"
+            )
+        if target.is_dir():
+            raise IsADirectoryError(f"{str(path)!r} is a directory; give a file name")
+        if not target.parent.is_dir():
+            raise FileNotFoundError(f"the folder {str(target.parent)!r} does not exist")
+        data = self.to_png(scale=scale) if fmt == "png" else self.to_svg().encode("utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
 
     @classmethod
     def _settable(cls) -> set[str]:

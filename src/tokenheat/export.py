@@ -1,0 +1,267 @@
+"""Render the current view of a heatmap as PNG or SVG, in Python, from its state.
+
+The cells use the widget's own colour rule and lookup table
+(:func:`tokenheat.colormaps.colorize`), and the same pixel-to-cell mapping as the
+browser's shader, so a cell has the same colour here as on screen. The layout (label
+placement, font) is this module's own: it mirrors the widget's, not its pixels.
+
+PNG text needs Pillow (its bundled default font, so no font files are looked up);
+SVG keeps all text as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+from . import colormaps
+from ._png import encode_png
+
+if TYPE_CHECKING:
+    from .widget import Heatmap
+
+FONT_SIZE = 12
+TITLE_SIZE = 14
+PAD = 8
+BAR_WIDTH, BAR_GAP = 16, 14
+#: Above this many visible cells an SVG embeds the cell area as one PNG image.
+SVG_MAX_RECTS = 20_000
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Geometry of an export in CSS pixels (before ``scale``)."""
+
+    width: int
+    height: int
+    plot: tuple[int, int, int, int]  # x, y, w, h of the cell area
+    bar: tuple[int, int, int, int]  # x, y, w, h of the colour bar
+    rotate_columns: bool
+
+
+def _text_width(text: str, size: int = FONT_SIZE) -> float:
+    # A metric that needs no font: an average glyph of the sans-serif fonts used.
+    return 0.6 * size * len(text)
+
+
+def visible_cells(widget: Heatmap) -> tuple[range, range]:
+    """Row and column indices touched by the current view."""
+    r0, r1, c0, c1 = widget.view
+    return (
+        range(math.floor(r0), math.ceil(r1)),
+        range(math.floor(c0), math.ceil(c1)),
+    )
+
+
+def layout(widget: Heatmap, plot_width: int = 600) -> Frame:
+    rows, cols = visible_cells(widget)
+    row_labels = [widget.row_labels[i] for i in rows]
+    col_labels = [widget.column_labels[j] for j in cols]
+    left = PAD + int(max((_text_width(t) for t in row_labels), default=0)) + 6
+    cell_w = plot_width / len(cols)
+    widest_col = max((_text_width(t) for t in col_labels), default=0)
+    rotate = widest_col > cell_w - 4
+    bottom = PAD + (int(widest_col) if rotate else FONT_SIZE) + 6
+    top = PAD + (TITLE_SIZE + 10 if widget.title else 0)
+    plot_h = int(min(600, max(160, plot_width * len(rows) / len(cols))))
+    ticks_w = max(_text_width(t) for t in tick_labels(widget)[1])
+    bar_x = left + plot_width + BAR_GAP
+    right = bar_x + BAR_WIDTH + 6 + int(ticks_w) + (FONT_SIZE + 10 if widget.colorbar_title else 0)
+    return Frame(
+        width=right + PAD,
+        height=top + plot_h + bottom,
+        plot=(left, top, plot_width, plot_h),
+        bar=(bar_x, top, BAR_WIDTH, plot_h),
+        rotate_columns=rotate,
+    )
+
+
+def tick_labels(widget: Heatmap) -> tuple[list[float], list[str]]:
+    """Round tick values (1-2-5 steps) within the colour range, and their text."""
+    lo, hi = widget.vmin, widget.vmax
+    raw = (hi - lo) / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    values = [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
+    values = [0.0 if abs(v) < step / 2 else v for v in values]  # no "-0.0"
+    decimals = max(0, -math.floor(math.log10(step)))
+    return values, [f"{v:.{decimals}f}" for v in values]
+
+
+def cell_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
+    """The cell area as ``(height, width, 4)`` uint8, mapped exactly like the shader:
+    pixel centre -> matrix coordinate in the view -> cell -> colour."""
+    r0, r1, c0, c1 = widget.view
+    rows_n, cols_n = widget.shape
+    ys = np.minimum(np.floor(r0 + (np.arange(height) + 0.5) / height * (r1 - r0)), rows_n - 1)
+    xs = np.minimum(np.floor(c0 + (np.arange(width) + 0.5) / width * (c1 - c0)), cols_n - 1)
+    ri, ci = ys.astype(np.intp), xs.astype(np.intp)
+    r_lo, c_lo = ri.min(), ci.min()
+    block = widget.values[r_lo : ri.max() + 1, c_lo : ci.max() + 1]
+    colours = colormaps.colorize(
+        block,
+        vmin=widget.vmin,
+        vmax=widget.vmax,
+        center=widget.center,
+        lut=widget.cmap,
+        nan_color=widget.nan_color,
+    )
+    return colours[(ri - r_lo)[:, None], (ci - c_lo)[None, :]]
+
+
+def colorbar_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
+    positions = widget.vmax - (np.arange(height) + 0.5) / height * (widget.vmax - widget.vmin)
+    bar = colormaps.colorize(
+        positions[:, None],
+        vmin=widget.vmin,
+        vmax=widget.vmax,
+        center=widget.center,
+        lut=widget.cmap,
+    )
+    return np.repeat(bar, width, axis=1)
+
+
+def to_png(widget: Heatmap, scale: float = 2) -> bytes:
+    """The current view as PNG bytes at ``scale`` device pixels per CSS pixel."""
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError as exc:  # pragma: no cover - Pillow is a default dependency
+        raise ImportError("PNG export needs Pillow: pip install pillow") from exc
+    if not (isinstance(scale, (int, float)) and 0.25 <= scale <= 8):
+        raise ValueError(f"scale must be a number from 0.25 to 8, got {scale!r}")
+    f = layout(widget)
+    s = scale
+    image = Image.new("RGBA", (round(f.width * s), round(f.height * s)), "white")
+    px, py, pw, ph = (round(v * s) for v in f.plot)
+    image.paste(Image.fromarray(cell_pixels(widget, pw, ph), "RGBA"), (px, py))
+    bx, by, bw, bh = (round(v * s) for v in f.bar)
+    image.paste(Image.fromarray(colorbar_pixels(widget, bw, bh), "RGBA"), (bx, by))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=max(6, round(FONT_SIZE * s)))
+    title_font = ImageFont.load_default(size=max(6, round(TITLE_SIZE * s)))
+    for item in _texts(widget, f):
+        x, y, text, anchor, size, rotate, fill = item
+        use = title_font if size == TITLE_SIZE else font
+        if rotate:
+            w = round(draw.textlength(text, font=use)) + 4
+            h = round(size * s * 1.4)
+            label = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+            ImageDraw.Draw(label).text((w / 2, h / 2), text, font=use, fill=fill, anchor="mm")
+            label = label.rotate(rotate, expand=True)
+            image.alpha_composite(
+                label, (round(x * s - label.width / 2), round(y * s - label.height / 2))
+            )
+        else:
+            draw.text((x * s, y * s), text, font=use, fill=fill, anchor=anchor)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _texts(widget: Heatmap, f: Frame):
+    """Every text of the figure: (x, y, text, anchor, size, rotation, fill)."""
+    rows, cols = visible_cells(widget)
+    r0, r1, c0, c1 = widget.view
+    px, py, pw, ph = f.plot
+    ink = (34, 34, 34, 255)
+    if widget.title:
+        yield (px + pw / 2, PAD + TITLE_SIZE / 2, widget.title, "mm", TITLE_SIZE, 0, ink)
+    for i in rows:
+        y = py + (min(i + 0.5, r1 - 0.01) - r0) / (r1 - r0) * ph
+        if py <= y <= py + ph:
+            yield (px - 6, y, widget.row_labels[i], "rm", FONT_SIZE, 0, ink)
+    for j in cols:
+        x = px + (min(j + 0.5, c1 - 0.01) - c0) / (c1 - c0) * pw
+        if px <= x <= px + pw:
+            text = widget.column_labels[j]
+            if f.rotate_columns:
+                cx = x
+                cy = py + ph + 6 + _text_width(text) / 2
+                yield (cx, cy, text, "mm", FONT_SIZE, 90, ink)
+            else:
+                yield (x, py + ph + 6, text, "mt", FONT_SIZE, 0, ink)
+    if widget.tokens is not None:
+        cell_w, cell_h = pw / (c1 - c0), ph / (r1 - r0)
+        rgba = cell_pixels(widget, max(1, len(cols)), max(1, len(rows)))
+        for a, i in enumerate(rows):
+            for b, j in enumerate(cols):
+                token = widget.tokens[i, j]
+                if not token or cell_h < FONT_SIZE + 2 or _text_width(token) > cell_w - 4:
+                    continue
+                x = px + (j + 0.5 - c0) * cell_w
+                y = py + (i + 0.5 - r0) * cell_h
+                if not (px <= x <= px + pw and py <= y <= py + ph):
+                    continue
+                r, g, bl = (int(v) for v in rgba[a, b, :3])
+                light = 0.2126 * r + 0.7152 * g + 0.0722 * bl > 140
+                yield (x, y, token, "mm", FONT_SIZE, 0, ink if light else (255, 255, 255, 255))
+    bx, by, bw, bh = f.bar
+    for value, text in zip(*tick_labels(widget), strict=True):
+        y = by + (widget.vmax - value) / (widget.vmax - widget.vmin) * bh
+        yield (bx + bw + 6, y, text, "lm", FONT_SIZE, 0, ink)
+    if widget.colorbar_title:
+        x = f.width - PAD - FONT_SIZE / 2
+        yield (x, by + bh / 2, widget.colorbar_title, "mm", FONT_SIZE, 90, ink)
+
+
+def to_svg(widget: Heatmap) -> str:
+    """The current view as an SVG document; all text stays text."""
+    f = layout(widget)
+    px, py, pw, ph = f.plot
+    rows, cols = visible_cells(widget)
+    r0, r1, c0, c1 = widget.view
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{f.width}" height="{f.height}" '
+        f'viewBox="0 0 {f.width} {f.height}" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'font-size="{FONT_SIZE}">',
+        f'<rect width="{f.width}" height="{f.height}" fill="#ffffff"/>',
+        f'<svg x="{px}" y="{py}" width="{pw}" height="{ph}">',
+    ]
+    if len(rows) * len(cols) <= SVG_MAX_RECTS:
+        cw, ch = pw / (c1 - c0), ph / (r1 - r0)
+        block = widget.values[rows.start : rows.stop, cols.start : cols.stop]
+        colours = colormaps.colorize(
+            block, vmin=widget.vmin, vmax=widget.vmax, center=widget.center,
+            lut=widget.cmap, nan_color=widget.nan_color,
+        )  # fmt: skip
+        for a, i in enumerate(rows):
+            for b, j in enumerate(cols):
+                r, g, bl = colours[a, b, :3]
+                parts.append(
+                    f'<rect x="{(j - c0) * cw:.3f}" y="{(i - r0) * ch:.3f}" '
+                    f'width="{cw:.3f}" height="{ch:.3f}" fill="#{r:02x}{g:02x}{bl:02x}"/>'
+                )
+    else:
+        png = base64.b64encode(encode_png(cell_pixels(widget, pw, ph))).decode("ascii")
+        parts.append(f'<image width="{pw}" height="{ph}" href="data:image/png;base64,{png}"/>')
+    parts.append("</svg>")
+    bar = base64.b64encode(encode_png(colorbar_pixels(widget, 1, 256))).decode("ascii")
+    bx, by, bw, bh = f.bar
+    parts.append(
+        f'<image x="{bx}" y="{by}" width="{bw}" height="{bh}" preserveAspectRatio="none" '
+        f'href="data:image/png;base64,{bar}"/>'
+    )
+    anchors = {
+        "mm": ("middle", "central"),
+        "rm": ("end", "central"),
+        "lm": ("start", "central"),
+        "mt": ("middle", "hanging"),
+    }
+    for x, y, text, anchor, size, rotate, fill in _texts(widget, f):
+        h, v = anchors[anchor]
+        colour = "#{:02x}{:02x}{:02x}".format(*fill[:3])
+        transform = f' transform="rotate({-rotate} {x:.2f} {y:.2f})"' if rotate else ""
+        weight = ' font-weight="bold"' if size == TITLE_SIZE else ""
+        parts.append(
+            f'<text x="{x:.2f}" y="{y:.2f}" text-anchor="{h}" dominant-baseline="{v}" '
+            f'font-size="{size}" fill="{colour}"{weight}{transform}>{escape(text)}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -1,0 +1,144 @@
+"""Python-side export of the current view: PNG and SVG, colours, view, files."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tokenheat import Heatmap, export
+
+
+@pytest.fixture
+def ref(reference: dict) -> Heatmap:
+    return Heatmap(
+        reference["values"],
+        row_labels=reference["row_labels"],
+        column_labels=reference["columns"],
+        tokens=reference["tokens"],
+        vmin=-0.1,
+        vmax=0.1,
+        title=reference["title"],
+        colorbar_title=reference["colorbar_title"],
+    )
+
+
+def png_image(w: Heatmap, scale: float = 2) -> Image.Image:
+    return Image.open(io.BytesIO(w.to_png(scale=scale))).convert("RGB")
+
+
+def cell_colour(w: Heatmap, img: Image.Image, r: float, c: float, scale: float = 2):
+    f = export.layout(w)
+    px, py, pw, ph = f.plot
+    r0, r1, c0, c1 = w.view
+    x = (px + (c - c0) / (c1 - c0) * pw) * scale
+    y = (py + (r - r0) / (r1 - r0) * ph) * scale
+    return img.getpixel((int(x), int(y)))
+
+
+def test_png_size_and_cell_colours_match_the_widget(ref: Heatmap) -> None:
+    img = png_image(ref, scale=2)
+    f = export.layout(ref)
+    assert img.size == (round(f.width * 2), round(f.height * 2))
+    rgba = ref.to_rgba()
+    for r in range(9):
+        for c in range(5):
+            # sample near the cell's corner: the token text sits at the centre
+            assert cell_colour(ref, img, r + 0.15, c + 0.15) == tuple(rgba[r, c, :3]), (r, c)
+
+
+def test_png_has_text(ref: Heatmap) -> None:
+    img = np.asarray(png_image(ref))
+    f = export.layout(ref)
+    title_band = img[: f.plot[1] * 2, :, :]
+    assert (title_band.sum(axis=2) < 300).sum() > 100  # dark title glyphs on white
+
+
+def test_png_follows_view_and_range(ref: Heatmap) -> None:
+    ref.view = (1, 2, 2, 3)  # only cell (1, 2) = -0.0987
+    img = np.asarray(png_image(ref, scale=1))
+    px, py, pw, ph = export.layout(ref).plot
+    cells = img[py : py + ph, px : px + pw].reshape(-1, 3)
+    expected = ref.to_rgba()[1, 2, :3]
+    share = (cells == expected).all(axis=1).mean()
+    assert share > 0.9  # the rest is the token's text
+    ref.set_range(-1.5, 1.5)
+    assert cell_colour(ref, png_image(ref, 1), 1.1, 2.1, scale=1) == tuple(ref.to_rgba()[1, 2, :3])
+
+
+def test_svg_keeps_text_as_text_and_escapes_it() -> None:
+    w = Heatmap(
+        np.array([[0.1, -0.2]]),
+        row_labels=["<b>&"],
+        column_labels=["a", 'quote"'],
+        title="<script>alert(1)</script>",
+    )
+    svg = w.to_svg()
+    root = ET.fromstring(svg)  # well-formed despite the markup in the labels
+    texts = [el.text for el in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "<b>&" in texts
+    assert "<script>alert(1)</script>" in texts
+    assert "<script>" not in svg
+    rects = list(root.iter("{http://www.w3.org/2000/svg}rect"))
+    fills = {r.get("fill") for r in rects}
+    rgba = w.to_rgba()
+    assert {"#{:02x}{:02x}{:02x}".format(*tuple(rgba[0, c, :3])) for c in range(2)} <= fills
+
+
+def test_large_svg_embeds_the_cells_as_one_image() -> None:
+    w = Heatmap(np.random.default_rng(0).normal(size=(300, 300)))
+    root = ET.fromstring(w.to_svg())
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}rect"))) < 10
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}image"))) == 2
+
+
+def test_save_writes_png_and_svg(ref: Heatmap, tmp_path) -> None:
+    png = ref.save(tmp_path / "fig.png")
+    assert png.read_bytes().startswith(b"\x89PNG")
+    svg = ref.save(tmp_path / "fig.SVG")
+    assert svg.read_text().startswith("<svg")
+    other = ref.save(tmp_path / "fig.out", format="png")
+    assert other.read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.SVG", "fig.out", "fig.png"]
+
+
+@pytest.mark.parametrize(
+    ("name", "exc", "match"),
+    [
+        ("fig.jpg", ValueError, r"\.png or \.svg"),
+        ("fig", ValueError, "no suffix"),
+        ("missing/fig.png", FileNotFoundError, "does not exist"),
+    ],
+)
+def test_save_rejects_bad_paths(ref: Heatmap, tmp_path, name, exc, match) -> None:
+    with pytest.raises(exc, match=match):
+        ref.save(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_rejects_a_directory(ref: Heatmap, tmp_path) -> None:
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        ref.save(tmp_path, format="png")
+
+
+def test_failed_save_leaves_no_file(ref: Heatmap, tmp_path, monkeypatch) -> None:
+    target = tmp_path / "fig.png"
+    target.write_bytes(b"old")
+
+    def broken(self, scale=2):
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(Heatmap, "to_png", broken)
+    with pytest.raises(RuntimeError):
+        ref.save(target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["fig.png"]
+
+
+@pytest.mark.parametrize("scale", [0, -1, 100, "2"])
+def test_bad_scale(ref: Heatmap, scale) -> None:
+    with pytest.raises(ValueError, match="scale must be"):
+        ref.to_png(scale=scale)
