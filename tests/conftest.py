@@ -19,5 +19,25 @@ def reference() -> dict:
 
 
 @pytest.fixture
+def make_reference(reference: dict):
+    """Build the reference figure's Heatmap; keyword arguments override its settings."""
+    from tokenheat import Heatmap
+
+    def make(**overrides) -> Heatmap:
+        settings = {
+            "row_labels": reference["row_labels"],
+            "column_labels": reference["columns"],
+            "tokens": reference["tokens"],
+            "vmin": reference["vmin"],
+            "vmax": reference["vmax"],
+            "title": reference["title"],
+            "colorbar_title": reference["colorbar_title"],
+        }
+        return Heatmap(reference["values"], **{**settings, **overrides})
+
+    return make
+
+
+@pytest.fixture
 def small() -> np.ndarray:
     return np.array([[0.5, -1.0, 0.25], [0.0, np.nan, 2.0]])

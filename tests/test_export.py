@@ -13,17 +13,8 @@ from tokenheat import Heatmap, export
 
 
 @pytest.fixture
-def ref(reference: dict) -> Heatmap:
-    return Heatmap(
-        reference["values"],
-        row_labels=reference["row_labels"],
-        column_labels=reference["columns"],
-        tokens=reference["tokens"],
-        vmin=-0.1,
-        vmax=0.1,
-        title=reference["title"],
-        colorbar_title=reference["colorbar_title"],
-    )
+def ref(make_reference) -> Heatmap:
+    return make_reference(vmin=-0.1, vmax=0.1)
 
 
 def png_image(w: Heatmap, scale: float = 2) -> Image.Image:

@@ -15,17 +15,8 @@ def f32(w: Heatmap) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- construction
-def test_reference_figure(reference: dict) -> None:
-    w = Heatmap(
-        reference["values"],
-        row_labels=reference["row_labels"],
-        column_labels=reference["columns"],
-        tokens=reference["tokens"],
-        vmin=-1.5,
-        vmax=1.5,
-        title=reference["title"],
-        colorbar_title=reference["colorbar_title"],
-    )
+def test_reference_figure(reference: dict, make_reference) -> None:
+    w = make_reference()
     assert w.shape == (9, 5)
     assert w.row_labels == reference["row_labels"]
     assert w.column_labels == reference["columns"]
