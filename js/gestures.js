@@ -229,12 +229,15 @@ export function createGestures(plotbox, host) {
     host.reset();
   }
 
-  plotbox.addEventListener("pointerdown", onDown);
-  plotbox.addEventListener("pointermove", onMove);
-  plotbox.addEventListener("pointerup", onUp);
-  plotbox.addEventListener("pointercancel", onUp);
-  plotbox.addEventListener("wheel", onWheel, { passive: false });
-  plotbox.addEventListener("dblclick", onDblClick);
+  // Every DOM listener of this module goes with one abort() on destroy.
+  const listeners = new AbortController();
+  const { signal } = listeners;
+  plotbox.addEventListener("pointerdown", onDown, { signal });
+  plotbox.addEventListener("pointermove", onMove, { signal });
+  plotbox.addEventListener("pointerup", onUp, { signal });
+  plotbox.addEventListener("pointercancel", onUp, { signal });
+  plotbox.addEventListener("wheel", onWheel, { passive: false, signal });
+  plotbox.addEventListener("dblclick", onDblClick, { signal });
 
   return {
     /** Whether a pointer is down on the plot (a gesture may still change the view). */
@@ -263,12 +266,7 @@ export function createGestures(plotbox, host) {
     },
 
     destroy() {
-      plotbox.removeEventListener("pointerdown", onDown);
-      plotbox.removeEventListener("pointermove", onMove);
-      plotbox.removeEventListener("pointerup", onUp);
-      plotbox.removeEventListener("pointercancel", onUp);
-      plotbox.removeEventListener("wheel", onWheel);
-      plotbox.removeEventListener("dblclick", onDblClick);
+      listeners.abort();
       pointers.clear();
       boxEl.remove();
     },

@@ -260,10 +260,13 @@ export function createInteraction(ctx) {
     e.stopPropagation();
   }
 
-  plotbox.addEventListener("pointermove", onPointerMove);
-  plotbox.addEventListener("pointerleave", onPointerLeave);
-  root.addEventListener("click", onLabelClick);
-  root.addEventListener("keydown", onKey);
+  // Every DOM listener of this module goes with one abort() on destroy.
+  const listeners = new AbortController();
+  const { signal } = listeners;
+  plotbox.addEventListener("pointermove", onPointerMove, { signal });
+  plotbox.addEventListener("pointerleave", onPointerLeave, { signal });
+  root.addEventListener("click", onLabelClick, { signal });
+  root.addEventListener("keydown", onKey, { signal });
 
   /**
    * @param {string} name
@@ -362,10 +365,7 @@ export function createInteraction(ctx) {
         saveView();
       }
       for (const off of unlisten) off();
-      plotbox.removeEventListener("pointermove", onPointerMove);
-      plotbox.removeEventListener("pointerleave", onPointerLeave);
-      root.removeEventListener("click", onLabelClick);
-      root.removeEventListener("keydown", onKey);
+      listeners.abort();
       gestures.destroy();
       toolbar.destroy();
     },

@@ -404,17 +404,20 @@ export function createRangeControl(root, host) {
     host.setSymmetric(symBox.checked);
   }
 
-  track.addEventListener("pointerdown", onDown);
-  track.addEventListener("pointermove", onMove);
-  track.addEventListener("pointerup", onUp);
-  track.addEventListener("pointercancel", onUp);
-  for (const h of [maxHandle, minHandle]) h.addEventListener("keydown", onHandleKey);
+  // Every DOM listener of this module goes with one abort() on destroy.
+  const listeners = new AbortController();
+  const { signal } = listeners;
+  track.addEventListener("pointerdown", onDown, { signal });
+  track.addEventListener("pointermove", onMove, { signal });
+  track.addEventListener("pointerup", onUp, { signal });
+  track.addEventListener("pointercancel", onUp, { signal });
+  for (const h of [maxHandle, minHandle]) h.addEventListener("keydown", onHandleKey, { signal });
   for (const i of [maxInput, minInput]) {
-    i.addEventListener("keydown", onInputKey);
-    i.addEventListener("blur", onInputBlur);
-    i.addEventListener("focus", onInputFocus);
+    i.addEventListener("keydown", onInputKey, { signal });
+    i.addEventListener("blur", onInputBlur, { signal });
+    i.addEventListener("focus", onInputFocus, { signal });
   }
-  symBox.addEventListener("change", onSymChange);
+  symBox.addEventListener("change", onSymChange, { signal });
 
   return {
     /**
@@ -462,17 +465,7 @@ export function createRangeControl(root, host) {
       if (keyTimer) host.commit();
       clearTimeout(keyTimer);
       clearTimeout(hintTimer);
-      track.removeEventListener("pointerdown", onDown);
-      track.removeEventListener("pointermove", onMove);
-      track.removeEventListener("pointerup", onUp);
-      track.removeEventListener("pointercancel", onUp);
-      for (const h of [maxHandle, minHandle]) h.removeEventListener("keydown", onHandleKey);
-      for (const i of [maxInput, minInput]) {
-        i.removeEventListener("keydown", onInputKey);
-        i.removeEventListener("blur", onInputBlur);
-        i.removeEventListener("focus", onInputFocus);
-      }
-      symBox.removeEventListener("change", onSymChange);
+      listeners.abort();
       layer.remove();
     },
   };
