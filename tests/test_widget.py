@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import io
+import re
 
 import numpy as np
 import pytest
+from PIL import Image
 
-from tokenheat import Heatmap, colormaps
+from tokenheat import Heatmap, colormaps, export
 
 
 def f32(w: Heatmap) -> np.ndarray:
@@ -315,12 +318,74 @@ def test_to_rgba_matches_the_shared_rule(reference: dict) -> None:
     np.testing.assert_array_equal(w.to_rgba(), expected)
 
 
-def test_mimebundle_carries_a_png_fallback() -> None:
-    w = Heatmap(np.array([[-1.0, 1.0]]))
-    data, _ = w._repr_mimebundle_()
+def test_mimebundle_carries_a_png_fallback(make_reference) -> None:
+    w = make_reference()
+    data, metadata = w._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
     png = base64.b64decode(data["image/png"])
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    # drawn at 2x for a small view, shown at its CSS size
+    size = metadata["image/png"]
+    assert img.size == (2 * size["width"], 2 * size["height"])
+    # it is the exported figure, text included: the same pixels as w.to_png()
+    exported = Image.open(io.BytesIO(w.to_png(scale=2))).convert("RGB")
+    assert img.tobytes() == exported.tobytes()
     w.static_png = False
-    data, _ = w._repr_mimebundle_()
-    assert "image/png" not in data
+    data, metadata = w._repr_mimebundle_()
+    assert "image/png" not in data and "image/png" not in metadata
+
+
+def test_mimebundle_png_is_size_capped() -> None:
+    rng = np.random.default_rng(0)
+    w = Heatmap(rng.normal(size=(2000, 3000)))  # noise does not compress
+    data, metadata = w._repr_mimebundle_()
+    png = base64.b64decode(data["image/png"])
+    assert len(png) <= export.STATIC_MAX_BYTES
+    img = Image.open(io.BytesIO(png))
+    assert img.size == (metadata["image/png"]["width"], metadata["image/png"]["height"])
+
+
+# -------------------------------------------------------------------------- capture
+def capture_request(w: Heatmap, **kwargs) -> tuple[dict, list, list]:
+    sent: list[dict] = []
+    shots: list[bytes] = []
+    errors: list[str] = []
+    w.send = lambda content, buffers=None: sent.append(content)  # type: ignore[method-assign]
+    w.capture(shots.append, on_error=errors.append, **kwargs)
+    return sent[-1], shots, errors
+
+
+def test_capture_asks_the_browser_and_calls_back_once() -> None:
+    w = Heatmap(np.eye(2))
+    request, shots, errors = capture_request(w, scale=3)
+    assert request["type"] == "capture" and request["scale"] == 3 and request["id"]
+    reply = {"type": "capture", "id": request["id"], "width": 10, "height": 10}
+    w._handle_request(w, reply, [memoryview(b"\x89PNG...")])
+    w._handle_request(w, reply, [memoryview(b"second view")])  # a second view answers too
+    assert shots == [b"\x89PNG..."] and errors == []
+
+
+def test_capture_reports_browser_errors() -> None:
+    w = Heatmap(np.eye(2))
+    request, shots, errors = capture_request(w)
+    assert request["scale"] is None
+    w._handle_request(w, {"type": "capture", "id": request["id"], "error": "too big"}, [])
+    assert shots == [] and errors == ["tokenheat: the browser could not capture the view: too big"]
+    w._handle_request(w, {"type": "capture", "id": "unknown"}, [memoryview(b"x")])
+    assert shots == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"callback": None}, TypeError, "callback must be callable, got NoneType"),
+        ({"scale": 0.1}, ValueError, "scale must be a number from 0.25 to 8 or None, got 0.1"),
+        ({"scale": True}, ValueError, "got True"),
+        ({"on_error": "log"}, TypeError, "on_error must be callable or None, got str"),
+    ],
+)
+def test_capture_validates_its_arguments(kwargs: dict, error: type, match: str) -> None:
+    w = Heatmap(np.eye(2))
+    args = {"callback": print, **kwargs}
+    with pytest.raises(error, match=re.escape(match)):
+        w.capture(args.pop("callback"), **args)

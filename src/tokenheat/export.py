@@ -32,6 +32,11 @@ PAD = 8
 BAR_WIDTH, BAR_GAP = 16, 14
 #: Above this many visible cells an SVG embeds the cell area as one PNG image.
 SVG_MAX_RECTS = 20_000
+#: Longest label drawn, in px; longer ones are cut with an ellipsis (as in the widget).
+LABEL_CAP = 180
+#: Room a label needs along its axis: one line of text plus a gap.
+LINE = FONT_SIZE + 3
+ELLIPSIS = "\u2026"
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,42 @@ class Frame:
     plot: tuple[int, int, int, int]  # x, y, w, h of the cell area
     bar: tuple[int, int, int, int]  # x, y, w, h of the colour bar
     rotate_columns: bool
+    rows: tuple[int, ...] = ()  # rows whose label is drawn (thinned to fit)
+    columns: tuple[int, ...] = ()  # columns whose label is drawn
 
 
 def _text_width(text: str, size: int = FONT_SIZE) -> float:
     # A metric that needs no font: an average glyph of the sans-serif fonts used.
     return 0.6 * size * len(text)
+
+
+def elide(text: str, cap: float = LABEL_CAP, size: int = FONT_SIZE) -> str:
+    """``text`` cut to at most ``cap`` px (estimated) with an ellipsis.
+
+    >>> elide("short")
+    'short'
+    >>> elide("x" * 40, cap=60)
+    'xxxxxxx…'
+    """
+    if _text_width(text, size) <= cap:
+        return text
+    keep = max(0, int(cap / (0.6 * size)) - 1)
+    return text[:keep] + ELLIPSIS
+
+
+def label_indices(start: float, end: float, pitch: float, need: float) -> list[int]:
+    """Indices of the labels shown along one axis: every k-th cell, with k the
+    smallest stride that keeps neighbouring labels ``need`` px apart (cells are
+    ``pitch`` px each), and only cells whose centre is in the view.
+
+    >>> label_indices(0, 10, 20, 15)
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    >>> label_indices(0, 10, 5, 15)
+    [0, 3, 6, 9]
+    """
+    k = max(1, math.ceil(need / pitch - 1e-9)) if pitch > 0 else 1
+    first = math.ceil(max(0, math.ceil(start - 0.5)) / k) * k
+    return list(range(first, math.floor(end - 0.5) + 1, k))
 
 
 def visible_cells(widget: Heatmap) -> tuple[range, range]:
@@ -60,26 +96,38 @@ def visible_cells(widget: Heatmap) -> tuple[range, range]:
 
 
 def layout(widget: Heatmap, plot_width: int = 600) -> Frame:
-    rows, cols = visible_cells(widget)
-    row_labels = [widget.row_labels[i] for i in rows]
-    col_labels = [widget.column_labels[j] for j in cols]
-    left = PAD + int(max((_text_width(t) for t in row_labels), default=0)) + 6
-    cell_w = plot_width / len(cols)
-    widest_col = max((_text_width(t) for t in col_labels), default=0)
-    rotate = widest_col > cell_w - 4
+    """Where everything goes, in CSS pixels, for a cell area ``plot_width`` px wide."""
+    r0, r1, c0, c1 = widget.view
+    plot_h = int(min(600, max(160, plot_width * (r1 - r0) / (c1 - c0))))
+    rows = label_indices(r0, r1, plot_h / (r1 - r0), LINE)
+    left = PAD + int(max((_text_width(elide(widget.row_labels[i])) for i in rows), default=0))
+    columns, rotate = _column_labels(widget, plot_width)
+    widest_col = max((_text_width(elide(widget.column_labels[j])) for j in columns), default=0)
     bottom = PAD + (int(widest_col) if rotate else FONT_SIZE) + 6
     top = PAD + (TITLE_SIZE + 10 if widget.title else 0)
-    plot_h = int(min(600, max(160, plot_width * len(rows) / len(cols))))
     ticks_w = max(_text_width(t) for t in tick_labels(widget)[1])
-    bar_x = left + plot_width + BAR_GAP
+    bar_x = left + 6 + plot_width + BAR_GAP
     right = bar_x + BAR_WIDTH + 6 + int(ticks_w) + (FONT_SIZE + 10 if widget.colorbar_title else 0)
     return Frame(
         width=right + PAD,
         height=top + plot_h + bottom,
-        plot=(left, top, plot_width, plot_h),
+        plot=(left + 6, top, plot_width, plot_h),
         bar=(bar_x, top, BAR_WIDTH, plot_h),
         rotate_columns=rotate,
+        rows=tuple(rows),
+        columns=tuple(columns),
     )
+
+
+def _column_labels(widget: Heatmap, plot_width: int) -> tuple[list[int], bool]:
+    """Column labels shown and whether they are turned upright: horizontal when that
+    shows as many labels as upright ones would, as the widget decides."""
+    _, _, c0, c1 = widget.view
+    pitch = plot_width / (c1 - c0)
+    upright = label_indices(c0, c1, pitch, LINE)
+    widest = max((_text_width(elide(widget.column_labels[j])) for j in upright), default=0)
+    flat = label_indices(c0, c1, pitch, widest + 6)
+    return (flat, False) if len(flat) >= len(upright) else (upright, True)
 
 
 def tick_labels(widget: Heatmap) -> tuple[list[float], list[str]]:
@@ -102,18 +150,29 @@ def cell_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
     rows_n, cols_n = widget.shape
     ys = np.minimum(np.floor(r0 + (np.arange(height) + 0.5) / height * (r1 - r0)), rows_n - 1)
     xs = np.minimum(np.floor(c0 + (np.arange(width) + 0.5) / width * (c1 - c0)), cols_n - 1)
-    ri, ci = ys.astype(np.intp), xs.astype(np.intp)
-    r_lo, c_lo = ri.min(), ci.min()
-    block = widget.values[r_lo : ri.max() + 1, c_lo : ci.max() + 1]
+    # colour only the cells some pixel shows (at most one per pixel row/column)
+    rows, ri = np.unique(ys.astype(np.intp), return_inverse=True)
+    cols, ci = np.unique(xs.astype(np.intp), return_inverse=True)
     colours = colormaps.colorize(
-        block,
+        widget.values[np.ix_(rows, cols)],
         vmin=widget.vmin,
         vmax=widget.vmax,
         center=widget.center,
         lut=widget.cmap,
         nan_color=widget.nan_color,
     )
-    return colours[(ri - r_lo)[:, None], (ci - c_lo)[None, :]]
+    return colours[ri[:, None], ci[None, :]]
+
+
+def _block_colours(widget: Heatmap, rows: range, cols: range) -> np.ndarray:
+    return colormaps.colorize(
+        widget.values[rows.start : rows.stop, cols.start : cols.stop],
+        vmin=widget.vmin,
+        vmax=widget.vmax,
+        center=widget.center,
+        lut=widget.cmap,
+        nan_color=widget.nan_color,
+    )
 
 
 def colorbar_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
@@ -128,15 +187,18 @@ def colorbar_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
     return np.repeat(bar, width, axis=1)
 
 
-def to_png(widget: Heatmap, scale: float = 2) -> bytes:
-    """The current view as PNG bytes at ``scale`` device pixels per CSS pixel."""
+def to_png(
+    widget: Heatmap, scale: float = 2, *, plot_width: int = 600, fast: bool = False
+) -> bytes:
+    """The current view as PNG bytes at ``scale`` device pixels per CSS pixel, with a
+    cell area ``plot_width`` CSS px wide. ``fast`` trades file size for encoding speed."""
     try:
         from PIL import Image, ImageDraw, ImageFont
     except ImportError as exc:  # pragma: no cover - Pillow is a default dependency
         raise ImportError("PNG export needs Pillow: pip install pillow") from exc
     if not (isinstance(scale, (int, float)) and 0.25 <= scale <= 8):
         raise ValueError(f"scale must be a number from 0.25 to 8, got {scale!r}")
-    f = layout(widget)
+    f = layout(widget, plot_width)
     s = scale
     image = Image.new("RGBA", (round(f.width * s), round(f.height * s)), "white")
     px, py, pw, ph = (round(v * s) for v in f.plot)
@@ -161,8 +223,33 @@ def to_png(widget: Heatmap, scale: float = 2) -> bytes:
         else:
             draw.text((x * s, y * s), text, font=use, fill=fill, anchor=anchor)
     out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG")
+    image.convert("RGB").save(out, format="PNG", compress_level=1 if fast else 6)
     return out.getvalue()
+
+
+#: Largest ``image/png`` put in a widget's output (REACH rule 5: size-capped).
+STATIC_MAX_BYTES = 1 << 20
+#: Up to this many visible cells the output PNG is drawn at 2x (sharp on HiDPI screens).
+STATIC_SHARP_CELLS = 250_000
+
+
+def static_png(widget: Heatmap) -> tuple[bytes, tuple[int, int]]:
+    """The PNG put in the widget's output for hosts without widgets, and its size in
+    CSS pixels (the image is drawn at 2x for small views, 1x for large ones, and with
+    a smaller cell area if the file would exceed :data:`STATIC_MAX_BYTES`)."""
+    rows, cols = visible_cells(widget)
+    scale = 2 if len(rows) * len(cols) <= STATIC_SHARP_CELLS else 1
+    for plot_width in (600, 300):
+        png = to_png(widget, scale, plot_width=plot_width, fast=True)
+        if len(png) <= STATIC_MAX_BYTES:
+            break
+        if scale == 2:
+            scale = 1
+            png = to_png(widget, scale, plot_width=plot_width, fast=True)
+            if len(png) <= STATIC_MAX_BYTES:
+                break
+    f = layout(widget, plot_width)
+    return png, (f.width, f.height)
 
 
 def _texts(widget: Heatmap, f: Frame):
@@ -173,27 +260,23 @@ def _texts(widget: Heatmap, f: Frame):
     ink = (34, 34, 34, 255)
     if widget.title:
         yield (px + pw / 2, PAD + TITLE_SIZE / 2, widget.title, "mm", TITLE_SIZE, 0, ink)
-    for i in rows:
-        y = py + (min(i + 0.5, r1 - 0.01) - r0) / (r1 - r0) * ph
-        if py <= y <= py + ph:
-            yield (px - 6, y, widget.row_labels[i], "rm", FONT_SIZE, 0, ink)
-    for j in cols:
-        x = px + (min(j + 0.5, c1 - 0.01) - c0) / (c1 - c0) * pw
-        if px <= x <= px + pw:
-            text = widget.column_labels[j]
-            if f.rotate_columns:
-                cx = x
-                cy = py + ph + 6 + _text_width(text) / 2
-                yield (cx, cy, text, "mm", FONT_SIZE, 90, ink)
-            else:
-                yield (x, py + ph + 6, text, "mt", FONT_SIZE, 0, ink)
-    if widget.tokens is not None:
-        cell_w, cell_h = pw / (c1 - c0), ph / (r1 - r0)
-        rgba = cell_pixels(widget, max(1, len(cols)), max(1, len(rows)))
+    for i in f.rows:
+        y = py + (i + 0.5 - r0) / (r1 - r0) * ph
+        yield (px - 6, y, elide(widget.row_labels[i]), "rm", FONT_SIZE, 0, ink)
+    for j in f.columns:
+        x = px + (j + 0.5 - c0) / (c1 - c0) * pw
+        text = elide(widget.column_labels[j])
+        if f.rotate_columns:
+            yield (x, py + ph + 6 + _text_width(text) / 2, text, "mm", FONT_SIZE, 90, ink)
+        else:
+            yield (x, py + ph + 6, text, "mt", FONT_SIZE, 0, ink)
+    cell_w, cell_h = pw / (c1 - c0), ph / (r1 - r0)
+    if widget.tokens is not None and cell_h >= FONT_SIZE + 2 and cell_w >= 8:
+        rgba = _block_colours(widget, rows, cols)
         for a, i in enumerate(rows):
             for b, j in enumerate(cols):
                 token = widget.tokens[i, j]
-                if not token or cell_h < FONT_SIZE + 2 or _text_width(token) > cell_w - 4:
+                if not token or _text_width(token) > cell_w - 4:
                     continue
                 x = px + (j + 0.5 - c0) * cell_w
                 y = py + (i + 0.5 - r0) * cell_h
@@ -226,11 +309,7 @@ def to_svg(widget: Heatmap) -> str:
     ]
     if len(rows) * len(cols) <= SVG_MAX_RECTS:
         cw, ch = pw / (c1 - c0), ph / (r1 - r0)
-        block = widget.values[rows.start : rows.stop, cols.start : cols.stop]
-        colours = colormaps.colorize(
-            block, vmin=widget.vmin, vmax=widget.vmax, center=widget.center,
-            lut=widget.cmap, nan_color=widget.nan_color,
-        )  # fmt: skip
+        colours = _block_colours(widget, rows, cols)
         for a, i in enumerate(rows):
             for b, j in enumerate(cols):
                 r, g, bl = colours[a, b, :3]

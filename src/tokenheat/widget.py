@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import tempfile
+import uuid
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
@@ -16,7 +18,6 @@ import numpy as np
 import traitlets as t
 
 from . import _data, colormaps
-from ._png import heatmap_png
 from ._traits import (
     LabelsTrait,
     LimitTrait,
@@ -114,7 +115,9 @@ class Heatmap(anywidget.AnyWidget):
     height = t.Int(None, allow_none=True, min=50).tag(sync=True)
     """Widget height in CSS pixels (int) or None for a height from the matrix aspect."""
     static_png = t.Bool(True)
-    """Whether the output also carries a PNG for hosts without widgets (bool)."""
+    """Whether the output also carries a PNG of the view for hosts without widgets
+    (nbconvert, GitHub, a notebook reopened without widget state): the figure as
+    :meth:`to_png` draws it, at most 1 MiB (bool, default True)."""
 
     # Interaction state, synced both ways (docs/architecture.md).
     view = ViewTrait(None).tag(sync=True)
@@ -187,6 +190,7 @@ class Heatmap(anywidget.AnyWidget):
             static_png=static_png,
         )
         self._select_callbacks = ipywidgets.CallbackDispatcher()
+        self._captures: dict[str, tuple[Callable[[bytes], Any], Callable[[str], Any] | None]] = {}
         self.on_msg(self._handle_request)
 
     # ----------------------------------------------------------------- public API
@@ -323,6 +327,55 @@ class Heatmap(anywidget.AnyWidget):
             raise
         return target
 
+    def capture(
+        self,
+        callback: Callable[[bytes], Any],
+        *,
+        scale: float | None = None,
+        on_error: Callable[[str], Any] | None = None,
+    ) -> None:
+        """Ask the browser for a pixel-exact PNG of the live view; call ``callback(png)``.
+
+        The front end draws what is on screen (cells, token text, labels, title, colour
+        bar; not the toolbar or range control) at ``scale`` device pixels per CSS pixel
+        (default: the screen's, at least 2) and sends the PNG back.
+
+        This is asynchronous: the kernel can receive the browser's answer only after the
+        cell that called ``capture`` has finished, so ``callback`` runs later, never
+        inside the calling cell. Nothing answers while no view of the widget is
+        displayed. For an image without a browser, in the same cell or in a script,
+        use :meth:`to_png` / :meth:`save`.
+
+        Parameters
+        ----------
+        callback : callable
+            Called once with the PNG bytes.
+        scale : float, optional
+            Device pixels per CSS pixel, from 0.25 to 8.
+        on_error : callable, optional
+            Called with a message if the browser cannot capture (e.g. the image would
+            exceed the 10 MiB message limit); by default the message is logged.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> w = Heatmap(np.eye(3))
+        >>> shots = []
+        >>> w.capture(shots.append)  # doctest: +SKIP
+        >>> # in a later cell: open("view.png", "wb").write(shots[0])
+        """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+        if on_error is not None and not callable(on_error):
+            raise TypeError(f"on_error must be callable or None, got {type(on_error).__name__}")
+        if scale is not None and not (
+            isinstance(scale, (int, float)) and not isinstance(scale, bool) and 0.25 <= scale <= 8
+        ):
+            raise ValueError(f"scale must be a number from 0.25 to 8 or None, got {scale!r}")
+        request = uuid.uuid4().hex
+        self._captures[request] = (callback, on_error)
+        self.send({"type": "capture", "id": request, "scale": scale})
+
     @classmethod
     def _settable(cls) -> set[str]:
         own = set(cls.class_trait_names()) - set(anywidget.AnyWidget.class_trait_names())
@@ -430,8 +483,30 @@ class Heatmap(anywidget.AnyWidget):
     # ------------------------------------------------------------ derived state
     def _handle_request(self, _: Any, content: Any, buffers: list) -> None:
         """Transient requests from the front end (state itself always travels as traits)."""
-        if isinstance(content, dict) and content.get("type") == "exact":
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "exact":
             self.send_exact()
+        elif content.get("type") == "capture":
+            self._capture_arrived(content, buffers)
+
+    def _capture_arrived(self, content: dict, buffers: list) -> None:
+        # Every view answers; the first answer wins and later ones find no callback.
+        pending = self._captures.pop(str(content.get("id")), None)
+        if pending is None:
+            return
+        callback, on_error = pending
+        error = content.get("error")
+        if error is None and not buffers:
+            error = "the browser sent no image"
+        if error is not None:
+            message = f"tokenheat: the browser could not capture the view: {error}"
+            if on_error is not None:
+                on_error(message)
+            else:
+                logging.getLogger("tokenheat").warning(message)
+            return
+        callback(bytes(buffers[0]))
 
     def send_exact(self) -> None:
         """Send the float64 originals of the matrix to the browser, for exact tooltips.
@@ -531,8 +606,10 @@ class Heatmap(anywidget.AnyWidget):
         bundle = super()._repr_mimebundle_(**kwargs)
         if bundle is None or not self.static_png:
             return bundle
+        from . import export
+
         data, metadata = bundle
-        png = heatmap_png(self)
-        if png is not None:
-            data = {**data, "image/png": base64.b64encode(png).decode("ascii")}
+        png, size = export.static_png(self)
+        data = {**data, "image/png": base64.b64encode(png).decode("ascii")}
+        metadata = {**metadata, "image/png": {"width": size[0], "height": size[1]}}
         return data, metadata
