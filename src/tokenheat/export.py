@@ -30,6 +30,8 @@ FONT_SIZE = 12
 TITLE_SIZE = 14
 PAD = 8
 BAR_WIDTH, BAR_GAP = 16, 14
+#: Height of the colour bar's "extend" triangles (shown when data lie beyond the range).
+EXT = 12
 #: Above this many visible cells an SVG embeds the cell area as one PNG image.
 SVG_MAX_RECTS = 20_000
 #: Longest label drawn, in px; longer ones are cut with an ellipsis (as in the widget).
@@ -112,7 +114,7 @@ def layout(widget: Heatmap, plot_width: int = 600) -> Frame:
         width=right + PAD,
         height=top + plot_h + bottom,
         plot=(left + 6, top, plot_width, plot_h),
-        bar=(bar_x, top, BAR_WIDTH, plot_h),
+        bar=(bar_x, top + EXT, BAR_WIDTH, plot_h - 2 * EXT),
         rotate_columns=rotate,
         rows=tuple(rows),
         columns=tuple(columns),
@@ -175,6 +177,30 @@ def _block_colours(widget: Heatmap, rows: range, cols: range) -> np.ndarray:
     )
 
 
+def extends(widget: Heatmap, f: Frame) -> list[tuple[list[tuple[float, float]], tuple]]:
+    """The colour bar's triangles, as in the widget: one above it when some data are
+    above ``vmax``, one below when some are below ``vmin``; (points, RGBA) each."""
+    data_range = widget._data_range
+    if not data_range:
+        return []
+    bx, by, bw, bh = f.bar
+    out = []
+    ends = colormaps.colorize(
+        np.array([[widget.vmin, widget.vmax]]),
+        vmin=widget.vmin,
+        vmax=widget.vmax,
+        center=widget.center,
+        lut=widget.cmap,
+    )[0]
+    if data_range[1] > widget.vmax:
+        top = by - 1
+        out.append(([(bx, top), (bx + bw, top), (bx + bw / 2, top - EXT + 1)], tuple(ends[1])))
+    if data_range[0] < widget.vmin:
+        low = by + bh + 1
+        out.append(([(bx, low), (bx + bw, low), (bx + bw / 2, low + EXT - 1)], tuple(ends[0])))
+    return out
+
+
 def colorbar_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
     positions = widget.vmax - (np.arange(height) + 0.5) / height * (widget.vmax - widget.vmin)
     bar = colormaps.colorize(
@@ -206,6 +232,8 @@ def to_png(
     bx, by, bw, bh = (round(v * s) for v in f.bar)
     image.paste(Image.fromarray(colorbar_pixels(widget, bw, bh), "RGBA"), (bx, by))
     draw = ImageDraw.Draw(image)
+    for points, colour in extends(widget, f):
+        draw.polygon([(x * s, y * s) for x, y in points], fill=colour)
     font = ImageFont.load_default(size=max(6, round(FONT_SIZE * s)))
     title_font = ImageFont.load_default(size=max(6, round(TITLE_SIZE * s)))
     for item in _texts(widget, f):
@@ -327,6 +355,9 @@ def to_svg(widget: Heatmap) -> str:
         f'<image x="{bx}" y="{by}" width="{bw}" height="{bh}" preserveAspectRatio="none" '
         f'href="data:image/png;base64,{bar}"/>'
     )
+    for points, (r, g, b, _) in extends(widget, f):
+        coords = " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
+        parts.append(f'<polygon points="{coords}" fill="#{r:02x}{g:02x}{b:02x}"/>')
     anchors = {
         "mm": ("middle", "central"),
         "rm": ("end", "central"),
