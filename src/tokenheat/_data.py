@@ -6,7 +6,7 @@ Errors name the argument, what was given and what was expected.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
 
@@ -53,7 +53,7 @@ def coerce_matrix(obj: object) -> Matrix:
     """Validate ``values`` and prepare its float32 (and, if needed, float64) buffers."""
     if obj is None:
         raise TypeError("values must be a 2-D array-like of real numbers, got None")
-    if isinstance(obj, (str, bytes)):
+    if isinstance(obj, (str, bytes, Mapping, set, frozenset)):
         raise TypeError(
             f"values must be a 2-D array-like of real numbers, got {type(obj).__name__} {obj!r:.40}"
         )
@@ -77,7 +77,8 @@ def coerce_matrix(obj: object) -> Matrix:
         except (TypeError, ValueError):
             raise TypeError(
                 "values must contain real numbers, but it holds Python objects that are "
-                "not numbers (e.g. strings or None); pad missing cells with NaN"
+                f"not numbers (e.g. strings) in {_describe(obj)}; use NaN (or None) for "
+                "missing cells"
             ) from None
     if arr.dtype.kind == "c":
         raise TypeError(
@@ -222,3 +223,22 @@ def auto_range(data_range: tuple[float, float] | None, center: float | None) -> 
     if lo == hi:
         return lo - 0.5, hi + 0.5
     return lo, hi
+
+
+def check_range(lo: float, hi: float, what: str) -> None:
+    """Refuse a colour range that is empty, or too narrow to tell apart in float32 (the
+    precision colours are computed in, by the browser and by :mod:`tokenheat.colormaps`).
+
+    >>> check_range(256.0, 256.00001, "vmin/vmax")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: vmin/vmax: vmin=256.0 and vmax=256.00001 are too close to tell apart in float32...
+    """
+    if not lo < hi:
+        raise ValueError(f"{what} must have vmin < vmax, got vmin={lo} and vmax={hi}")
+    if not np.float32(lo) < np.float32(hi):
+        raise ValueError(
+            f"{what}: vmin={lo} and vmax={hi} are too close to tell apart in float32, the "
+            "precision colours are computed in; widen the range or subtract an offset from "
+            "the values"
+        )

@@ -111,8 +111,7 @@ class RangeTrait(t.TraitType[tuple, Any]):
             raise TypeError(f"color_range must be a pair (vmin, vmax), got {value!r:.60}")
         lo = _data.coerce_limit(value[0], name="color_range[0] (vmin)")
         hi = _data.coerce_limit(value[1], name="color_range[1] (vmax)")
-        if not lo < hi:
-            raise ValueError(f"color_range must have vmin < vmax, got {(lo, hi)}")
+        _data.check_range(lo, hi, "color_range")
         return (lo, hi)
 
 

@@ -461,6 +461,7 @@ class Heatmap(anywidget.AnyWidget):
                 f"vmin must be less than vmax, got vmin={lo} and vmax={hi}"
                 + ("; use w.set_range(vmin, vmax) to change both at once" if lo != hi else "")
             )
+        _data.check_range(lo, hi, "the colour range")
         return value
 
     @t.validate("center")
