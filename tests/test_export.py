@@ -93,13 +93,16 @@ def test_save_writes_png_and_svg(ref: Heatmap, tmp_path) -> None:
     assert svg.read_text().startswith("<svg")
     other = ref.save(tmp_path / "fig.out", format="png")
     assert other.read_bytes().startswith(b"\x89PNG")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.SVG", "fig.out", "fig.png"]
+    page = ref.save(tmp_path / "fig.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "tokenheat-static" in page
+    names = ["fig.SVG", "fig.html", "fig.out", "fig.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == names
 
 
 @pytest.mark.parametrize(
     ("name", "exc", "match"),
     [
-        ("fig.jpg", ValueError, r"\.png or \.svg"),
+        ("fig.jpg", ValueError, r"\.png, \.svg or \.html suffix"),
         ("fig", ValueError, "no suffix"),
         ("missing/fig.png", FileNotFoundError, "does not exist"),
     ],

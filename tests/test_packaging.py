@@ -29,6 +29,7 @@ def test_wheel_contains_bundle_within_budget(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         assert "tokenheat/static/widget.js" in names
+        assert "tokenheat/static/standalone.js" in names  # the offline HTML loader
         size = zf.getinfo("tokenheat/static/widget.js").file_size
         bundle = zf.read("tokenheat/static/widget.js").decode()
     assert 1_000 < size < BUNDLE_BUDGET, size
@@ -45,6 +46,7 @@ def test_wheel_imports_in_a_clean_environment(wheel: Path, tmp_path: Path) -> No
         "import tokenheat, numpy as np\n"
         "w = tokenheat.Heatmap(np.eye(3))\n"
         "assert len(w._esm) > 1000, 'bundle not loaded'\n"
+        "assert 'tokenheat-static' in w.to_html(), 'loader not loaded'\n"
         "print(tokenheat.__version__, w.vmin, w.vmax)"
     )
     out = subprocess.run([py, "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path)

@@ -291,8 +291,18 @@ class Heatmap(anywidget.AnyWidget):
 
         return export.to_svg(self)
 
+    def to_html(self, *, title: str | None = None) -> str:
+        """A standalone HTML page with this heatmap, interactive, that needs no kernel and
+        no network (front-end code and data inline); see :func:`tokenheat.html.to_html`."""
+        from . import html
+
+        return html.to_html(self, title=title)
+
     def save(self, path: str | os.PathLike, format: str | None = None, scale: float = 2) -> Path:
-        """Write the current view to ``path`` as PNG or SVG (format from the suffix).
+        """Write the current view to ``path`` as PNG, SVG or HTML (format from the suffix).
+
+        PNG and SVG are images of the current view (:meth:`to_png`, :meth:`to_svg`);
+        HTML is a standalone interactive page (:meth:`to_html`).
 
         The file is written to a temporary file beside it and renamed into place, so
         an error never leaves a truncated file.
@@ -307,16 +317,21 @@ class Heatmap(anywidget.AnyWidget):
         """
         target = Path(path)
         fmt = (format or target.suffix.lstrip(".")).lower()
-        if fmt not in ("png", "svg"):
+        if fmt == "htm":
+            fmt = "html"
+        if fmt not in ("png", "svg", "html"):
             raise ValueError(
-                f"cannot tell the image format of {str(path)!r}: use a .png or .svg suffix "
-                f"or format='png'/'svg' (got {fmt or 'no suffix'!r})"
+                f"cannot tell the format of {str(path)!r}: use a .png, .svg or .html suffix "
+                f"or format='png'/'svg'/'html' (got {fmt or 'no suffix'!r})"
             )
         if target.is_dir():
             raise IsADirectoryError(f"{str(path)!r} is a directory; give a file name")
         if not target.parent.is_dir():
             raise FileNotFoundError(f"the folder {str(target.parent)!r} does not exist")
-        data = self.to_png(scale=scale) if fmt == "png" else self.to_svg().encode("utf-8")
+        if fmt == "png":
+            data = self.to_png(scale=scale)
+        else:
+            data = (self.to_svg() if fmt == "svg" else self.to_html()).encode("utf-8")
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as out:
