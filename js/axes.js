@@ -1,5 +1,6 @@
 // Row and column labels as DOM text. Only the thinned subset chosen by the layout gets a
-// node (at most MAX_LABELS per axis); nodes are pooled and reused across layouts.
+// node (at most MAX_LABELS per axis); nodes are pooled and reused across layouts. Where a
+// label goes is computed once (labelPlace), for the DOM and for the export alike.
 
 import { centerOf } from "./layout.js";
 
@@ -7,6 +8,90 @@ import { centerOf } from "./layout.js";
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
 
 const LABEL_GAP = 6;
+
+/**
+ * Where one line of text goes, in CSS px of the widget. The text's line box has its
+ * `align` side at `x` (its middle for "center") and its `baseline` ("middle" or "top")
+ * at `y`; it is then turned `rotation` degrees counter-clockwise about (x, y). Text wider
+ * than `cap` is elided with "…" and then starts at the box's left edge (`x - cap` for
+ * "right", `x - cap / 2` for "center"), as CSS's text-overflow does.
+ * @typedef {Object} TextPlace
+ * @property {number} x
+ * @property {number} y
+ * @property {"left" | "center" | "right"} align
+ * @property {"middle" | "top"} baseline which part of the line box is at y
+ * @property {number} lineHeight height of the line box
+ * @property {0 | 45 | 90} rotation
+ * @property {number} cap widest the text may be (Infinity: no limit)
+ */
+
+/** @typedef {TextPlace & { text: string }} TextItem */
+
+/** @returns {TextPlace} */
+export const newPlace = () => ({
+  x: 0,
+  y: 0,
+  align: "left",
+  baseline: "middle",
+  lineHeight: 0,
+  rotation: 0,
+  cap: Infinity,
+});
+
+/**
+ * Where the label of row or column `i` goes (written into `out`, which the DOM update
+ * reuses so that a redraw allocates nothing).
+ * @param {Layout} layout
+ * @param {ViewWindow} view
+ * @param {"row" | "col"} axis
+ * @param {number} i matrix index
+ * @param {number} lineHeight
+ * @param {TextPlace} out
+ * @returns {TextPlace} out
+ */
+export function labelPlace(layout, view, axis, i, lineHeight, out) {
+  const { plot } = layout;
+  out.lineHeight = lineHeight;
+  if (axis === "row") {
+    out.x = plot.left - LABEL_GAP;
+    out.y = plot.top + centerOf(view.row0, view.row1, i, plot.height);
+    out.align = "right";
+    out.baseline = "middle";
+    out.rotation = 0;
+    out.cap = layout.rows.cap;
+    return out;
+  }
+  const { rotation } = layout.cols;
+  out.x = plot.left + centerOf(view.col0, view.col1, i, plot.width);
+  out.y = layout.colTop;
+  // horizontal labels hang below colTop; rotated ones turn about their right end
+  out.align = rotation === 0 ? "center" : "right";
+  out.baseline = rotation === 0 ? "top" : "middle";
+  out.rotation = rotation;
+  out.cap = layout.cols.cap;
+  return out;
+}
+
+/**
+ * The row and column labels the layout shows, with their text and place.
+ * @param {Layout} layout
+ * @param {ViewWindow} view
+ * @param {(i: number) => string} rowText
+ * @param {(i: number) => string} colText
+ * @param {number} lineHeight
+ * @returns {TextItem[]}
+ */
+export function axisLabelItems(layout, view, rowText, colText, lineHeight) {
+  /** @type {TextItem[]} */
+  const items = [];
+  for (const i of layout.rows.indices) {
+    items.push({ ...labelPlace(layout, view, "row", i, lineHeight, newPlace()), text: rowText(i) });
+  }
+  for (const i of layout.cols.indices) {
+    items.push({ ...labelPlace(layout, view, "col", i, lineHeight, newPlace()), text: colText(i) });
+  }
+  return items;
+}
 
 /**
  * A pool of absolutely positioned label elements inside one layer.
@@ -71,6 +156,7 @@ export function createAxes(root) {
   root.append(rowLayer, colLayer);
   const rowPool = labelPool(rowLayer, "tokenheat-row-label");
   const colPool = labelPool(colLayer, "tokenheat-col-label");
+  const place = newPlace();
 
   return {
     /**
@@ -86,40 +172,40 @@ export function createAxes(root) {
      * @param {number} selCol the selected column, or -1
      */
     update(layout, view, rowText, colText, rowWidth, colWidth, lineHeight, selRow, selCol) {
-      const { plot, rows, cols } = layout;
+      const { rows, cols } = layout;
       const rowNodes = rowPool.take(rows.indices.length);
-      const right = `${layout.width - (plot.left - LABEL_GAP)}px`;
       const maxW = `${rows.cap}px`;
+      const lh = `${lineHeight}px`;
       for (let j = 0; j < rows.indices.length; j++) {
         const i = rows.indices[j];
+        const p = labelPlace(layout, view, "row", i, lineHeight, place);
         const s = rowNodes[j].style;
-        s.right = right;
-        s.top = `${plot.top + centerOf(view.row0, view.row1, i, plot.height)}px`;
+        s.right = `${layout.width - p.x}px`;
+        s.top = `${p.y}px`;
         s.maxWidth = maxW;
-        s.lineHeight = `${lineHeight}px`;
+        s.lineHeight = lh;
         setText(rowNodes[j], rowText(i), rowWidth(i) > rows.cap);
         setIndex(rowNodes[j], i, i === selRow);
       }
       const colNodes = colPool.take(cols.indices.length);
       const rotation = String(cols.rotation);
-      const top = `${layout.colTop}px`;
       const cmax = `${cols.cap}px`;
       for (let j = 0; j < cols.indices.length; j++) {
         const i = cols.indices[j];
         const node = colNodes[j];
         const s = node.style;
-        const x = plot.left + centerOf(view.col0, view.col1, i, plot.width);
+        const p = labelPlace(layout, view, "col", i, lineHeight, place);
         if (node.dataset.rotation !== rotation) node.dataset.rotation = rotation;
-        if (cols.rotation === 0) {
-          s.left = `${x}px`;
+        if (p.align === "center") {
+          s.left = `${p.x}px`;
           s.right = "";
         } else {
           s.left = "";
-          s.right = `${layout.width - x}px`;
+          s.right = `${layout.width - p.x}px`;
         }
-        s.top = top;
+        s.top = `${p.y}px`;
         s.maxWidth = cmax;
-        s.lineHeight = `${lineHeight}px`;
+        s.lineHeight = lh;
         setText(node, colText(i), colWidth(i) > cols.cap);
         setIndex(node, i, i === selCol);
       }

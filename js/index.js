@@ -7,13 +7,16 @@ import { createCells } from "./cells.js";
 import { parseHexColor, resolveLut, textColorTable } from "./color.js";
 import { colorbarTicks, createColorbar } from "./colorbar.js";
 import { decodeBytes, decodeFloat64, decodeMatrix, formatCell } from "./data.js";
+import { defaultScale, exportFileName } from "./export.js";
 import { createInteraction } from "./interaction.js";
 import { axisLabels, computeLayout } from "./layout.js";
 import { createOverlay } from "./overlay.js";
 import { createRangeControl } from "./range.js";
 import { syncColorRange } from "./rangesync.js";
 import { createSelectionOutline, selCol, selRow } from "./selection.js";
-import { CSS, readFonts } from "./theme.js";
+import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from "./snapshot.js";
+import { CSS, readColors, readFonts } from "./theme.js";
+import { createDownloadButtons } from "./toolbar.js";
 import { createTooltip } from "./tooltip.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
@@ -28,7 +31,7 @@ import { createTooltip } from "./tooltip.js";
  * @property {(name: string) => any} get
  * @property {(event: string, cb: (...args: any[]) => void) => void} on
  * @property {(event?: string | null, cb?: ((...args: any[]) => void) | null) => void} off
- * @property {(content: any) => void} send
+ * @property {(content: any, callbacks?: any, buffers?: ArrayBuffer[]) => void} send
  * @property {(name: string, value: any) => void} set
  * @property {() => void} save_changes
  */
@@ -143,6 +146,10 @@ function render({ model, el }) {
     viewChanged: () => schedule(VIEW),
     selectionChanged: () => schedule(SELECTION),
   });
+  const downloads = createDownloadButtons(
+    /** @type {HTMLElement} */ (root.querySelector(".tokenheat-toolbar")),
+    (format) => void download(format),
+  );
 
   // ---- scheduling ------------------------------------------------------------------
 
@@ -171,6 +178,8 @@ function render({ model, el }) {
     errorEl.textContent = message;
     errorEl.hidden = false;
     root.dataset.error = message;
+    downloads.setEnabled(false);
+    captures.failed(message);
   }
 
   function hideError() {
@@ -450,8 +459,77 @@ function render({ model, el }) {
     draws++;
     root.dataset.ready = "true";
     root.dataset.draws = String(draws);
+    downloads.setEnabled(true);
     requestExact();
+    captures.drawn();
   }
+
+  // ---- export ------------------------------------------------------------------------------
+
+  /**
+   * The view as drawn now (pending changes are drawn first), or null when nothing is.
+   * @returns {import("./export.js").ExportView | null}
+   */
+  function exportView() {
+    if (raf && root.isConnected) {
+      cancelAnimationFrame(raf);
+      frame();
+    }
+    if (!data || !layout || root.dataset.ready !== "true" || !errorEl.hidden) return null;
+    return {
+      layout,
+      view: interaction.view,
+      data,
+      scale,
+      whiteText,
+      tokens: model.get("_tokens"),
+      fonts,
+      colors: readColors(root),
+      title: String(model.get("title") ?? ""),
+      colorbarTitle: String(model.get("colorbar_title") ?? ""),
+      tickSet,
+      dataRange: model.get("_data_range"),
+      rowText,
+      colText,
+    };
+  }
+
+  const NOTHING_DRAWN = "nothing is drawn yet";
+
+  /**
+   * The current view as a PNG of round(width * s) x round(height * s) px.
+   * @param {number} s device px per CSS px
+   * @returns {Promise<Blob>}
+   */
+  function snapshotPng(s) {
+    const v = exportView();
+    return v ? pngBlob(renderPng(v, s)) : Promise.reject(new Error(NOTHING_DRAWN));
+  }
+
+  /** The current view as an SVG document. */
+  function snapshotSvg() {
+    const v = exportView();
+    if (!v) throw new Error(NOTHING_DRAWN);
+    return renderSvg(v);
+  }
+
+  /** @param {"png" | "svg"} format */
+  async function download(format) {
+    try {
+      const blob =
+        format === "png"
+          ? await snapshotPng(defaultScale(window.devicePixelRatio))
+          : new Blob([snapshotSvg()], { type: "image/svg+xml" });
+      saveFile(root, blob, exportFileName(model.get("title"), format));
+    } catch (e) {
+      console.error(`tokenheat: could not export the view as ${format.toUpperCase()}:`, e);
+    }
+  }
+
+  const captures = createCaptureResponder(model, snapshotPng, () => ({
+    ready: exportView() !== null,
+    error: root.dataset.error ?? null,
+  }));
 
   // ---- events ----------------------------------------------------------------------------
 
@@ -520,6 +598,8 @@ function render({ model, el }) {
     raf = 0;
     for (const [event, cb] of modelListeners) model.off(event, cb);
     modelListeners.length = 0;
+    captures.destroy();
+    downloads.destroy();
     interaction.destroy();
     range.destroy();
     rangeSync.destroy();

@@ -42,12 +42,94 @@ export function elide(text, room, measure) {
 }
 
 /**
+ * Room (CSS px) for token text across a cell of the view.
+ * @param {{ width: number, height: number }} plot
+ * @param {ViewWindow} view
+ */
+export function tokenRoom(plot, view) {
+  return plot.width / (view.col1 - view.col0) - 2 * CELL_PAD;
+}
+
+/**
+ * Font size of token text in the cells of a view, or 0 when cells are too small (in
+ * either direction) for legible text.
+ * @param {{ width: number, height: number }} plot
+ * @param {ViewWindow} view
+ * @param {number} baseSize the labels' font size
+ */
+export function tokenPx(plot, view, baseSize) {
+  const px = tokenFontSize(plot.height / (view.row1 - view.row0), baseSize);
+  return px === 0 || tokenRoom(plot, view) < px * 0.5 ? 0 : px;
+}
+
+/**
+ * Visit every token drawn in the view: its text (elided to `room`), the centre of its
+ * cell (CSS px from the plot's top left) and whether it is white (else black). The
+ * overlay and the SVG export both go through here.
+ * @param {MatrixData} data
+ * @param {unknown[]} tokens `_tokens`, rows*cols entries
+ * @param {ViewWindow} view
+ * @param {ColorScale} scale
+ * @param {Uint8Array} whiteText per LUT entry: 1 = white text
+ * @param {{ width: number, height: number }} plot
+ * @param {number} room px available for the text
+ * @param {(s: string) => number} measure width of a string in the token font
+ * @param {Map<string, string>} fitted cache of elided tokens (cleared by the caller)
+ * @param {(text: string, x: number, y: number, white: number) => void} visit
+ * @returns {number} how many tokens were visited
+ */
+export function forEachToken(data, tokens, view, scale, whiteText, plot, room, measure, fitted, visit) {
+  const { rows, cols, values } = data;
+  let drawn = 0;
+  const r0 = Math.max(0, Math.floor(view.row0));
+  const r1 = Math.min(rows, Math.ceil(view.row1));
+  const c0 = Math.max(0, Math.floor(view.col0));
+  const c1 = Math.min(cols, Math.ceil(view.col1));
+  for (let r = r0; r < r1; r++) {
+    const y = centerOf(view.row0, view.row1, r, plot.height);
+    for (let c = c0; c < c1; c++) {
+      const i = r * cols + c;
+      const tok = tokens[i];
+      if (typeof tok !== "string" || tok === "") continue;
+      const k = lutIndex(values[i], scale.vmin, scale.vmax, scale.center);
+      if (k < 0) continue;
+      let text = fitted.get(tok);
+      if (text === undefined) {
+        text = measure(tok) <= room ? tok : elide(tok, room, measure);
+        fitted.set(tok, text);
+      }
+      if (!text) continue;
+      visit(text, centerOf(view.col0, view.col1, c, plot.width), y, whiteText[k]);
+      drawn++;
+    }
+  }
+  return drawn;
+}
+
+/**
  * @param {HTMLCanvasElement} canvas
  */
 export function createOverlay(canvas) {
   const ctx = canvas.getContext("2d");
   /** @type {Map<string, string>} */
   const fitted = new Map();
+  let white = -1;
+  /** @param {string} s */
+  const measure = (s) => (ctx ? ctx.measureText(s).width : 0);
+  /**
+   * @param {string} text
+   * @param {number} x
+   * @param {number} y
+   * @param {number} w
+   */
+  const fill = (text, x, y, w) => {
+    if (!ctx) return;
+    if (w !== white) {
+      white = w;
+      ctx.fillStyle = w ? "#ffffff" : "#000000";
+    }
+    ctx.fillText(text, x, y);
+  };
 
   return {
     /**
@@ -74,49 +156,27 @@ export function createOverlay(canvas) {
       if (!ctx) return 0;
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, canvas.width, canvas.height);
-      const { rows, cols, values } = data;
-      if (!Array.isArray(tokens) || tokens.length !== rows * cols) return 0;
-      const cellW = plot.width / (view.col1 - view.col0);
-      const cellH = plot.height / (view.row1 - view.row0);
-      const px = tokenFontSize(cellH, font.size);
-      const room = cellW - 2 * CELL_PAD;
-      if (px === 0 || room < px * 0.5) return 0;
+      if (!Array.isArray(tokens) || tokens.length !== data.rows * data.cols) return 0;
+      const px = tokenPx(plot, view, font.size);
+      if (px === 0) return 0;
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.font = `${px}px ${font.family}`;
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       fitted.clear();
-      /** @param {string} s */
-      const measure = (s) => ctx.measureText(s).width;
-      let drawn = 0;
-      let white = -1;
-      const r0 = Math.max(0, Math.floor(view.row0));
-      const r1 = Math.min(rows, Math.ceil(view.row1));
-      const c0 = Math.max(0, Math.floor(view.col0));
-      const c1 = Math.min(cols, Math.ceil(view.col1));
-      for (let r = r0; r < r1; r++) {
-        const y = centerOf(view.row0, view.row1, r, plot.height);
-        for (let c = c0; c < c1; c++) {
-          const i = r * cols + c;
-          const tok = tokens[i];
-          if (typeof tok !== "string" || tok === "") continue;
-          const k = lutIndex(values[i], scale.vmin, scale.vmax, scale.center);
-          if (k < 0) continue;
-          let text = fitted.get(tok);
-          if (text === undefined) {
-            text = measure(tok) <= room ? tok : elide(tok, room, measure);
-            fitted.set(tok, text);
-          }
-          if (!text) continue;
-          if (whiteText[k] !== white) {
-            white = whiteText[k];
-            ctx.fillStyle = white ? "#ffffff" : "#000000";
-          }
-          ctx.fillText(text, centerOf(view.col0, view.col1, c, plot.width), y);
-          drawn++;
-        }
-      }
-      return drawn;
+      white = -1;
+      return forEachToken(
+        data,
+        tokens,
+        view,
+        scale,
+        whiteText,
+        plot,
+        tokenRoom(plot, view),
+        measure,
+        fitted,
+        fill,
+      );
     },
 
     clear() {

@@ -2,6 +2,8 @@
 // not see document.head). Everything is scoped under .tokenheat. Colours follow
 // JupyterLab's theme variables, then VS Code's, then the OS light/dark preference.
 
+import { TICK_MARK_LENGTH, TICK_MARK_OFFSET } from "./colorbar.js";
+
 export const CSS = `
 .tokenheat {
   --th-fg-default: #1f1f1f;
@@ -94,9 +96,9 @@ export const CSS = `
 .tokenheat .tokenheat-colorbar-tick::before {
   content: "";
   position: absolute;
-  left: -7px;
+  left: -${TICK_MARK_OFFSET}px;
   top: 50%;
-  width: 4px;
+  width: ${TICK_MARK_LENGTH}px;
   border-top: 1px solid var(--th-fg2);
 }
 .tokenheat .tokenheat-colorbar-extend { position: absolute; }
@@ -140,7 +142,12 @@ export const CSS = `
   opacity: 0;
   transition: opacity 0.15s;
 }
-.tokenheat:hover .tokenheat-toolbar, .tokenheat:focus-within .tokenheat-toolbar { opacity: 1; }
+/* shown under the pointer and for keyboard focus, not left over the cells after a click */
+.tokenheat:hover .tokenheat-toolbar, .tokenheat:focus-visible .tokenheat-toolbar { opacity: 1; }
+.tokenheat .tokenheat-toolbar:has(:focus-visible) { opacity: 1; }
+@supports not selector(:has(a)) {
+  .tokenheat .tokenheat-toolbar:focus-within { opacity: 1; }
+}
 .tokenheat .tokenheat-toolbar button {
   display: flex;
   align-items: center;
@@ -155,7 +162,8 @@ export const CSS = `
   color: var(--th-fg2);
   cursor: pointer;
 }
-.tokenheat .tokenheat-toolbar button:hover { color: var(--th-fg); background: var(--th-hover); }
+.tokenheat .tokenheat-toolbar button:hover:enabled { color: var(--th-fg); background: var(--th-hover); }
+.tokenheat .tokenheat-toolbar button:disabled { opacity: 0.4; cursor: default; }
 .tokenheat .tokenheat-toolbar button[aria-pressed="true"] { color: var(--th-accent); background: var(--th-hover); box-shadow: inset 0 0 0 1px var(--th-accent); }
 .tokenheat .tokenheat-toolbar button:focus-visible { outline: 2px solid var(--th-accent); outline-offset: -2px; }
 .tokenheat .tokenheat-toolbar svg { fill: none; stroke: currentColor; stroke-width: 1.4; stroke-linecap: round; stroke-linejoin: round; }
@@ -313,7 +321,9 @@ export const CSS = `
  * @property {string} title  canvas font shorthand of the title
  * @property {string} family
  * @property {number} size   px
- * @property {number} lineHeight px
+ * @property {number} lineHeight px (rounded up: the labels' explicit line height)
+ * @property {number} titleSize px
+ * @property {number} titleLineHeight px of the title's line box
  */
 
 /**
@@ -332,7 +342,75 @@ export function readFonts(root) {
     family,
     size,
     lineHeight: Math.ceil(lh),
+    titleSize,
+    // the title's font is 1.15em and inherits the root's line-height factor
+    titleLineHeight: (lh / size) * titleSize,
     label: `${size}px ${family}`,
     title: `600 ${titleSize}px ${family}`,
+  };
+}
+
+/**
+ * The view's colours as opaque "#rrggbb", as a person sees them.
+ * @typedef {Object} Colors
+ * @property {string} background the root's background over its ancestors' (white if
+ *   every one is transparent)
+ * @property {string} text the root's `color` over that background
+ * @property {string} muted tick marks (`--th-fg2`)
+ * @property {string} border the colour bar's outline (`--th-border`)
+ */
+
+/**
+ * @param {HTMLElement} root
+ * @returns {Colors}
+ */
+export function readColors(root) {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 1;
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  const cs = root.isConnected ? getComputedStyle(root) : null;
+  if (!ctx || !cs) return { background: "#ffffff", text: "#1f1f1f", muted: "#5f5f5f", border: "#c8c8c8" };
+  /** @param {string} color */
+  const alpha = (color) => {
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.fillStyle = "rgba(0, 0, 0, 0)";
+    ctx.fillStyle = color;
+    ctx.fillRect(0, 0, 1, 1);
+    return ctx.getImageData(0, 0, 1, 1).data[3];
+  };
+  // backgrounds from the root outwards, up to the first opaque one (through shadow roots)
+  const layers = [];
+  /** @type {Element | null} */
+  let el = root;
+  while (el) {
+    const bg = getComputedStyle(el).backgroundColor;
+    const a = alpha(bg);
+    if (a > 0) layers.push(bg);
+    if (a === 255) break;
+    const node = el.getRootNode();
+    el = el.parentElement ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  /** @param {string[]} colors painted in this order over white */
+  const over = (colors) => {
+    ctx.globalCompositeOperation = "source-over";
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, 1, 1);
+    for (const c of colors) {
+      ctx.fillStyle = "rgba(0, 0, 0, 0)";
+      ctx.fillStyle = c;
+      ctx.fillRect(0, 0, 1, 1);
+    }
+    const d = ctx.getImageData(0, 0, 1, 1).data;
+    return `#${[d[0], d[1], d[2]].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+  };
+  const background = over(layers.reverse());
+  const text = over([background, cs.color]);
+  /** @param {string} name */
+  const prop = (name) => cs.getPropertyValue(name).trim() || cs.color;
+  return {
+    background,
+    text,
+    muted: over([background, prop("--th-fg2")]),
+    border: over([background, prop("--th-border")]),
   };
 }

@@ -1,5 +1,6 @@
-// The toolbar in the plot's top-right corner: reset the view, toggle box zoom. Shown while
-// the pointer is over the widget or focus is inside it; always in the tab order.
+// The toolbar in the plot's top-right corner: reset the view, toggle box zoom, download
+// the view as PNG or SVG. Shown while the pointer is over the widget or keyboard focus is
+// inside it (theme.js); always in the tab order.
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -24,6 +25,23 @@ function icon(paths, dash) {
 }
 
 /**
+ * @param {HTMLElement} bar
+ * @param {string} cls
+ * @param {string} label
+ * @param {SVGSVGElement} svg
+ */
+function addButton(bar, cls, label, svg) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = cls;
+  b.title = label;
+  b.setAttribute("aria-label", label);
+  b.appendChild(svg);
+  bar.appendChild(b);
+  return b;
+}
+
+/**
  * @param {HTMLElement} plotbox the toolbar follows it in the DOM (and the tab order)
  * @param {{ reset: () => void, boxMode: (on: boolean) => void }} actions
  */
@@ -38,16 +56,7 @@ export function createToolbar(plotbox, actions) {
    * @param {string} label
    * @param {SVGSVGElement} svg
    */
-  const button = (cls, label, svg) => {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.className = cls;
-    b.title = label;
-    b.setAttribute("aria-label", label);
-    b.appendChild(svg);
-    bar.appendChild(b);
-    return b;
-  };
+  const button = (cls, label, svg) => addButton(bar, cls, label, svg);
   // a dashed box with a magnifier; four corners pointing outwards
   const box = button(
     "tokenheat-boxzoom",
@@ -91,6 +100,43 @@ export function createToolbar(plotbox, actions) {
       box.removeEventListener("click", onBox);
       reset.removeEventListener("click", onReset);
       bar.remove();
+    },
+  };
+}
+
+/**
+ * "Download PNG" and "Download SVG" buttons at the end of a toolbar: an arrow into a
+ * tray, with a small square (PNG, pixels) or a curve (SVG, vectors) beside the arrow.
+ * Disabled until `setEnabled(true)`.
+ * @param {HTMLElement} bar `.tokenheat-toolbar`
+ * @param {(format: "png" | "svg") => void} download
+ */
+export function createDownloadButtons(bar, download) {
+  const arrow = ["M7 1.5v8", "M4 6.5l3 3l3-3", "M1.5 10.5v4h11v-4"];
+  /** @type {HTMLButtonElement[]} */
+  const buttons = [];
+  const listeners = new AbortController();
+  for (const [format, mark] of /** @type {const} */ ([
+    ["png", "M12.5 2.5h2v2h-2z"],
+    ["svg", "M11.5 5.5c0-3 3-1 3-4"],
+  ])) {
+    const label = `Download ${format.toUpperCase()}`;
+    const b = addButton(bar, "tokenheat-download", label, icon([...arrow, mark]));
+    b.dataset.format = format;
+    b.disabled = true;
+    b.addEventListener("click", () => download(format), { signal: listeners.signal });
+    buttons.push(b);
+  }
+
+  return {
+    /** @param {boolean} on */
+    setEnabled(on) {
+      for (const b of buttons) if (b.disabled === on) b.disabled = !on;
+    },
+
+    destroy() {
+      listeners.abort();
+      for (const b of buttons) b.remove();
     },
   };
 }

@@ -114,3 +114,85 @@ def test_exported_svg_names_what_the_widget_shows(lab, page, view) -> None:
     assert "Export: <check> & done" in texts and "attribution" in texts
     shown_rows = set(view.texts(".tokenheat-row-label"))
     assert shown_rows and shown_rows <= texts
+
+
+# ----------------------------------------------------------------- from the browser
+def download(page, view: WidgetView, fmt: str, folder) -> tuple[str, bytes]:
+    """Click a toolbar download button like a person; the file's name and bytes."""
+    view.root.hover()  # the toolbar shows while the pointer is over the widget
+    button = view.root.locator(f'.tokenheat-download[data-format="{fmt}"]')
+    assert button.get_attribute("aria-label") == f"Download {fmt.upper()}"
+    with page.expect_download() as info:
+        button.click()
+    path = folder / info.value.suggested_filename
+    info.value.save_as(path)
+    page.mouse.move(0, 0)
+    return info.value.suggested_filename, path.read_bytes()
+
+
+def plot_offset(view: WidgetView) -> tuple[float, float]:
+    """Where the cell area sits inside the widget, in CSS px."""
+    root, cells = view.root.bounding_box(), view.cells.bounding_box()
+    return cells["x"] - root["x"], cells["y"] - root["y"]
+
+
+def test_download_png_is_the_view_on_screen_at_2x(lab, page, view, tmp_path) -> None:
+    name, data = download(page, view, "png", tmp_path)
+    assert name == "Export-check-done.png"  # from the title, sanitised
+    image = png_array(data)
+    root = view.root.bounding_box()
+    assert image.shape[:2] == (round(root["height"] * 2), round(root["width"] * 2))
+
+    cells = view.cells.bounding_box()
+    w, h = round(cells["width"]), round(cells["height"])
+    lab.run_code(
+        page,
+        f"Image.fromarray(export.cell_pixels(w, {w}, {h})).save('screen-cells.png')\n"
+        f"Image.fromarray(export.cell_pixels(w, {2 * w}, {2 * h})).save('cells-2x.png')",
+    )
+    page.mouse.move(0, 0)
+    screen = aligned(page, view.cells, png_array((lab.root / "screen-cells.png").read_bytes()))
+    ox, oy = (round(v * 2) for v in plot_offset(view))
+    plot = image[oy : oy + 2 * h, ox : ox + 2 * w]
+    for r, c in visible_cells():
+        sx, sy = screen_centre(r, c, w, h)
+        dx, dy = screen_centre(r, c, 2 * w, 2 * h)
+        assert np.abs(screen[sy, sx] - plot[dy, dx]).max() <= 1, ((r, c), screen[sy, sx])
+    # the whole cell area, drawn at 2x with the screen's pixel-to-cell rule
+    at_2x = png_array((lab.root / "cells-2x.png").read_bytes())
+    assert (np.abs(plot - at_2x).max(axis=2) <= 1).mean() > 0.999
+    # text was drawn: dark pixels in the title band above the plot
+    assert (image[:oy, :].sum(axis=2) < 250).sum() > 50
+
+
+def test_download_svg_keeps_labels_as_text(lab, page, view, tmp_path) -> None:
+    name, data = download(page, view, "svg", tmp_path)
+    assert name == "Export-check-done.svg"
+    svg = ET.fromstring(data.decode("utf-8"))
+    ns = "{http://www.w3.org/2000/svg}"
+    root = view.root.bounding_box()
+    assert abs(float(svg.get("width")) - root["width"]) < 1
+    assert abs(float(svg.get("height")) - root["height"]) < 1
+    texts = [el.text for el in svg.iter(f"{ns}text")]
+    assert "Export: <check> & done" in texts and "attribution" in texts
+    for selector in (".tokenheat-row-label", ".tokenheat-col-label", ".tokenheat-colorbar-tick"):
+        shown = view.texts(selector)
+        assert shown and set(shown) <= set(texts), selector
+    # every visible cell is a rectangle in its exact colour
+    colours = wait_py(lab, page, "w.to_rgba()[3:18, 2:13, :3].tolist()", lambda v: len(v) == 15)
+    fills = {el.get("fill") for el in svg.iter(f"{ns}rect")}
+    r0, c0 = 3, 2
+    for r, c in visible_cells():
+        red, green, blue = colours[r - r0][c - c0]
+        assert f"#{red:02x}{green:02x}{blue:02x}" in fills, (r, c)
+
+
+def test_capture_sends_the_live_view_to_python(lab, page, view, tmp_path) -> None:
+    _, downloaded = download(page, view, "png", tmp_path)
+    lab.run_code(page, "shots = []\nw.capture(shots.append)")
+    wait_py(lab, page, "len(shots)", lambda n: n == 1)
+    lab.run_code(page, "open('captured.png', 'wb').write(shots[0])")
+    captured = png_array((lab.root / "captured.png").read_bytes())
+    expected = png_array(downloaded)
+    assert captured.shape == expected.shape
+    assert (np.abs(captured - expected).max(axis=2) <= 1).mean() > 0.999

@@ -1,0 +1,125 @@
+"""Hostile text and rapid updates in real JupyterLab: text is only ever text, and the
+browser ends showing exactly the last state Python set."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import nbformat
+import numpy as np
+import pytest
+from PIL import Image
+
+from .conftest import WidgetView
+from .test_interaction import py, wait_py
+
+HOSTILE = [
+    '<img src=x onerror="window.__pwned = 1">',
+    "<script>window.__pwned = 1</script>",
+    '" onmouseover="window.__pwned = 1',
+    "&amp; &lt;b&gt; not bold",
+    "<svg onload=window.__pwned=1>",
+    "\u202eevil\u202c",  # right-to-left override
+    "zero\u200bwidth",
+    "line\nbreak",
+]
+SETUP = f"""\
+import json
+import numpy as np
+from tokenheat import Heatmap
+hostile = json.loads({json.dumps(json.dumps(HOSTILE))})
+n = len(hostile)
+values = np.linspace(-1, 1, n * 3).reshape(n, 3)
+tokens = np.array([[h, h, "ok"] for h in hostile], dtype=object)
+w = Heatmap(values, row_labels=hostile, column_labels=[hostile[0], hostile[1], "plain"],
+            tokens=tokens, title=hostile[1], colorbar_title=hostile[0], vmin=-1, vmax=1)
+w"""
+
+RAPID = """\
+import numpy as np
+from tokenheat import Heatmap
+rng = np.random.default_rng(3)
+r = Heatmap(np.zeros((6, 4)), vmin=-1, vmax=1)
+r"""
+
+LOOP = """\
+for i in range(1000):
+    if i % 100 == 0:
+        r.values = rng.normal(size=(6, 4))
+    r.vmax = 1 + i / 1000
+    r.vmin = -0.5 - i / 2000
+final = np.linspace(-2, 2, 24).reshape(6, 4)
+r.update(values=final, vmin=-1.5, vmax=1.25)
+print("done")"""
+
+
+@pytest.fixture(scope="module")
+def notebook(lab) -> str:
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(RAPID)]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, lab.root / "robustness.ipynb")
+    return "robustness.ipynb"
+
+
+@pytest.fixture
+def views(lab, page, notebook) -> tuple[WidgetView, WidgetView]:
+    lab.open(page, notebook)
+    lab.run_all(page)
+    return WidgetView(page, 0).wait_ready(), WidgetView(page, 1).wait_ready()
+
+
+def test_hostile_text_is_shown_literally_and_never_runs(lab, page, views) -> None:
+    view = views[0]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    shape = (len(HOSTILE), 3)
+    for r in range(len(HOSTILE)):  # hover every row: the tooltip shows label and token
+        page.mouse.move(*view.cell_point(r, 0, shape))
+        page.wait_for_timeout(40)
+        tip = view.root.locator(".tokenheat-tooltip")
+        assert HOSTILE[r].replace("\n", " ") in tip.text_content().replace("\n", " ")
+    page.mouse.move(*view.cell_point(0, 0, shape))
+    for label in view.root.locator(".tokenheat-row-label").all():
+        label.hover()
+    assert page.evaluate("() => window.__pwned") is None
+    # no element was made from the text anywhere in the widget
+    markup = view.root.locator("img, script, svg[onload], [onerror], [onmouseover]")
+    assert markup.count() == 0
+    assert view.texts(".tokenheat-title") == [HOSTILE[1]]
+    assert view.texts(".tokenheat-colorbar-title") == [HOSTILE[0]]
+    shown = view.root.locator(".tokenheat-row-label").all_text_contents()
+    for text in shown:  # every label is one of the strings, whole or elided with "…"
+        whole = text in HOSTILE
+        elided = text.endswith("\u2026") and any(h.startswith(text[:-1]) for h in HOSTILE)
+        assert whole or elided, text
+    assert not errors, errors
+
+
+def test_a_thousand_updates_end_in_the_last_state(lab, page, views) -> None:
+    view = views[1]
+    out = lab.run_code(page, LOOP, timeout=120_000)
+    assert "done" in out
+    wait_py(lab, page, "(r.vmin, r.vmax)", lambda v: v == (-1.5, 1.25))
+
+    def shown() -> tuple[float, float]:
+        get = lambda end: view.root.locator(f".tokenheat-range-input[data-end={end}]")  # noqa: E731
+        return float(get("min").input_value()), float(get("max").input_value())
+
+    for _ in range(40):
+        if shown() == (-1.5, 1.25):
+            break
+        page.wait_for_timeout(250)
+    assert shown() == (-1.5, 1.25)
+    expected = np.array(py(lab, page, "r.to_rgba()[:, :, :3].tolist()"))
+    view.cells.scroll_into_view_if_needed()
+    page.mouse.move(0, 0)
+    shot = Image.open(io.BytesIO(view.cells.screenshot())).convert("RGB")
+    for row in range(6):
+        for col in range(4):
+            x = (col + 0.5) * shot.width / 4
+            y = (row + 0.5) * shot.height / 6
+            seen = shot.getpixel((int(x), int(y)))
+            assert np.abs(np.array(seen) - expected[row, col]).max() <= 6, (row, col, seen)
