@@ -17,6 +17,7 @@ import { createSelectionOutline, selCol, selRow } from "./selection.js";
 import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from "./snapshot.js";
 import { CSS, readColors, readFonts } from "./theme.js";
 import { createDownloadButtons } from "./toolbar.js";
+import { visibleIfBlank, visibleWhitespace } from "./text.js";
 import { createTooltip } from "./tooltip.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
@@ -259,7 +260,8 @@ function render({ model, el }) {
    */
   function readStrings(name) {
     const v = model.get(name);
-    return Array.isArray(v) ? v.map((s) => (s == null ? "" : String(s))) : [];
+    const show = model.get("show_whitespace") !== false;
+    return Array.isArray(v) ? v.map((s) => (s == null ? "" : show ? visibleIfBlank(String(s)) : String(s))) : [];
   }
 
   /** @param {number} i */
@@ -290,6 +292,21 @@ function render({ model, el }) {
   };
 
   /**
+   * The token text to show, one string per cell (C order), or [] when there is none;
+   * whitespace made visible unless `show_whitespace` is off.
+   * @type {string[]}
+   */
+  let tokens = [];
+  function readTokens() {
+    const v = model.get("_tokens");
+    const show = model.get("show_whitespace") !== false;
+    tokens =
+      Array.isArray(v) && data && v.length === data.rows * data.cols
+        ? v.map((s) => (typeof s !== "string" ? "" : show ? visibleWhitespace(s) : s))
+        : [];
+  }
+
+  /**
    * What the tooltip says about cell (r, c).
    * @param {number} r
    * @param {number} c
@@ -298,14 +315,13 @@ function render({ model, el }) {
   function cellInfo(r, c) {
     const d = /** @type {MatrixData} */ (data);
     const i = r * d.cols + c;
-    const tokens = model.get("_tokens");
-    const hasTokens = Array.isArray(tokens) && tokens.length === d.rows * d.cols;
+    const hasTokens = tokens.length === d.rows * d.cols;
     return {
       row: r,
       rowLabel: rowText(r),
       col: c,
       colLabel: colText(c),
-      token: hasTokens ? String(tokens[i] ?? "") : null,
+      token: hasTokens ? tokens[i] : null,
       value: formatCell(d, i, model.get("_exact_available") === true),
     };
   }
@@ -408,6 +424,7 @@ function render({ model, el }) {
       flags |= LAYOUT | LABELS | TOKENS | COLORS | VIEW | SELECTION;
     }
     if (!data) return fail("no matrix to draw");
+    if (flags & TOKENS) readTokens();
     if (flags & LUT) {
       const err = readLut();
       if (err) return fail(err);
@@ -438,7 +455,7 @@ function render({ model, el }) {
     );
     renderer.draw(view, scale);
     if (flags & (LAYOUT | COLORS | TOKENS | VIEW)) {
-      overlay.draw(data, model.get("_tokens"), view, scale, whiteText, L.plot, dpr, fonts);
+      overlay.draw(data, tokens, view, scale, whiteText, L.plot, dpr, fonts);
     }
     if (flags & (LAYOUT | COLORS)) colorbar.draw(L, scale, tickSet, model.get("_data_range"));
     if (flags & (LAYOUT | COLORS | RANGE_UI)) {
@@ -482,7 +499,7 @@ function render({ model, el }) {
       data,
       scale,
       whiteText,
-      tokens: model.get("_tokens"),
+      tokens,
       fonts,
       colors: readColors(root),
       title: String(model.get("title") ?? ""),
@@ -557,6 +574,7 @@ function render({ model, el }) {
   listen(["symmetric"], RANGE_UI);
   listen(["row_labels", "column_labels"], LABELS | LAYOUT);
   listen(["_tokens"], TOKENS);
+  listen(["show_whitespace"], TOKENS | LABELS | LAYOUT);
   listen(["title", "colorbar_title", "width", "height"], LAYOUT);
 
   const resizeObserver = new ResizeObserver((entries) => {

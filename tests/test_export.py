@@ -136,3 +136,84 @@ def test_failed_save_leaves_no_file(ref: Heatmap, tmp_path, monkeypatch) -> None
 def test_bad_scale(ref: Heatmap, scale) -> None:
     with pytest.raises(ValueError, match="scale must be"):
         ref.to_png(scale=scale)
+
+
+# The same table as js/test/text.test.js (the browser's rule).
+WHITESPACE_CASES = [
+    (" ", "\u2423"),
+    (" the", "\u2423the"),
+    ("\n", "\u21b5"),
+    ("\r\n", "\u21b5"),
+    ("\t\t", "\u21e5\u21e5"),
+    ("\u00a0", "\u237d"),
+    ("a\u200bb", "a\u2423b"),
+    ("\u3000", "\u2423"),
+    ("\u0120the", "\u0120the"),
+    ("\u2581the", "\u2581the"),
+    ("", ""),
+    ("emoji \U0001f468\u200d\U0001f469", "emoji\u2423\U0001f468\u200d\U0001f469"),
+]
+
+
+@pytest.mark.parametrize(("given", "shown"), WHITESPACE_CASES)
+def test_visible_whitespace_matches_the_browser(given: str, shown: str) -> None:
+    assert export.visible_whitespace(given) == shown
+
+
+def test_whitespace_tokens_are_visible_in_exports() -> None:
+    tokens = np.array([[" ", "\n"], ["a b", "x"]], dtype=object)
+    w = Heatmap(np.zeros((2, 2)), tokens=tokens, row_labels=[" ", "row one"])
+    svg = ET.fromstring(w.to_svg())
+    texts = [el.text for el in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert {"\u2423", "\u21b5", "a\u2423b"} <= set(texts)
+    assert "row one" in texts  # spaces between words in labels stay spaces
+    assert texts.count("\u2423") == 2  # the blank row label and the space token
+    w.show_whitespace = False
+    texts = [el.text for el in ET.fromstring(w.to_svg()).iter("{http://www.w3.org/2000/svg}text")]
+    assert "\u2423" not in texts and "a b" in texts
+
+
+def test_png_text_uses_the_bundled_font() -> None:
+    # glyphs the default font lacks (␣, ↵, the minus sign) are drawn, not boxes: two
+    # different glyphs give different pixels, and each differs from an unknown glyph's box
+    def ink(text: str) -> bytes:
+        w = Heatmap(np.zeros((1, 1)), row_labels=[text], column_labels=["c"])
+        return w.to_png(scale=1)
+
+    assert len({ink("\u2423"), ink("\u21b5"), ink("\u2212"), ink("\u4e00")}) == 4
+    assert export.font(12).getname() == ("DejaVu Sans", "Book")
+
+
+HOSTILE = [
+    '<img src=x onerror="alert(1)">',
+    "<script>alert(1)</script>",
+    "]]><!-- & \"quotes' -->",
+    "line\nbreak\ttab",
+    "nul\x00bell\x07esc\x1b",
+    "lone \ud800 surrogate",
+    "\u202eevil\u202c rtl",
+    "x" * 500,
+]
+
+
+def test_hostile_text_exports_as_literal_text() -> None:
+    n = len(HOSTILE)
+    tokens = np.array([[h] for h in HOSTILE], dtype=object)
+    w = Heatmap(
+        np.linspace(-1, 1, n)[:, None],
+        row_labels=HOSTILE,
+        column_labels=[HOSTILE[1]],
+        tokens=tokens,
+        title=HOSTILE[0],
+        colorbar_title=HOSTILE[2],
+    )
+    svg = ET.fromstring(w.to_svg().encode("utf-8"))  # well-formed, no control characters
+    ns = "{http://www.w3.org/2000/svg}"
+    assert [el.tag for el in svg.iter() if el.tag.endswith("script")] == []
+    texts = [el.text or "" for el in svg.iter(f"{ns}text")]
+    assert HOSTILE[0] in texts and HOSTILE[1] in texts and HOSTILE[2] in texts
+    assert "line\u21b5break\u21e5tab" in texts  # a token: whitespace made visible
+    assert "line break tab" in texts  # a label: one line
+    assert "nulbellesc" in texts and "lone  surrogate" in texts
+    assert any(t.startswith("xxx") and t.endswith("\u2026") and len(t) < 60 for t in texts)
+    assert png_image(Heatmap(np.zeros((n, 1)), row_labels=HOSTILE)).size[0] > 0

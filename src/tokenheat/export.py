@@ -12,9 +12,12 @@ SVG keeps all text as text.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import math
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
@@ -54,23 +57,92 @@ class Frame:
     columns: tuple[int, ...] = ()  # columns whose label is drawn
 
 
+FONTS = Path(__file__).with_name("fonts")
+
+
+@functools.lru_cache(maxsize=32)
+def font(size: float, bold: bool = False):
+    """The export font (a subset of DejaVu Sans shipped with tokenheat, so an image
+    looks the same on every machine) at ``size`` px."""
+    from PIL import ImageFont
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return ImageFont.truetype(str(FONTS / name), size=max(1, round(size)))
+
+
 def _text_width(text: str, size: int = FONT_SIZE) -> float:
-    # A metric that needs no font: an average glyph of the sans-serif fonts used.
-    return 0.6 * size * len(text)
+    """Width of ``text`` in px, in the export font."""
+    return font(size, size == TITLE_SIZE).getlength(text)
+
+
+_GLYPHS = {
+    " ": "\u2423",
+    "\n": "\u21b5",
+    "\r": "\u240d",
+    "\t": "\u21e5",
+    "\u00a0": "\u237d",
+}
+_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+_WHITESPACE = re.compile(f"[{_SPACE}]")
+_BLANK = re.compile(f"[{_SPACE}]+")
+
+
+def visible_whitespace(text: str) -> str:
+    """Whitespace as visible glyphs, the front end's rule (js/text.js): space ␣,
+    newline ↵ ("\\r\\n" too), tab ⇥, no-break space ⍽, other spaces ␣.
+
+    >>> visible_whitespace(" the\\n")
+    '␣the↵'
+    """
+    text = text.replace("\r\n", "\n")
+    return _WHITESPACE.sub(lambda m: _GLYPHS.get(m.group(), "\u2423"), text)
+
+
+def visible_if_blank(text: str) -> str:
+    """A label made only of whitespace, made visible; other labels unchanged."""
+    return visible_whitespace(text) if _BLANK.fullmatch(text) else text
+
+
+_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]")
+_UNDRAWABLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of drawable text: line breaks and tabs become spaces;
+    control characters (not allowed in SVG) and lone surrogates are dropped.
+
+    >>> one_line("a\\nb\\x00c")
+    'a bc'
+    """
+    return _UNDRAWABLE.sub("", _BREAKS.sub(" ", text))
+
+
+def _token_text(widget: Heatmap, text: str) -> str:
+    return one_line(visible_whitespace(text) if widget.show_whitespace else text)
+
+
+def _label_text(widget: Heatmap, text: str) -> str:
+    return elide(one_line(visible_if_blank(text) if widget.show_whitespace else text))
 
 
 def elide(text: str, cap: float = LABEL_CAP, size: int = FONT_SIZE) -> str:
-    """``text`` cut to at most ``cap`` px (estimated) with an ellipsis.
+    """``text`` cut to at most ``cap`` px with an ellipsis (as the widget does).
 
     >>> elide("short")
     'short'
     >>> elide("x" * 40, cap=60)
-    'xxxxxxx…'
+    'xxxxxx…'
     """
     if _text_width(text, size) <= cap:
         return text
-    keep = max(0, int(cap / (0.6 * size)) - 1)
-    return text[:keep] + ELLIPSIS
+    lo, hi = 0, len(text) - 1
+    while lo < hi:  # the longest prefix that fits with the ellipsis
+        mid = (lo + hi + 1) // 2
+        if _text_width(text[:mid] + ELLIPSIS, size) <= cap:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + ELLIPSIS if lo else ""
 
 
 def label_indices(start: float, end: float, pitch: float, need: float) -> list[int]:
@@ -102,9 +174,13 @@ def layout(widget: Heatmap, plot_width: int = 600) -> Frame:
     r0, r1, c0, c1 = widget.view
     plot_h = int(min(600, max(160, plot_width * (r1 - r0) / (c1 - c0))))
     rows = label_indices(r0, r1, plot_h / (r1 - r0), LINE)
-    left = PAD + int(max((_text_width(elide(widget.row_labels[i])) for i in rows), default=0))
+    left = PAD + int(
+        max((_text_width(_label_text(widget, widget.row_labels[i])) for i in rows), default=0)
+    )
     columns, rotate = _column_labels(widget, plot_width)
-    widest_col = max((_text_width(elide(widget.column_labels[j])) for j in columns), default=0)
+    widest_col = max(
+        (_text_width(_label_text(widget, widget.column_labels[j])) for j in columns), default=0
+    )
     bottom = PAD + (int(widest_col) if rotate else FONT_SIZE) + 6
     top = PAD + (TITLE_SIZE + 10 if widget.title else 0)
     ticks_w = max(_text_width(t) for t in tick_labels(widget)[1])
@@ -127,7 +203,9 @@ def _column_labels(widget: Heatmap, plot_width: int) -> tuple[list[int], bool]:
     _, _, c0, c1 = widget.view
     pitch = plot_width / (c1 - c0)
     upright = label_indices(c0, c1, pitch, LINE)
-    widest = max((_text_width(elide(widget.column_labels[j])) for j in upright), default=0)
+    widest = max(
+        (_text_width(_label_text(widget, widget.column_labels[j])) for j in upright), default=0
+    )
     flat = label_indices(c0, c1, pitch, widest + 6)
     return (flat, False) if len(flat) >= len(upright) else (upright, True)
 
@@ -142,7 +220,7 @@ def tick_labels(widget: Heatmap) -> tuple[list[float], list[str]]:
     values = [first + i * step for i in range(int((hi - first) / step + 1e-9) + 1)]
     values = [0.0 if abs(v) < step / 2 else v for v in values]  # no "-0.0"
     decimals = max(0, -math.floor(math.log10(step)))
-    return values, [f"{v:.{decimals}f}" for v in values]
+    return values, [f"{v:.{decimals}f}".replace("-", "\u2212") for v in values]  # minus sign
 
 
 def cell_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
@@ -219,7 +297,7 @@ def to_png(
     """The current view as PNG bytes at ``scale`` device pixels per CSS pixel, with a
     cell area ``plot_width`` CSS px wide. ``fast`` trades file size for encoding speed."""
     try:
-        from PIL import Image, ImageDraw, ImageFont
+        from PIL import Image, ImageDraw
     except ImportError as exc:  # pragma: no cover - Pillow is a default dependency
         raise ImportError("PNG export needs Pillow: pip install pillow") from exc
     if not (isinstance(scale, (int, float)) and 0.25 <= scale <= 8):
@@ -234,11 +312,11 @@ def to_png(
     draw = ImageDraw.Draw(image)
     for points, colour in extends(widget, f):
         draw.polygon([(x * s, y * s) for x, y in points], fill=colour)
-    font = ImageFont.load_default(size=max(6, round(FONT_SIZE * s)))
-    title_font = ImageFont.load_default(size=max(6, round(TITLE_SIZE * s)))
+    label_font = font(FONT_SIZE * s)
+    title_font = font(TITLE_SIZE * s, bold=True)
     for item in _texts(widget, f):
         x, y, text, anchor, size, rotate, fill = item
-        use = title_font if size == TITLE_SIZE else font
+        use = title_font if size == TITLE_SIZE else label_font
         if rotate:
             w = round(draw.textlength(text, font=use)) + 4
             h = round(size * s * 1.4)
@@ -287,13 +365,14 @@ def _texts(widget: Heatmap, f: Frame):
     px, py, pw, ph = f.plot
     ink = (34, 34, 34, 255)
     if widget.title:
-        yield (px + pw / 2, PAD + TITLE_SIZE / 2, widget.title, "mm", TITLE_SIZE, 0, ink)
+        title = elide(one_line(widget.title), cap=f.width - 2 * PAD, size=TITLE_SIZE)
+        yield (px + pw / 2, PAD + TITLE_SIZE / 2, title, "mm", TITLE_SIZE, 0, ink)
     for i in f.rows:
         y = py + (i + 0.5 - r0) / (r1 - r0) * ph
-        yield (px - 6, y, elide(widget.row_labels[i]), "rm", FONT_SIZE, 0, ink)
+        yield (px - 6, y, _label_text(widget, widget.row_labels[i]), "rm", FONT_SIZE, 0, ink)
     for j in f.columns:
         x = px + (j + 0.5 - c0) / (c1 - c0) * pw
-        text = elide(widget.column_labels[j])
+        text = _label_text(widget, widget.column_labels[j])
         if f.rotate_columns:
             yield (x, py + ph + 6 + _text_width(text) / 2, text, "mm", FONT_SIZE, 90, ink)
         else:
@@ -303,7 +382,7 @@ def _texts(widget: Heatmap, f: Frame):
         rgba = _block_colours(widget, rows, cols)
         for a, i in enumerate(rows):
             for b, j in enumerate(cols):
-                token = widget.tokens[i, j]
+                token = _token_text(widget, widget.tokens[i, j] or "")
                 if not token or _text_width(token) > cell_w - 4:
                     continue
                 x = px + (j + 0.5 - c0) * cell_w
@@ -319,7 +398,8 @@ def _texts(widget: Heatmap, f: Frame):
         yield (bx + bw + 6, y, text, "lm", FONT_SIZE, 0, ink)
     if widget.colorbar_title:
         x = f.width - PAD - FONT_SIZE / 2
-        yield (x, by + bh / 2, widget.colorbar_title, "mm", FONT_SIZE, 90, ink)
+        text = elide(one_line(widget.colorbar_title), cap=bh)
+        yield (x, by + bh / 2, text, "mm", FONT_SIZE, 90, ink)
 
 
 def to_svg(widget: Heatmap) -> str:

@@ -71,6 +71,9 @@ class Heatmap(anywidget.AnyWidget):
         Hex colour for NaN cells.
     width, height : int, optional
         Size in CSS pixels; default fills the cell width with a height from the aspect.
+    show_whitespace : bool
+        Draw whitespace in tokens as glyphs (space ␣, newline ↵, tab ⇥), so that a
+        space token is not an empty cell; also labels made only of whitespace.
     static_png : bool
         Add a PNG rendering to the output, for hosts that cannot run the widget.
 
@@ -114,6 +117,9 @@ class Heatmap(anywidget.AnyWidget):
     """Widget width in CSS pixels (int) or None to fill the output cell."""
     height = t.Int(None, allow_none=True, min=50).tag(sync=True)
     """Widget height in CSS pixels (int) or None for a height from the matrix aspect."""
+    show_whitespace = t.Bool(True).tag(sync=True)
+    """Show whitespace in tokens (and in labels made only of whitespace) as visible
+    glyphs: space ␣, newline ↵, tab ⇥, no-break space ⍽ (bool, default True)."""
     static_png = t.Bool(True)
     """Whether the output also carries a PNG of the view for hosts without widgets
     (nbconvert, GitHub, a notebook reopened without widget state): the figure as
@@ -159,6 +165,7 @@ class Heatmap(anywidget.AnyWidget):
         nan_color: str = "#bdbdbd",
         width: int | None = None,
         height: int | None = None,
+        show_whitespace: bool = True,
         static_png: bool = True,
     ) -> None:
         self._matrix: _data.Matrix | None = None
@@ -187,6 +194,7 @@ class Heatmap(anywidget.AnyWidget):
             nan_color=nan_color,
             width=width,
             height=height,
+            show_whitespace=show_whitespace,
             static_png=static_png,
         )
         self._select_callbacks = ipywidgets.CallbackDispatcher()

@@ -54,10 +54,19 @@ r.update(values=final, vmin=-1.5, vmax=1.25)
 print("done")"""
 
 
+WHITESPACE = """\
+ws = Heatmap(np.zeros((1, 4)), tokens=[[" ", "\\n", "", "a b"]], vmin=-1, vmax=1, height=160)
+ws"""
+
+
 @pytest.fixture(scope="module")
 def notebook(lab) -> str:
     nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(RAPID)]
+        cells=[
+            nbformat.v4.new_code_cell(SETUP),
+            nbformat.v4.new_code_cell(RAPID),
+            nbformat.v4.new_code_cell(WHITESPACE),
+        ]
     )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(nb, lab.root / "robustness.ipynb")
@@ -65,10 +74,10 @@ def notebook(lab) -> str:
 
 
 @pytest.fixture
-def views(lab, page, notebook) -> tuple[WidgetView, WidgetView]:
+def views(lab, page, notebook) -> tuple[WidgetView, ...]:
     lab.open(page, notebook)
     lab.run_all(page)
-    return WidgetView(page, 0).wait_ready(), WidgetView(page, 1).wait_ready()
+    return tuple(WidgetView(page, i).wait_ready() for i in range(3))
 
 
 def test_hostile_text_is_shown_literally_and_never_runs(lab, page, views) -> None:
@@ -123,3 +132,22 @@ def test_a_thousand_updates_end_in_the_last_state(lab, page, views) -> None:
             y = (row + 0.5) * shot.height / 6
             seen = shot.getpixel((int(x), int(y)))
             assert np.abs(np.array(seen) - expected[row, col]).max() <= 6, (row, col, seen)
+
+
+def test_whitespace_tokens_are_visible(lab, page, views) -> None:
+    view = views[2]
+    shape = (1, 4)
+    tip = view.root.locator(".tokenheat-tooltip")
+    for col, shown in enumerate(["\u2423", "\u21b5", "", "a\u2423b"]):
+        page.mouse.move(*view.cell_point(0, col, shape, fx=0.2))
+        page.wait_for_timeout(60)
+        if shown:
+            assert shown in tip.text_content()
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(200)
+    shot = np.asarray(Image.open(io.BytesIO(view.cells.screenshot())).convert("L"), dtype=int)
+    width = shot.shape[1] / 4
+    cells = [shot[:, int(c * width) + 2 : int((c + 1) * width) - 2] for c in range(4)]
+    ink = [int((cell < 120).sum()) for cell in cells]
+    assert ink[0] > 5 and ink[1] > 5 and ink[3] > 5, ink  # a glyph in each whitespace cell
+    assert ink[2] == 0, ink  # no token: an empty cell
