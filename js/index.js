@@ -261,7 +261,9 @@ function render({ model, el }) {
   function readStrings(name) {
     const v = model.get(name);
     const show = model.get("show_whitespace") !== false;
-    return Array.isArray(v) ? v.map((s) => (s == null ? "" : show ? visibleIfBlank(String(s)) : String(s))) : [];
+    return Array.isArray(v)
+      ? v.map((s) => (s == null ? "" : show ? visibleIfBlank(String(s)) : String(s)))
+      : [];
   }
 
   /** @param {number} i */
