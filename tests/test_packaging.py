@@ -47,6 +47,7 @@ def test_wheel_imports_in_a_clean_environment(wheel: Path, tmp_path: Path) -> No
         "w = tokenheat.Heatmap(np.eye(3))\n"
         "assert len(w._esm) > 1000, 'bundle not loaded'\n"
         "assert 'tokenheat-static' in w.to_html(), 'loader not loaded'\n"
+        "assert w.to_png().startswith(b'\\x89PNG'), 'export font not shipped'\n"
         "print(tokenheat.__version__, w.vmin, w.vmax)"
     )
     out = subprocess.run([py, "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path)
