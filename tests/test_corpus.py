@@ -168,3 +168,86 @@ def test_a_range_too_narrow_for_float32_is_refused(settings: dict) -> None:
     with pytest.raises(InvalidSetting, match="too close to tell apart in float32"):
         w.update(**settings)
     assert w.vmin == -256 and w.vmax == 256
+
+
+# ----------------------------------------------------------------------- size limits
+def test_too_many_cells_are_refused_before_anything_is_sent(monkeypatch) -> None:
+    from tokenheat import _data
+
+    monkeypatch.setattr(_data, "MAX_CELLS", 1000)
+    w = Heatmap(np.zeros((10, 10)))
+    big = np.broadcast_to(np.float64(1.0), (200, 300))  # no memory behind it
+    sent: list = []
+    w.send_state = lambda *a, **k: sent.append(a)  # type: ignore[method-assign]
+    with pytest.raises(InvalidSetting) as info:
+        w.values = big
+    message = str(info.value)
+    assert "200 x 300 = 60,000 cells, more than the 1,000" in message
+    assert "tokenheat.downsample(values, 8)" in message  # 25 x 38 = 950 cells fit
+    assert sent == [] and w.shape == (10, 10)
+    with pytest.raises(InvalidSetting, match="60,000 cells"):
+        Heatmap(big)
+
+
+def test_the_documented_limit() -> None:
+    from tokenheat import MAX_CELLS
+
+    assert MAX_CELLS == 2**28
+
+
+def test_huge_matrices_keep_float32_tooltips(monkeypatch) -> None:
+    from tokenheat import _data
+
+    monkeypatch.setattr(_data, "MAX_EXACT_CELLS", 10)
+    w = Heatmap(np.full((4, 4), 0.1))
+    assert w._exact_available
+    w.send_exact()
+    assert len(w._exact) == 0  # the browser keeps showing "≈ 0.1"
+
+
+def test_downsample_keeps_the_strongest_value_of_each_block() -> None:
+    from tokenheat import downsample
+
+    values = np.zeros((5, 7))
+    values[3, 6] = -9.0  # in the last, partial block
+    values[0, 1] = 2.0
+    values[1, 0] = -1.0
+    values[2:4, 0:2] = np.nan
+    out = downsample(values, (2, 3))
+    assert out.shape == (3, 3)
+    assert out[0, 0] == 2.0 and out[1, 2] == -9.0
+    assert out[1, 0] == 0.0  # NaN cells ignored while a block has numbers
+    assert np.isnan(downsample(np.full((2, 2), np.nan), 2)).all()
+    with pytest.raises(ValueError, match="positive int"):
+        downsample(values, 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(matrices, st.integers(1, 5), st.integers(1, 5))
+def test_downsample_property(values: np.ndarray, fr: int, fc: int) -> None:
+    from tokenheat import downsample
+
+    out = downsample(values, (fr, fc))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            block = values[i * fr : (i + 1) * fr, j * fc : (j + 1) * fc].astype(np.float64)
+            if np.isnan(block).all():
+                assert np.isnan(out[i, j])
+            else:
+                assert abs(out[i, j]) == np.nanmax(np.abs(block))
+                assert out[i, j] in block
+
+
+def test_memory_stays_within_twice_the_float32_matrix() -> None:
+    import tracemalloc
+
+    values = np.random.default_rng(2).normal(size=(1000, 1500))
+    for given_ in (values, values.astype(np.int64), values.astype(np.float32)):
+        tracemalloc.start()
+        try:
+            w = Heatmap(given_)
+            w.send_exact()
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 2.1 * values.size * 4, (given_.dtype, peak / (values.size * 4))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from . import colormaps
+from ._data import MAX_CELLS, downsample
 from ._traits import InvalidSetting, InvalidSettingType
 from .controls import Controls
 from .widget import Heatmap
@@ -15,10 +16,12 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "MAX_CELLS",
     "Controls",
     "Heatmap",
     "InvalidSetting",
     "InvalidSettingType",
     "__version__",
     "colormaps",
+    "downsample",
 ]

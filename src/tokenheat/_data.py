@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 # float32 holds every integer up to 2**24 exactly; beyond it the tooltip needs float64.
 _F32_EXACT_INT = 2**24
+#: Largest matrix sent to the browser: 2**28 cells (1 GiB as float32).
+MAX_CELLS = 2**28
+#: Above this many cells the float64 originals are not sent (tooltips show float32,
+#: marked "≈"): 2**24 cells (128 MiB as float64).
+MAX_EXACT_CELLS = 2**24
 
 
 @dataclass(frozen=True)
@@ -94,9 +100,25 @@ def coerce_matrix(obj: object) -> Matrix:
         )
     if arr.size == 0:
         raise ValueError(f"values must not be empty, got shape {arr.shape}")
+    if arr.size > MAX_CELLS:
+        rows, cols = arr.shape
+        raise ValueError(
+            f"values has {rows:,} x {cols:,} = {arr.size:,} cells, more than the "
+            f"{MAX_CELLS:,} ({MAX_CELLS * 4 / 2**30:.3g} GiB as float32) tokenheat sends to "
+            "the browser; reduce it first, e.g. "
+            f"tokenheat.downsample(values, {_factor_for(arr.shape)}) keeps the strongest value "
+            "of each block, or pass a slice of the rows/columns you need"
+        )
 
-    with np.errstate(over="ignore"):  # overflow is reported below, with its position
-        f32 = np.ascontiguousarray(arr, dtype="<f4")
+    try:
+        with np.errstate(over="ignore"):  # overflow is reported below, with its position
+            f32 = np.ascontiguousarray(arr, dtype="<f4")
+    except MemoryError:
+        raise MemoryError(
+            f"not enough memory for a float32 copy of values ({arr.shape[0]:,} x "
+            f"{arr.shape[1]:,}, {arr.size * 4 / 2**20:,.0f} MiB); reduce it first, e.g. with "
+            f"tokenheat.downsample(values, {_factor_for(arr.shape, 2**24)})"
+        ) from None
     if arr.dtype.kind == "f":
         # Infinite input first; then finite input too large for float32.
         for source, problem in (
@@ -124,12 +146,59 @@ def coerce_matrix(obj: object) -> Matrix:
     return Matrix(view, f32, exact, data_range, row_names, col_names)
 
 
+def _factor_for(shape: tuple[int, ...], cells: int | None = None) -> int:
+    """The smallest square block factor that brings ``shape`` within ``cells``
+    (default :data:`MAX_CELLS`)."""
+    cells = MAX_CELLS if cells is None else cells
+    k = 2
+    while (-(-shape[0] // k)) * (-(-shape[1] // k)) > cells:
+        k += 1
+    return k
+
+
+def downsample(values: ArrayLike, factor: int | tuple[int, int]) -> np.ndarray:
+    """Reduce a matrix by blocks of ``factor`` rows x columns, keeping in each block the
+    value with the largest magnitude (its sign kept; NaN only if the whole block is
+    NaN), so that strong cells stay visible. Edge blocks may be smaller.
+
+    Parameters
+    ----------
+    values : array-like, 2-D
+    factor : int or (int, int)
+        Block size: the same for rows and columns, or ``(rows, cols)``.
+
+    Examples
+    --------
+    >>> downsample([[1.0, -5.0, 2.0], [3.0, 4.0, float("nan")]], 2)
+    array([[-5.,  2.]])
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.ndim != 2:
+        raise ValueError(f"downsample needs a 2-D matrix, got {arr.ndim}-D")
+    fr, fc = (factor, factor) if isinstance(factor, (int, np.integer)) else tuple(factor)
+    if not all(isinstance(f, (int, np.integer)) and f >= 1 for f in (fr, fc)):
+        raise ValueError(f"factor must be a positive int or a pair of them, got {factor!r}")
+    rows, cols = -(-arr.shape[0] // fr), -(-arr.shape[1] // fc)
+    out = np.full((rows, cols), np.nan)
+    best = np.full((rows, cols), -1.0)  # |value| of the current pick; -1 = none yet
+    for dr in range(fr):  # fr * fc strided passes: no copy of the whole matrix
+        for dc in range(fc):
+            part = arr[dr::fr, dc::fc]
+            h, w = part.shape
+            mag = np.abs(part)
+            take = mag > best[:h, :w]  # NaN compares False: never taken
+            out[:h, :w] = np.where(take, part, out[:h, :w])
+            best[:h, :w] = np.where(take, mag, best[:h, :w])
+    return out
+
+
 def _needs_exact(arr: np.ndarray, f32: np.ndarray) -> bool:
     """Whether float32 changes any value the user passed (so hover needs float64)."""
     if arr.dtype.kind == "b" or arr.dtype.itemsize <= 2:
         return False
     if arr.dtype.kind in "iu":
-        return bool(np.abs(arr).max() > _F32_EXACT_INT) if arr.dtype.itemsize > 2 else False
+        # max and min, not abs(): no copy of the matrix
+        return bool(max(int(arr.max()), -int(arr.min())) > _F32_EXACT_INT)
     if arr.dtype == np.float32:
         return False
     with np.errstate(invalid="ignore"):

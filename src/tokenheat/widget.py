@@ -536,9 +536,13 @@ class Heatmap(anywidget.AnyWidget):
         """Send the float64 originals of the matrix to the browser, for exact tooltips.
 
         The browser asks for them after its first paint; call this to include them
-        in saved widget state without waiting for a browser.
+        in saved widget state without waiting for a browser. Matrices of more than
+        ``2**24`` cells keep float32 tooltips (marked "≈"): their originals would be
+        more than 128 MiB.
         """
         exact = self._matrix.exact if self._matrix is not None else None
+        if exact is not None and exact.size > _data.MAX_EXACT_CELLS:
+            return
         if exact is not None and not len(self._exact):
             self._exact = memoryview(exact).cast("B")
 
