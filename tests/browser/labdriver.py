@@ -94,8 +94,9 @@ class Lab:
         first_code = page.locator(".jp-Notebook .jp-CodeCell").first
         self._until_queued(page, first_code, run_all_cells)
 
-    def run_code(self, page: Page, code: str, *, timeout: float = 60_000) -> str:
-        """Append a code cell at the end, run it and return its output text."""
+    def run_code(self, page: Page, code: str, *, timeout: float = 60_000, wait: bool = True) -> str:
+        """Append a code cell at the end, run it and return its output text (with
+        ``wait=False``: return as soon as it is running, with no output)."""
         cells = page.locator(".jp-Notebook .jp-Cell")
         before = cells.count()
         cells.last.locator(".jp-InputArea-prompt").click()  # select without editing
@@ -106,6 +107,13 @@ class Lab:
         new.locator(".cm-content").click()
         page.keyboard.insert_text(code)
         page.keyboard.press("Shift+Enter")
+        if not wait:
+            page.wait_for_function(
+                "el => /\\[(\\*|\\d+)\\]/.test(el.textContent)",
+                arg=new.locator(".jp-InputArea-prompt").element_handle(),
+                timeout=timeout,
+            )
+            return ""
         self.wait_executed(new, timeout=timeout)
         return new.locator(".jp-OutputArea").inner_text()
 
