@@ -23,6 +23,7 @@ HOSTILE = [
     "\u202eevil\u202c",  # right-to-left override
     "zero\u200bwidth",
     "line\nbreak",
+    "a very long label " + "x" * 300,
 ]
 SETUP = f"""\
 import json
@@ -97,6 +98,10 @@ def test_hostile_text_is_shown_literally_and_never_runs(lab, page, views) -> Non
     # no element was made from the text anywhere in the widget
     markup = view.root.locator("img, script, svg[onload], [onerror], [onmouseover]")
     assert markup.count() == 0
+    long_label = view.root.locator(".tokenheat-row-label").nth(len(HOSTILE) - 1)
+    assert long_label.evaluate(
+        "el => el.scrollWidth > el.clientWidth && getComputedStyle(el).textOverflow === 'ellipsis'"
+    ), "a long label is cut with an ellipsis (and shown whole in the tooltip, above)"
     assert view.texts(".tokenheat-title") == [HOSTILE[1]]
     assert view.texts(".tokenheat-colorbar-title") == [HOSTILE[0]]
     shown = view.root.locator(".tokenheat-row-label").all_text_contents()
