@@ -1,10 +1,18 @@
 // Which renderer draws the cells: WebGL2 when it can, else the canvas 2D fallback (forced,
-// unavailable, matrix over MAX_TEXTURE_SIZE, or while the WebGL context is lost). Keeps
-// track of what each renderer has been handed, so data and LUT are uploaded only when
-// they change, and keeps exactly one visible `.tokenheat-cells` canvas.
+// unavailable, matrix too large for a texture, no WebGL context to spare, or after the
+// context was lost). Keeps track of what each renderer has been handed, so data and LUT are
+// uploaded only when they change, and keeps exactly one `.tokenheat-cells` canvas.
+//
+// Browsers keep about 16 live WebGL contexts per page and silently drop the oldest (in
+// Chromium for good: a dropped context is not restored). So views share a page-wide pool
+// of at most MAX_CONTEXTS contexts: a view that needs one while the pool is full takes it
+// from the view that left the screen longest ago, which then draws with canvas 2D. An
+// IntersectionObserver tells which views are on screen; a view coming back on screen
+// without a context (taken, or lost) gets a fresh canvas and context and redraws.
 
 import { createCanvasRenderer } from "./canvas2d.js";
 import { createGLRenderer } from "./gl.js";
+import { createPyramidCache } from "./reduce.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
 /** @typedef {import("./gl.js").Renderer} Renderer */
@@ -15,10 +23,57 @@ import { createGLRenderer } from "./gl.js";
  */
 
 /**
+ * One view's place in the page-wide pool of WebGL contexts.
+ * @typedef {Object} PoolEntry
+ * @property {boolean} hasContext
+ * @property {boolean | null} visible on screen (or nearly); null until first observed
+ * @property {number} seen when it was last on screen (or was created)
+ * @property {() => void} release give up the context (draw with canvas 2D)
+ * @property {() => void} wake a context became free: take one if on screen and waiting
+ */
+
+/** Live tokenheat WebGL contexts per page; the rest of the browser's ~16 stay for others. */
+export const MAX_CONTEXTS = 8;
+/** A view this close to the viewport counts as on screen (it gets a context early). */
+const NEAR = "256px";
+/** Page-wide (all copies of this module share it); versioned in case its shape changes. */
+const POOL_KEY = "__tokenheatContextPool1";
+
+/** @returns {{ entries: Set<PoolEntry> }} */
+function pool() {
+  const g = /** @type {any} */ (globalThis);
+  if (!g[POOL_KEY]) g[POOL_KEY] = { entries: new Set() };
+  return g[POOL_KEY];
+}
+
+/**
+ * Make room for one more context: true when there is a free one, or (for a view on
+ * screen) one was taken from the view that left the screen longest ago; false when every
+ * holder is on screen, or `self` is not known to be.
+ * @param {PoolEntry} self
+ * @returns {boolean}
+ */
+function reserveContext(self) {
+  let live = 0;
+  /** @type {PoolEntry | null} */
+  let victim = null;
+  for (const e of pool().entries) {
+    if (e === self || !e.hasContext) continue;
+    live++;
+    if (e.visible === false && (!victim || e.seen < victim.seen)) victim = e;
+  }
+  if (live < MAX_CONTEXTS) return true;
+  if (!victim || self.visible !== true) return false;
+  victim.release();
+  return true;
+}
+
+/**
  * @param {HTMLElement} parent where the cells canvas goes
  * @param {HTMLElement} before the element it goes before (the overlay)
  * @param {boolean} forceCanvas never try WebGL2
- * @param {() => void} redraw called when the context is lost or restored
+ * @param {() => void} redraw called when the renderer changes outside a draw (context lost,
+ *   taken, or available again)
  */
 export function createCells(parent, before, forceCanvas, redraw) {
   /** @type {Slot | null} */
@@ -29,7 +84,40 @@ export function createCells(parent, before, forceCanvas, redraw) {
   let glBlocked = forceCanvas ? "forced by __tokenheatForceCanvas2d" : null;
   /** @type {MatrixData | null} data the WebGL renderer could not take */
   let glRejected = null;
-  let glLost = false;
+  /** false after the context was lost, until the view comes on screen again */
+  let wantGL = true;
+  const pyramids = createPyramidCache();
+
+  /** @type {PoolEntry} */
+  const entry = {
+    hasContext: false,
+    visible: null,
+    seen: performance.now(),
+    release() {
+      dropGL();
+      redraw();
+    },
+    wake() {
+      if (!gl && !glBlocked && wantGL && entry.visible) redraw();
+    },
+  };
+  pool().entries.add(entry);
+
+  const observer =
+    typeof IntersectionObserver === "undefined"
+      ? null
+      : new IntersectionObserver(
+          (records) => {
+            const was = entry.visible;
+            entry.visible = records[records.length - 1].isIntersecting;
+            entry.seen = performance.now();
+            if (!entry.visible || gl || glBlocked) return;
+            if (was !== true) wantGL = true; // back on screen: try a fresh context
+            if (wantGL) redraw();
+          },
+          { rootMargin: NEAR },
+        );
+  observer?.observe(parent);
 
   function newCanvas() {
     const c = document.createElement("canvas");
@@ -63,7 +151,7 @@ export function createCells(parent, before, forceCanvas, redraw) {
     gl.r.destroy();
     gl.r.canvas.remove();
     gl = null;
-    glLost = false;
+    entry.hasContext = false;
   }
 
   function dropFallback() {
@@ -73,23 +161,21 @@ export function createCells(parent, before, forceCanvas, redraw) {
     fallback = null;
   }
 
-  // While lost, the WebGL canvas stays (hidden) so that it can be restored; the fallback
-  // canvas takes its class and place.
+  // A lost context is not coming back (Chromium does not restore the ones it drops): draw
+  // with canvas 2D at once; a fresh context waits until the view is on screen again, so
+  // that views never take contexts from each other in a loop.
   function onLost() {
-    glLost = true;
-    if (gl) {
-      gl.r.canvas.hidden = true;
-      gl.r.canvas.classList.remove("tokenheat-cells");
-    }
+    console.warn("tokenheat: the WebGL context was lost; drawing with canvas 2D for now");
+    dropGL();
+    wantGL = false;
     redraw();
   }
 
-  function onRestored() {
-    glLost = false;
-    if (gl) {
-      gl.r.canvas.hidden = false;
-      gl.r.canvas.classList.add("tokenheat-cells");
-    }
+  /** @param {string} why */
+  function onFailed(why) {
+    console.warn(`tokenheat: using the canvas 2D fallback (${why})`);
+    glRejected = gl?.data ?? null;
+    dropGL();
     redraw();
   }
 
@@ -102,18 +188,26 @@ export function createCells(parent, before, forceCanvas, redraw) {
      * @returns {Renderer}
      */
     renderer(data, lut, lutVersion) {
-      if (!glBlocked && !gl && glRejected !== data) {
+      if (
+        !gl &&
+        !glBlocked &&
+        wantGL &&
+        glRejected !== data &&
+        entry.visible !== false &&
+        reserveContext(entry)
+      ) {
         const canvas = newCanvas();
-        const res = createGLRenderer(canvas, { lost: onLost, restored: onRestored });
+        const res = createGLRenderer(canvas, { lost: onLost, failed: onFailed }, pyramids);
         if ("error" in res) {
           glBlocked = res.error;
           canvas.remove();
           console.warn(`tokenheat: using the canvas 2D fallback (${res.error})`);
         } else {
           gl = { r: res.renderer, data: null, lut: -1 };
+          entry.hasContext = true;
         }
       }
-      if (gl && !glLost) {
+      if (gl) {
         const err = sync(gl, data, lut, lutVersion);
         if (!err) {
           dropFallback();
@@ -124,7 +218,7 @@ export function createCells(parent, before, forceCanvas, redraw) {
         dropGL();
       }
       if (!fallback) {
-        const res = createCanvasRenderer(newCanvas());
+        const res = createCanvasRenderer(newCanvas(), pyramids);
         if ("error" in res) throw new Error(res.error);
         fallback = { r: res.renderer, data: null, lut: -1 };
       }
@@ -132,11 +226,16 @@ export function createCells(parent, before, forceCanvas, redraw) {
       return fallback.r;
     },
 
-    /** Release both renderers (the WebGL context is lost on purpose). */
+    /** Release both renderers (the WebGL context is lost on purpose) and the pool entry. */
     destroy() {
+      observer?.disconnect();
+      const freed = entry.hasContext;
       dropGL();
       dropFallback();
+      pool().entries.delete(entry);
+      pyramids.clear();
       glRejected = null;
+      if (freed) for (const e of pool().entries) if (!e.hasContext && e.visible) e.wake();
     },
   };
 }

@@ -1,7 +1,16 @@
-// WebGL2 renderer. The matrix is uploaded once as an R32F texture; the colour scale lives
-// in uniforms and a 256x1 LUT texture, so a colour change costs one tiny upload at most
-// and never touches the values. One full-view triangle covers the plot; the fragment
-// shader maps each pixel to a cell through the view window.
+// WebGL2 renderer. The matrix and its max-|v| pyramid (reduce.js) are uploaded once, laid
+// end to end in one R32F texture read by linear index (rows of 2^k texels), so a matrix of
+// any shape fits as long as its values do: 100000 x 50 as well as 50 x 100000. The colour
+// scale lives in uniforms and a 256x1 LUT texture, so a colour change costs one tiny upload
+// at most and never touches the values. Which cells each device pixel shows comes from
+// reduce.js's pixelRanges, uploaded per view as two small integer textures, so the canvas
+// fallback and the tooltip agree with the shader to the pixel. Zoomed out, the strongest
+// values are reduced once per view into a float texture and coloured from there
+// (shaders.js), so dragging the colour range does not walk the pyramid again; with a
+// software renderer the CPU fills that texture when both axes are reduced (faster there).
+
+import { axisBlocks, createPyramidCache, pixelRanges, pyramidSize, reduceImage } from "./reduce.js";
+import { link, softwareRenderer } from "./shaders.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
 /** @typedef {import("./color.js").ColorScale} ColorScale */
@@ -19,75 +28,35 @@
  * @property {() => void} destroy release everything
  */
 
-const VERTEX = `#version 300 es
-void main() {
-  // one triangle that covers the whole viewport
-  vec2 p = vec2(gl_VertexID == 1 ? 3.0 : -1.0, gl_VertexID == 2 ? 3.0 : -1.0);
-  gl_Position = vec4(p, 0.0, 1.0);
-}`;
-
-// NaN test on the bits (exponent all ones, mantissa non-zero): isnan() may be optimised
-// away by drivers. Infinities are not NaN: they clamp to the ends, as on the CPU.
-const FRAGMENT = `#version 300 es
-precision highp float;
-precision highp int;
-precision highp sampler2D;
-uniform sampler2D uValues;
-uniform sampler2D uLut;
-uniform vec4 uView;   // row0, row1, col0, col1
-uniform vec2 uSize;   // drawing buffer size, px
-uniform vec3 uRange;  // vmin, vmax, center
-uniform bool uCentered;
-uniform vec3 uNan;
-out vec4 outColor;
-void main() {
-  ivec2 size = textureSize(uValues, 0);
-  float fx = gl_FragCoord.x / uSize.x;
-  float fy = (uSize.y - gl_FragCoord.y) / uSize.y;
-  int col = clamp(int(floor(uView.z + fx * (uView.w - uView.z))), 0, size.x - 1);
-  int row = clamp(int(floor(uView.x + fy * (uView.y - uView.x))), 0, size.y - 1);
-  float v = texelFetch(uValues, ivec2(col, row), 0).r;
-  if ((floatBitsToUint(v) & 0x7fffffffu) > 0x7f800000u) {
-    outColor = vec4(uNan, 1.0);
-    return;
-  }
-  float t = clamp(v, uRange.x, uRange.y);
-  float u;
-  if (uCentered) {
-    float r = max(uRange.y - uRange.z, uRange.z - uRange.x);
-    u = 0.5 + (t - uRange.z) / (2.0 * r);
-  } else {
-    u = (t - uRange.x) / (uRange.y - uRange.x);
-  }
-  int i = clamp(int(floor(u * 256.0)), 0, 255);
-  outColor = vec4(texelFetch(uLut, ivec2(i, 0), 0).rgb, 1.0);
-}`;
+/** Axes longer than this get their pyramid levels with the matrix (else when first needed). */
+const EAGER_LEVELS = 512;
+const MAX_INDEX = 2 ** 31 - 1;
 
 /**
- * @param {WebGL2RenderingContext} gl
- * @param {number} type
- * @param {string} source
+ * Where a linear array of `total` values goes: rows of 2^shift texels, `height` rows.
+ * @param {number} total
+ * @param {number} maxSize MAX_TEXTURE_SIZE
+ * @returns {{ shift: number, width: number, height: number } | null} null if it cannot fit
  */
-function compile(gl, type, source) {
-  const sh = gl.createShader(type);
-  if (!sh) throw new Error("cannot create a shader");
-  gl.shaderSource(sh, source);
-  gl.compileShader(sh);
-  if (!gl.getShaderParameter(sh, gl.COMPILE_STATUS) && !gl.isContextLost()) {
-    const log = gl.getShaderInfoLog(sh);
-    gl.deleteShader(sh);
-    throw new Error(`shader compilation failed: ${log}`);
-  }
-  return sh;
+export function linearLayout(total, maxSize) {
+  let shift = 0;
+  while (2 << shift <= maxSize && (1 << shift) * (1 << shift) < total) shift++;
+  const width = 1 << shift;
+  const height = Math.max(1, Math.ceil(total / width));
+  return height <= maxSize && total <= MAX_INDEX ? { shift, width, height } : null;
 }
+
+/** @typedef {import("./shaders.js").Pass} Pass */
 
 /**
  * Create the WebGL2 renderer on `canvas`, or return why it cannot be.
  * @param {HTMLCanvasElement} canvas
- * @param {{ lost: () => void, restored: () => void }} events context loss notifications
+ * @param {{ lost: () => void, failed: (why: string) => void }} events the context was lost;
+ *   drawing a view failed (its pyramid did not fit), the caller should use another renderer
+ * @param {ReturnType<typeof createPyramidCache>} [pyramids] shared with the canvas fallback
  * @returns {{ renderer: Renderer & { maxTextureSize: number } } | { error: string }}
  */
-export function createGLRenderer(canvas, events) {
+export function createGLRenderer(canvas, events, pyramids = createPyramidCache()) {
   /** @type {WebGL2RenderingContext | null} */
   let gl = null;
   try {
@@ -105,113 +74,340 @@ export function createGLRenderer(canvas, events) {
   if (!gl) return { error: "WebGL2 is not available" };
   const ctx = gl;
 
-  /** @type {WebGLProgram | null} */
-  let program = null;
-  /** @type {WebGLTexture | null} */
-  let valueTex = null;
-  /** @type {WebGLTexture | null} */
-  let lutTex = null;
+  /** @type {[Pass | null, Pass | null, Pass | null]} direct, reduce, resolve */
+  const passes = [null, null, null];
+  /** float render targets, for the two-pass path (else every draw walks the pyramid) */
+  let floatTargets = false;
+  const software = softwareRenderer(ctx);
+  /** @type {{ rows?: import("./reduce.js").AxisBlocks, cols?: import("./reduce.js").AxisBlocks, values: Float32Array, pairs: Float32Array }} */
+  const cpu = { values: new Float32Array(0), pairs: new Float32Array(0) };
   /** @type {WebGLVertexArrayObject | null} */
   let vao = null;
-  /** @type {Record<string, WebGLUniformLocation | null>} */
-  let loc = {};
+  /** @type {WebGLFramebuffer | null} */
+  let fbo = null;
+  /** @type {Record<"values" | "lut" | "rows" | "cols" | "offsets" | "reduced", WebGLTexture | null>} */
+  const tex = { values: null, lut: null, rows: null, cols: null, offsets: null, reduced: null };
   /** @type {MatrixData | null} */
   let data = null;
   /** @type {Uint8Array | null} */
   let lut = null;
+  /** @type {import("./reduce.js").Pyramid | null} the pyramid in tex.values */
+  let uploaded = null;
+  let shift = 0;
   let lost = false;
+  let failed = false;
   const maxTextureSize = /** @type {number} */ (ctx.getParameter(ctx.MAX_TEXTURE_SIZE)) || 0;
+  // pixel ranges: lo, hi per device pixel row / column, and what they were made for
+  let rowRanges = new Int32Array(0);
+  let colRanges = new Int32Array(0);
+  let rowLo = new Int32Array(0);
+  let rowHi = new Int32Array(0);
+  let colLo = new Int32Array(0);
+  let colHi = new Int32Array(0);
+  let rowsReduced = false;
+  let colsReduced = false;
+  // what the ranges were made for; `ranges` counts their updates
+  let rView0 = NaN;
+  let rView1 = NaN;
+  let rView2 = NaN;
+  let rView3 = NaN;
+  let ranges = 0;
+  // pass 1's target: its size and what it holds (`ranges` and pyramid)
+  let reducedW = 0;
+  let reducedH = 0;
+  let reducedFor = -1;
+  /** @type {unknown} */
+  let reducedPyr = null;
 
-  /** @param {WebGLTexture | null} tex */
-  function setupTexture(tex) {
-    ctx.bindTexture(ctx.TEXTURE_2D, tex);
+  /** @param {WebGLTexture | null} t */
+  function setupTexture(t) {
+    ctx.bindTexture(ctx.TEXTURE_2D, t);
     ctx.texParameteri(ctx.TEXTURE_2D, ctx.TEXTURE_MIN_FILTER, ctx.NEAREST);
     ctx.texParameteri(ctx.TEXTURE_2D, ctx.TEXTURE_MAG_FILTER, ctx.NEAREST);
     ctx.texParameteri(ctx.TEXTURE_2D, ctx.TEXTURE_WRAP_S, ctx.CLAMP_TO_EDGE);
     ctx.texParameteri(ctx.TEXTURE_2D, ctx.TEXTURE_WRAP_T, ctx.CLAMP_TO_EDGE);
   }
 
+  const TEXTURES = /** @type {const} */ (["values", "lut", "rows", "cols", "offsets", "reduced"]);
+
   function init() {
-    const vs = compile(ctx, ctx.VERTEX_SHADER, VERTEX);
-    const fs = compile(ctx, ctx.FRAGMENT_SHADER, FRAGMENT);
-    const p = ctx.createProgram();
-    if (!p) throw new Error("cannot create a program");
-    ctx.attachShader(p, vs);
-    ctx.attachShader(p, fs);
-    ctx.linkProgram(p);
-    ctx.deleteShader(vs);
-    ctx.deleteShader(fs);
-    if (!ctx.getProgramParameter(p, ctx.LINK_STATUS) && !ctx.isContextLost()) {
-      throw new Error(`shader link failed: ${ctx.getProgramInfoLog(p)}`);
-    }
-    program = p;
-    loc = {};
-    for (const name of ["uValues", "uLut", "uView", "uSize", "uRange", "uCentered", "uNan"]) {
-      loc[name] = ctx.getUniformLocation(p, name);
+    passes[0] = link(ctx, 0);
+    floatTargets = ctx.getExtension("EXT_color_buffer_float") !== null;
+    if (floatTargets) {
+      try {
+        passes[1] = link(ctx, 1);
+        passes[2] = link(ctx, 2);
+        fbo = ctx.createFramebuffer();
+      } catch (e) {
+        console.warn("tokenheat: single-pass WebGL drawing:", e);
+        floatTargets = false;
+      }
     }
     vao = ctx.createVertexArray();
-    valueTex = ctx.createTexture();
-    setupTexture(valueTex);
-    lutTex = ctx.createTexture();
-    setupTexture(lutTex);
-    ctx.useProgram(p);
-    ctx.uniform1i(loc.uValues, 0);
-    ctx.uniform1i(loc.uLut, 1);
+    for (const k of TEXTURES) {
+      tex[k] = ctx.createTexture();
+      setupTexture(tex[k]);
+    }
     ctx.pixelStorei(ctx.UNPACK_ALIGNMENT, 1);
   }
 
+  /**
+   * @param {number} unit
+   * @param {WebGLTexture | null} t
+   */
+  function bind(unit, t) {
+    ctx.activeTexture(ctx.TEXTURE0 + unit);
+    ctx.bindTexture(ctx.TEXTURE_2D, t);
+  }
+
+  /** Forget earlier GL errors, so that the next getError is about what follows. */
+  function clearErrors() {
+    for (let i = 0; i < 8 && ctx.getError() !== ctx.NO_ERROR; i++);
+  }
+
   /** @returns {string | null} */
-  function uploadValues() {
-    if (!data || lost) return null;
-    if (data.rows > maxTextureSize || data.cols > maxTextureSize) {
-      return `matrix ${data.rows}\u00d7${data.cols} exceeds MAX_TEXTURE_SIZE ${maxTextureSize}`;
-    }
-    ctx.activeTexture(ctx.TEXTURE0);
-    ctx.bindTexture(ctx.TEXTURE_2D, valueTex);
-    ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32F, data.cols, data.rows, 0, ctx.RED, ctx.FLOAT, data.values);
+  function checkErrors() {
     const err = ctx.getError();
-    if (err !== ctx.NO_ERROR && !ctx.isContextLost()) {
-      return err === ctx.OUT_OF_MEMORY
-        ? "out of GPU memory for the matrix"
-        : `texture upload failed (GL error ${err})`;
+    if (err === ctx.NO_ERROR || ctx.isContextLost()) return null;
+    return err === ctx.OUT_OF_MEMORY
+      ? "out of GPU memory for the matrix"
+      : `texture upload failed (GL error ${err})`;
+  }
+
+  /**
+   * Upload the matrix with the pyramid levels asked for.
+   * @param {boolean} rowLevels
+   * @param {boolean} colLevels
+   * @returns {string | null} why it cannot be
+   */
+  function upload(rowLevels, colLevels) {
+    const d = /** @type {MatrixData} */ (data);
+    const size = pyramidSize(d.rows, d.cols, rowLevels, colLevels);
+    const L = linearLayout(size, maxTextureSize);
+    if (!L) {
+      const what = rowLevels || colLevels ? " with its zoomed-out levels" : "";
+      return `matrix ${d.rows}\u00d7${d.cols}${what} does not fit a texture (MAX_TEXTURE_SIZE ${maxTextureSize})`;
     }
+    const pyr = pyramids.get(d.values, d.rows, d.cols, rowLevels, colLevels);
+    clearErrors();
+    bind(0, tex.values);
+    ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32F, L.width, L.height, 0, ctx.RED, ctx.FLOAT, null);
+    for (let k = 0; k < pyr.levels.length; k++) writeLinear(pyr.offsets[k], pyr.levels[k], L.shift);
+    bind(4, tex.offsets);
+    const nb = pyr.topB + 1;
+    const na = pyr.topA + 1;
+    ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32I, nb, na, 0, ctx.RED_INTEGER, ctx.INT, pyr.offsets);
+    const err = checkErrors();
+    if (err) {
+      // free what was allocated, so that the canvas fallback has the memory
+      bind(0, tex.values);
+      ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32F, 1, 1, 0, ctx.RED, ctx.FLOAT, null);
+      uploaded = null;
+      return err;
+    }
+    uploaded = pyr;
+    shift = L.shift;
     return null;
+  }
+
+  /**
+   * Write `values` at linear texel `offset` of the bound values texture.
+   * @param {number} offset
+   * @param {Float32Array} values
+   * @param {number} sh log2 of the texture's width
+   */
+  function writeLinear(offset, values, sh) {
+    const W = 1 << sh;
+    const n = values.length;
+    let i = 0;
+    while (i < n) {
+      const p = offset + i;
+      const x = p & (W - 1);
+      const y = Math.floor(p / W);
+      if (x !== 0 || n - i < W) {
+        const len = Math.min(W - x, n - i);
+        ctx.texSubImage2D(ctx.TEXTURE_2D, 0, x, y, len, 1, ctx.RED, ctx.FLOAT, values, i);
+        i += len;
+      } else {
+        const rows = Math.floor((n - i) / W);
+        ctx.texSubImage2D(ctx.TEXTURE_2D, 0, 0, y, W, rows, ctx.RED, ctx.FLOAT, values, i);
+        i += rows * W;
+      }
+    }
   }
 
   function uploadLut() {
     if (!lut || lost) return;
-    ctx.activeTexture(ctx.TEXTURE1);
-    ctx.bindTexture(ctx.TEXTURE_2D, lutTex);
+    bind(1, tex.lut);
     ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.RGBA8, 256, 1, 0, ctx.RGBA, ctx.UNSIGNED_BYTE, lut);
+  }
+
+  /**
+   * Which cells each device pixel shows, for this view and drawing buffer size.
+   * @param {ViewWindow} view
+   * @param {number} w
+   * @param {number} h
+   */
+  function updateRanges(view, w, h) {
+    const d = /** @type {MatrixData} */ (data);
+    const same = view.row0 === rView0 && view.row1 === rView1 && view.col0 === rView2 && view.col1 === rView3;
+    if (same && rowLo.length === h && colLo.length === w) return;
+    if (rowLo.length !== h) {
+      rowLo = new Int32Array(h);
+      rowHi = new Int32Array(h);
+      rowRanges = new Int32Array(2 * h);
+    }
+    if (colLo.length !== w) {
+      colLo = new Int32Array(w);
+      colHi = new Int32Array(w);
+      colRanges = new Int32Array(2 * w);
+    }
+    rowsReduced = pixelRanges(view.row0, view.row1, d.rows, rowLo, rowHi);
+    colsReduced = pixelRanges(view.col0, view.col1, d.cols, colLo, colHi);
+    for (let i = 0; i < h; i++) {
+      rowRanges[2 * i] = rowLo[i];
+      rowRanges[2 * i + 1] = rowHi[i];
+    }
+    for (let i = 0; i < w; i++) {
+      colRanges[2 * i] = colLo[i];
+      colRanges[2 * i + 1] = colHi[i];
+    }
+    bind(2, tex.rows);
+    ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.RG32I, h, 1, 0, ctx.RG_INTEGER, ctx.INT, rowRanges);
+    bind(3, tex.cols);
+    ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.RG32I, w, 1, 0, ctx.RG_INTEGER, ctx.INT, colRanges);
+    rView0 = view.row0;
+    rView1 = view.row1;
+    rView2 = view.col0;
+    rView3 = view.col1;
+    ranges++;
+  }
+
+  /** Forget the ranges (a new matrix). */
+  function staleRanges() {
+    rView0 = NaN;
+    reducedFor = -1;
+  }
+
+  /**
+   * Uniforms that say where the values are (passes 0 and 1).
+   * @param {Pass} p
+   * @param {import("./reduce.js").Pyramid} pyr
+   * @param {number} h
+   */
+  function valueUniforms(p, pyr, h) {
+    ctx.uniform1i(p.loc.uShift, shift);
+    ctx.uniform1i(p.loc.uCols, pyr.cols);
+    ctx.uniform1i(p.loc.uTopA, pyr.topA);
+    ctx.uniform1i(p.loc.uTopB, pyr.topB);
+    ctx.uniform1i(p.loc.uHeight, h);
+  }
+
+  /**
+   * @param {Pass} p
+   * @param {ColorScale} scale
+   */
+  function colourUniforms(p, scale) {
+    ctx.uniform3f(p.loc.uRange, scale.vmin, scale.vmax, scale.center ?? 0);
+    ctx.uniform1i(p.loc.uCentered, scale.center === null ? 0 : 1);
+    ctx.uniform3f(p.loc.uNan, scale.nan[0] / 255, scale.nan[1] / 255, scale.nan[2] / 255);
+  }
+
+  function drawTriangle() {
+    ctx.bindVertexArray(vao);
+    ctx.drawArrays(ctx.TRIANGLES, 0, 3);
+    ctx.bindVertexArray(null);
+  }
+
+  /**
+   * Pass 1: the strongest values into tex.reduced (when they are not there already).
+   * @param {import("./reduce.js").Pyramid} pyr
+   * @param {number} w
+   * @param {number} h
+   * @param {number} firstRow first matrix row shown, or -1 when rows are reduced
+   * @param {number} firstCol
+   * @returns {boolean} false when the float target is unusable
+   */
+  function reduce(pyr, w, h, firstRow, firstCol) {
+    if (reducedFor === ranges && reducedPyr === pyr) return true;
+    const tw = firstCol < 0 ? w : colLo[w - 1] - firstCol + 1;
+    const th = firstRow < 0 ? h : rowLo[h - 1] - firstRow + 1;
+    ctx.bindFramebuffer(ctx.FRAMEBUFFER, fbo);
+    if (tw !== reducedW || th !== reducedH) {
+      bind(5, tex.reduced);
+      ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.RG32F, tw, th, 0, ctx.RG, ctx.FLOAT, null);
+      ctx.framebufferTexture2D(ctx.FRAMEBUFFER, ctx.COLOR_ATTACHMENT0, ctx.TEXTURE_2D, tex.reduced, 0);
+      reducedW = tw;
+      reducedH = th;
+      if (ctx.checkFramebufferStatus(ctx.FRAMEBUFFER) !== ctx.FRAMEBUFFER_COMPLETE) {
+        ctx.bindFramebuffer(ctx.FRAMEBUFFER, null);
+        floatTargets = false;
+        return false;
+      }
+    }
+    if (software && firstRow < 0 && firstCol < 0) {
+      ctx.bindFramebuffer(ctx.FRAMEBUFFER, null);
+      reduceOnCpu(pyr, tw, th);
+      reducedFor = ranges;
+      reducedPyr = pyr;
+      return true;
+    }
+    bind(5, null); // the target must not be bound for sampling while drawn into
+    const p = /** @type {Pass} */ (passes[1]);
+    ctx.useProgram(p.program);
+    valueUniforms(p, pyr, h);
+    ctx.uniform2i(p.loc.uFirst, firstRow, firstCol);
+    ctx.viewport(0, 0, tw, th);
+    drawTriangle();
+    ctx.bindFramebuffer(ctx.FRAMEBUFFER, null);
+    reducedFor = ranges;
+    reducedPyr = pyr;
+    return true;
+  }
+
+  /**
+   * Pass 1 on the CPU (software rendering, both axes reduced): the same values, uploaded.
+   * @param {import("./reduce.js").Pyramid} pyr
+   * @param {number} w
+   * @param {number} h
+   */
+  function reduceOnCpu(pyr, w, h) {
+    cpu.rows = axisBlocks(rowLo, rowHi, pyr.topA, cpu.rows);
+    cpu.cols = axisBlocks(colLo, colHi, pyr.topB, cpu.cols);
+    if (cpu.values.length !== w * h) {
+      cpu.values = new Float32Array(w * h);
+      cpu.pairs = new Float32Array(2 * w * h);
+    }
+    reduceImage(pyr, cpu.rows, cpu.cols, cpu.values);
+    // pass 1's format: the value and whether there is one (rows from the bottom, as drawn)
+    const { values, pairs } = cpu;
+    for (let y = 0; y < h; y++) {
+      const src = (h - 1 - y) * w;
+      for (let x = 0, o = 2 * y * w; x < w; x++, o += 2) {
+        const v = values[src + x];
+        const found = v === v;
+        pairs[o] = found ? v : 0;
+        pairs[o + 1] = found ? 1 : 0;
+      }
+    }
+    bind(5, tex.reduced);
+    ctx.texSubImage2D(ctx.TEXTURE_2D, 0, 0, 0, w, h, ctx.RG, ctx.FLOAT, pairs);
   }
 
   /** @param {Event} e */
   function onLost(e) {
-    e.preventDefault(); // allows the browser to restore the context later
+    e.preventDefault();
     lost = true;
     events.lost();
-  }
-  function onRestored() {
-    lost = false;
-    try {
-      init();
-      uploadValues();
-      uploadLut();
-    } catch (e) {
-      console.error("tokenheat: could not restore WebGL", e);
-      return;
-    }
-    events.restored();
   }
 
   try {
     init();
   } catch (e) {
-    ctx.getExtension("WEBGL_lose_context")?.loseContext();
+    if (!ctx.isContextLost()) ctx.getExtension("WEBGL_lose_context")?.loseContext();
     return { error: String(e instanceof Error ? e.message : e) };
   }
   canvas.addEventListener("webglcontextlost", onLost);
-  canvas.addEventListener("webglcontextrestored", onRestored);
 
   /** @type {Renderer & { maxTextureSize: number }} */
   const renderer = {
@@ -220,7 +416,10 @@ export function createGLRenderer(canvas, events) {
     maxTextureSize,
     setData(d) {
       data = d;
-      return uploadValues();
+      uploaded = null;
+      staleRanges();
+      if (lost) return null;
+      return upload(d.rows > EAGER_LEVELS, d.cols > EAGER_LEVELS);
     },
     setLut(l) {
       lut = l;
@@ -231,35 +430,62 @@ export function createGLRenderer(canvas, events) {
       if (canvas.height !== h) canvas.height = h;
     },
     draw(view, scale) {
-      if (lost || !program) return;
-      ctx.viewport(0, 0, canvas.width, canvas.height);
-      ctx.useProgram(program);
-      ctx.activeTexture(ctx.TEXTURE0);
-      ctx.bindTexture(ctx.TEXTURE_2D, valueTex);
-      ctx.activeTexture(ctx.TEXTURE1);
-      ctx.bindTexture(ctx.TEXTURE_2D, lutTex);
-      ctx.uniform4f(loc.uView, view.row0, view.row1, view.col0, view.col1);
-      ctx.uniform2f(loc.uSize, canvas.width, canvas.height);
-      ctx.uniform3f(loc.uRange, scale.vmin, scale.vmax, scale.center ?? 0);
-      ctx.uniform1i(loc.uCentered, scale.center === null ? 0 : 1);
-      ctx.uniform3f(loc.uNan, scale.nan[0] / 255, scale.nan[1] / 255, scale.nan[2] / 255);
-      ctx.bindVertexArray(vao);
-      ctx.drawArrays(ctx.TRIANGLES, 0, 3);
-      ctx.bindVertexArray(null);
+      if (lost || failed || !data || !uploaded) return;
+      const w = ctx.drawingBufferWidth;
+      const h = ctx.drawingBufferHeight;
+      updateRanges(view, w, h);
+      if ((rowsReduced && !uploaded.rowLevels) || (colsReduced && !uploaded.colLevels)) {
+        const err = upload(rowsReduced || uploaded.rowLevels, colsReduced || uploaded.colLevels);
+        if (err) {
+          failed = true;
+          events.failed(err);
+          return;
+        }
+      }
+      const pyr = /** @type {import("./reduce.js").Pyramid} */ (uploaded);
+      bind(0, tex.values);
+      bind(1, tex.lut);
+      bind(2, tex.rows);
+      bind(3, tex.cols);
+      bind(4, tex.offsets);
+      const firstRow = rowsReduced ? -1 : rowLo[0];
+      const firstCol = colsReduced ? -1 : colLo[0];
+      if (floatTargets && (rowsReduced || colsReduced) && reduce(pyr, w, h, firstRow, firstCol)) {
+        const p = /** @type {Pass} */ (passes[2]);
+        ctx.useProgram(p.program);
+        bind(5, tex.reduced);
+        ctx.uniform1i(p.loc.uHeight, h);
+        ctx.uniform2i(p.loc.uFirst, firstRow, firstCol);
+        colourUniforms(p, scale);
+      } else {
+        const p = /** @type {Pass} */ (passes[0]);
+        ctx.useProgram(p.program);
+        valueUniforms(p, pyr, h);
+        colourUniforms(p, scale);
+      }
+      ctx.viewport(0, 0, w, h);
+      drawTriangle();
     },
     destroy() {
       canvas.removeEventListener("webglcontextlost", onLost);
-      canvas.removeEventListener("webglcontextrestored", onRestored);
-      if (!lost) {
-        ctx.deleteTexture(valueTex);
-        ctx.deleteTexture(lutTex);
+      if (!ctx.isContextLost()) {
+        for (const t of Object.values(tex)) ctx.deleteTexture(t);
+        for (const p of passes) if (p) ctx.deleteProgram(p.program);
         ctx.deleteVertexArray(vao);
-        ctx.deleteProgram(program);
+        ctx.deleteFramebuffer(fbo);
+        ctx.getExtension("WEBGL_lose_context")?.loseContext();
       }
-      ctx.getExtension("WEBGL_lose_context")?.loseContext();
-      data = null;
-      lut = null;
-      program = null;
+      for (const k of TEXTURES) tex[k] = null;
+      passes.fill(null);
+      vao = fbo = null;
+      data = lut = null;
+      uploaded = null;
+      staleRanges();
+      reducedPyr = null;
+      cpu.rows = cpu.cols = undefined;
+      cpu.values = cpu.pairs = new Float32Array(0);
+      // a zero-sized canvas holds no drawing buffer, even before it is collected
+      canvas.width = canvas.height = 0;
     },
   };
   return { renderer };

@@ -5,6 +5,7 @@
 
 import { createGestures } from "./gestures.js";
 import { centerOf, fullView, indexAt } from "./layout.js";
+import { coveredCells } from "./reduce.js";
 import { moveSelection, parseSelection, sameSelection, selCol, selRow } from "./selection.js";
 import { createToolbar } from "./toolbar.js";
 import { sameView, scrollIntoView, viewFromTrait, viewToTrait, zoomAt } from "./zoom.js";
@@ -147,10 +148,34 @@ export function createInteraction(ctx) {
     tooltip.show(box.left + Math.min(x, box.width), box.top + Math.min(y, box.height), ctx.cellInfo(r, c));
   }
 
+  /**
+   * Hover tooltip. When zoomed out so far that the pixel under the pointer stands for
+   * several cells, it describes the cell the pixel shows (the strongest) and says how
+   * many cells the pixel aggregates.
+   */
   function showHoverTip() {
-    const cell = cellAt(hover.x, hover.y);
-    if (!cell) return tooltip.hide();
-    tooltip.show(hover.x, hover.y, ctx.cellInfo(cell[0], cell[1]));
+    const d = ctx.data();
+    const box = plotbox.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    const cov = d
+      ? coveredCells(
+          view,
+          box.width,
+          box.height,
+          d.rows,
+          d.cols,
+          hover.x - box.left,
+          hover.y - box.top,
+          dpr,
+          d.values,
+        )
+      : null;
+    if (!cov) return tooltip.hide();
+    const info = ctx.cellInfo(cov.row, cov.col);
+    info.aggregate = cov.reduced
+      ? { count: cov.count, rows: [cov.rowLo, cov.rowHi], cols: [cov.colLo, cov.colHi] }
+      : null;
+    tooltip.show(hover.x, hover.y, info);
   }
 
   const toolbar = createToolbar(plotbox, {

@@ -8,6 +8,15 @@
  * @property {string} colLabel
  * @property {string | null} token null when there are no tokens
  * @property {string | null} value null for NaN
+ * @property {Aggregate | null} [aggregate] set when the pixel under the pointer stands for
+ *   several cells (zoomed out): it shows the strongest of them, the one described
+ */
+
+/**
+ * @typedef {Object} Aggregate
+ * @property {number} count cells the pixel covers
+ * @property {[number, number]} rows first and last covered row
+ * @property {[number, number]} cols first and last covered column
  */
 
 const OFFSET = 14;
@@ -35,11 +44,14 @@ export function createTooltip(root) {
   const colLine = line("column");
   const tokenLine = line("token");
   const valueLine = line("value");
+  const pixelLine = line("pixel");
   tokenLine.key.textContent = "token";
   valueLine.key.textContent = "value";
+  pixelLine.key.textContent = "pixel";
   root.appendChild(tip);
   let shownRow = -1;
   let shownCol = -1;
+  let shownPixel = "";
 
   return {
     /** Cell currently described, or [-1, -1]. */
@@ -55,7 +67,14 @@ export function createTooltip(root) {
      * @param {TooltipContent} c
      */
     show(clientX, clientY, c) {
-      if (c.row !== shownRow || c.col !== shownCol || tip.hidden) {
+      const a = c.aggregate;
+      const pixel = a
+        ? `strongest of ${a.count.toLocaleString("en-US")} cells (rows ${a.rows[0]}\u2013${a.rows[1]}, columns ${a.cols[0]}\u2013${a.cols[1]})`
+        : "";
+      if (c.row !== shownRow || c.col !== shownCol || pixel !== shownPixel || tip.hidden) {
+        pixelLine.key.hidden = pixelLine.value.hidden = !pixel;
+        pixelLine.value.textContent = pixel;
+        shownPixel = pixel;
         rowLine.key.textContent = `row ${c.row}`;
         rowLine.value.textContent = c.rowLabel;
         colLine.key.textContent = `column ${c.col}`;

@@ -1,0 +1,497 @@
+// Zoomed-out pixels. When one device pixel covers more than one cell along an axis, it
+// shows the strongest cell it covers (largest |value|, keeping its sign; NaN only when all
+// of them are NaN) instead of whichever cell its centre falls in, so that no strong cell
+// disappears between pixel centres. Both renderers (gl.js, canvas2d.js) and the tooltip
+// (coveredCells) take their pixel -> cells ranges from here, so they always agree.
+//
+// The strongest cell of a range comes from a max-|v| pyramid built once per matrix: level
+// (a, b) merges blocks of 4^a rows x 4^b columns. Levels along an axis exist only when
+// that axis is reduced somewhere (a 100000 x 50 matrix gets row levels only), costing 1/3
+// of the matrix per axis, 7/9 for both. A covered range splits into at most ~6 aligned
+// blocks per level it spans (`fillBlocks`), so a pixel reads a few dozen values at most.
+// Picking is comparison only (no arithmetic), so float32 results are exact everywhere.
+
+/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
+
+/** log2 of how many cells a pyramid level merges along its axis. */
+export const LEVEL_SHIFT = 2;
+
+/**
+ * Whether `a` shows instead of `b`: a number beats NaN, then the larger |value| wins, and
+ * of +x and -x the positive one (so the winner never depends on the order of reading).
+ * @param {number} a
+ * @param {number} b
+ * @returns {boolean}
+ */
+export function stronger(a, b) {
+  if (a !== a) return false;
+  if (b !== b) return true;
+  const x = a < 0 ? -a : a;
+  const y = b < 0 ? -b : b;
+  return x > y || (x === y && a > b);
+}
+
+/**
+ * The ranges of matrix indices that the device pixels along one axis show: pixel p shows
+ * [lo[p], hi[p]]. When a pixel covers at most one cell (span <= n) that is the single
+ * cell under its centre, floor(start + (p + 0.5) / n * span), as pixelIndexTable; else
+ * every cell its extent overlaps, floor(start + p / n * span) ..
+ * ceil(start + (p + 1) / n * span) - 1. Evaluated in float32 like the shader used to.
+ * @param {number} start view start
+ * @param {number} end view end
+ * @param {number} count matrix size along this axis
+ * @param {Int32Array} lo one entry per device pixel
+ * @param {Int32Array} hi same length
+ * @returns {boolean} whether pixels cover more than one cell (the axis is reduced)
+ */
+export function pixelRanges(start, end, count, lo, hi) {
+  const n = lo.length;
+  const s = Math.fround(start);
+  const span = Math.fround(Math.fround(end) - s);
+  const reduced = span > n;
+  for (let p = 0; p < n; p++) fillRange(s, span, reduced, count, n, p, lo, hi, p);
+  return reduced;
+}
+
+/**
+ * Range of device pixel p of n (see pixelRanges) into lo[k], hi[k].
+ * @param {number} s float32 view start
+ * @param {number} span float32 view span
+ * @param {boolean} reduced span > n
+ * @param {number} count
+ * @param {number} n
+ * @param {number} p
+ * @param {Int32Array} lo
+ * @param {Int32Array} hi
+ * @param {number} k
+ */
+function fillRange(s, span, reduced, count, n, p, lo, hi, k) {
+  const f = Math.fround;
+  let a;
+  let b;
+  if (reduced) {
+    a = Math.floor(f(s + f(f(p / n) * span)));
+    b = Math.ceil(f(s + f(f((p + 1) / n) * span))) - 1;
+  } else {
+    a = b = Math.floor(f(s + f(f((p + 0.5) / n) * span)));
+  }
+  a = a < 0 ? 0 : a >= count ? count - 1 : a;
+  lo[k] = a;
+  hi[k] = b < a ? a : b >= count ? count - 1 : b;
+}
+
+/**
+ * Highest pyramid level along an axis of `count` cells: blocks of 4^top cells still fit.
+ * @param {number} count
+ */
+export function topLevel(count) {
+  let t = 0;
+  while (count >= 1 << (LEVEL_SHIFT * (t + 1)) && t < 14) t++;
+  return t;
+}
+
+/**
+ * Size along an axis at level `level`: ceil(count / 4^level).
+ * @param {number} count
+ * @param {number} level
+ */
+export function sizeAt(count, level) {
+  const k = LEVEL_SHIFT * level;
+  return Math.floor((count + (1 << k) - 1) / (1 << k));
+}
+
+/**
+ * @typedef {Object} Pyramid
+ * @property {number} rows
+ * @property {number} cols
+ * @property {number} topA highest level along rows (0 = no row levels)
+ * @property {number} topB highest level along columns
+ * @property {boolean} rowLevels built with row levels (topA may still be 0 for < 4 rows)
+ * @property {boolean} colLevels
+ * @property {Float32Array[]} levels level (a, b) at a * (topB + 1) + b; (0, 0) = the values
+ * @property {Int32Array} offsets start of each level in the levels laid end to end
+ * @property {number} total values in all levels
+ */
+
+/**
+ * The values in all levels of a pyramid with these levels, without building it.
+ * @param {number} rows
+ * @param {number} cols
+ * @param {boolean} rowLevels
+ * @param {boolean} colLevels
+ */
+export function pyramidSize(rows, cols, rowLevels, colLevels) {
+  const topA = rowLevels ? topLevel(rows) : 0;
+  const topB = colLevels ? topLevel(cols) : 0;
+  let total = 0;
+  for (let a = 0; a <= topA; a++) for (let b = 0; b <= topB; b++) total += sizeAt(rows, a) * sizeAt(cols, b);
+  return total;
+}
+
+/**
+ * The order of `stronger` as a number, from a float32's bits: NaN -1, else |v| (whose
+ * bits sort like the magnitudes) times 2, plus 1 when positive. Comparing these is
+ * several times faster than comparing the floats, and copying bits keeps values exact.
+ * @param {number} bits
+ */
+function key(bits) {
+  const m = bits & 0x7fffffff;
+  return m > 0x7f800000 ? -1 : m * 2 + ((bits >>> 31) ^ 1);
+}
+
+/** @param {Float32Array} a */
+const bitsOf = (a) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+/**
+ * Merge groups of 4 rows: dst (ceil(R/4) x C) from src (R x C).
+ * @param {Float32Array} src
+ * @param {number} R
+ * @param {number} C
+ */
+function mergeRows(src, R, C) {
+  const R2 = sizeAt(R, 1);
+  const dst = new Float32Array(R2 * C);
+  const from = bitsOf(src);
+  const to = bitsOf(dst);
+  for (let i = 0; i < R2; i++) {
+    const first = 4 * i * C;
+    const end = Math.min(R, 4 * i + 4) * C;
+    for (let c = 0; c < C; c++) {
+      let best = from[first + c];
+      let kb = key(best);
+      for (let j = first + C + c; j < end; j += C) {
+        const w = from[j];
+        const k = key(w);
+        if (k > kb) {
+          kb = k;
+          best = w;
+        }
+      }
+      to[i * C + c] = best;
+    }
+  }
+  return dst;
+}
+
+/**
+ * Merge groups of 4 columns: dst (R x ceil(C/4)) from src (R x C).
+ * @param {Float32Array} src
+ * @param {number} R
+ * @param {number} C
+ */
+function mergeCols(src, R, C) {
+  const C2 = sizeAt(C, 1);
+  const dst = new Float32Array(R * C2);
+  const from = bitsOf(src);
+  const to = bitsOf(dst);
+  for (let r = 0; r < R; r++) {
+    const base = r * C;
+    for (let j = 0; j < C2; j++) {
+      let best = from[base + 4 * j];
+      let kb = key(best);
+      const end = base + Math.min(C, 4 * j + 4);
+      for (let c = base + 4 * j + 1; c < end; c++) {
+        const w = from[c];
+        const k = key(w);
+        if (k > kb) {
+          kb = k;
+          best = w;
+        }
+      }
+      to[r * C2 + j] = best;
+    }
+  }
+  return dst;
+}
+
+/**
+ * Build the max-|v| pyramid of a row-major matrix. Levels of `reuse` (an earlier pyramid
+ * of the same values) are taken over instead of being computed again.
+ * @param {Float32Array} values rows * cols, C order
+ * @param {number} rows
+ * @param {number} cols
+ * @param {boolean} rowLevels
+ * @param {boolean} colLevels
+ * @param {Pyramid | null} [reuse]
+ * @returns {Pyramid}
+ */
+export function buildPyramid(values, rows, cols, rowLevels, colLevels, reuse = null) {
+  const topA = rowLevels ? topLevel(rows) : 0;
+  const topB = colLevels ? topLevel(cols) : 0;
+  /** @param {number} a @param {number} b */
+  const old = (a, b) =>
+    reuse && reuse.levels[0] === values && a <= reuse.topA && b <= reuse.topB
+      ? reuse.levels[a * (reuse.topB + 1) + b]
+      : null;
+  /** @type {Float32Array[]} */
+  const levels = new Array((topA + 1) * (topB + 1));
+  const offsets = new Int32Array(levels.length);
+  let total = 0;
+  for (let a = 0; a <= topA; a++) {
+    for (let b = 0; b <= topB; b++) {
+      const k = a * (topB + 1) + b;
+      let lv = old(a, b);
+      if (!lv) {
+        if (a === 0 && b === 0) lv = values;
+        else if (b === 0) lv = mergeRows(levels[(a - 1) * (topB + 1)], sizeAt(rows, a - 1), cols);
+        else lv = mergeCols(levels[k - 1], sizeAt(rows, a), sizeAt(cols, b - 1));
+      }
+      levels[k] = lv;
+      offsets[k] = total;
+      total += lv.length;
+    }
+  }
+  return { rows, cols, topA, topB, rowLevels, colLevels, levels, offsets, total };
+}
+
+/**
+ * Keeps the pyramid of the latest matrix, so that renderers of one view share it and
+ * each level is built once.
+ */
+export function createPyramidCache() {
+  /** @type {Pyramid | null} */
+  let last = null;
+  return {
+    /**
+     * A pyramid of `values` that has at least the levels asked for.
+     * @param {Float32Array} values
+     * @param {number} rows
+     * @param {number} cols
+     * @param {boolean} rowLevels
+     * @param {boolean} colLevels
+     * @returns {Pyramid}
+     */
+    get(values, rows, cols, rowLevels, colLevels) {
+      const p = last && last.levels[0] === values && last.rows === rows && last.cols === cols ? last : null;
+      if (p && (p.rowLevels || !rowLevels) && (p.colLevels || !colLevels)) return p;
+      last = buildPyramid(
+        values,
+        rows,
+        cols,
+        rowLevels || (p?.rowLevels ?? false),
+        colLevels || (p?.colLevels ?? false),
+        p,
+      );
+      return last;
+    },
+    clear() {
+      last = null;
+    },
+  };
+}
+
+/**
+ * The ranges of device pixels along one axis and the pyramid blocks that make them up:
+ * pixel p reads blocks first[p] .. first[p + 1] - 1, block i at `level[i]`, block index
+ * `index[i]` (in units of 4^level cells).
+ * @typedef {Object} AxisBlocks
+ * @property {Int32Array} lo
+ * @property {Int32Array} hi
+ * @property {Int32Array} first
+ * @property {Int32Array} level
+ * @property {Int32Array} index
+ */
+
+/**
+ * Split [lo, hi] into aligned pyramid blocks, greedily from the left: at each step the
+ * largest block (up to level `top`) that starts here and ends inside the range. The
+ * shader in gl.js walks the same way.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} top
+ * @param {(level: number, index: number) => void} visit
+ */
+export function forEachBlock(lo, hi, top, visit) {
+  let i = lo;
+  while (i <= hi) {
+    let a = 0;
+    while (a < top) {
+      const k = LEVEL_SHIFT * (a + 1);
+      if ((i & ((1 << k) - 1)) !== 0 || i + (1 << k) - 1 > hi) break;
+      a++;
+    }
+    visit(a, i >> (LEVEL_SHIFT * a));
+    i += 1 << (LEVEL_SHIFT * a);
+  }
+}
+
+/**
+ * The blocks of every pixel range along an axis. Reuses the arrays of `into` when given
+ * (its lo/hi are replaced by these).
+ * @param {Int32Array} lo
+ * @param {Int32Array} hi
+ * @param {number} top highest pyramid level along this axis
+ * @param {AxisBlocks} [into]
+ * @returns {AxisBlocks}
+ */
+export function axisBlocks(lo, hi, top, into) {
+  const n = lo.length;
+  const first = into && into.first.length === n + 1 ? into.first : new Int32Array(n + 1);
+  let level = into ? into.level : new Int32Array(Math.max(16, 2 * n));
+  let index = into ? into.index : new Int32Array(level.length);
+  let count = 0;
+  /**
+   * @param {number} a
+   * @param {number} i
+   */
+  const visit = (a, i) => {
+    if (count === level.length) {
+      const l2 = new Int32Array(2 * count);
+      const i2 = new Int32Array(2 * count);
+      l2.set(level);
+      i2.set(index);
+      level = l2;
+      index = i2;
+    }
+    level[count] = a;
+    index[count] = i;
+    count++;
+  };
+  for (let p = 0; p < n; p++) {
+    first[p] = count;
+    if (p > 0 && lo[p] === lo[p - 1] && hi[p] === hi[p - 1]) {
+      // same range as the previous pixel: the same blocks
+      for (let i = first[p - 1]; i < first[p]; i++) visit(level[i], index[i]);
+    } else {
+      forEachBlock(lo[p], hi[p], top, visit);
+    }
+  }
+  first[n] = count;
+  return { lo, hi, first, level, index };
+}
+
+/**
+ * The value each pixel shows: out[y * w + x] = the strongest value in rows
+ * rowsB.lo[y]..rowsB.hi[y] x columns colsB.lo[x]..colsB.hi[x] (NaN when all are NaN).
+ * Pixels whose ranges repeat the previous pixel's copy its value.
+ * @param {Pyramid} pyr
+ * @param {AxisBlocks} rowsB one entry per device pixel row, from the top
+ * @param {AxisBlocks} colsB one entry per device pixel column
+ * @param {Float32Array} out w * h
+ */
+export function reduceImage(pyr, rowsB, colsB, out) {
+  const h = rowsB.lo.length;
+  const w = colsB.lo.length;
+  const nb = pyr.topB + 1;
+  const colsAt = new Int32Array(nb);
+  for (let b = 0; b < nb; b++) colsAt[b] = sizeAt(pyr.cols, b);
+  const levels = pyr.levels.map(bitsOf);
+  const shown = bitsOf(out);
+  const NAN = 0x7fc00000;
+  const { lo: rlo, hi: rhi, first: rFirst, level: rLevel, index: rIndex } = rowsB;
+  const { lo: clo, hi: chi, first: cFirst, level: cLevel, index: cIndex } = colsB;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    if (y > 0 && rlo[y] === rlo[y - 1] && rhi[y] === rhi[y - 1]) {
+      shown.copyWithin(o, o - w, o);
+      continue;
+    }
+    const r0 = rFirst[y];
+    const r1 = rFirst[y + 1];
+    for (let x = 0; x < w; x++) {
+      if (x > 0 && clo[x] === clo[x - 1] && chi[x] === chi[x - 1]) {
+        shown[o + x] = shown[o + x - 1];
+        continue;
+      }
+      let best = NAN;
+      let kb = -1;
+      const c0 = cFirst[x];
+      const c1 = cFirst[x + 1];
+      for (let i = r0; i < r1; i++) {
+        const lvBase = rLevel[i] * nb;
+        const ri = rIndex[i];
+        for (let j = c0; j < c1; j++) {
+          const b = cLevel[j];
+          const v = levels[lvBase + b][ri * colsAt[b] + cIndex[j]];
+          const k = key(v);
+          if (k > kb) {
+            kb = k;
+            best = v;
+          }
+        }
+      }
+      shown[o + x] = best;
+    }
+  }
+}
+
+/**
+ * What the device pixel under a point of the plot shows: the cells it covers and the one
+ * whose colour it has.
+ * @typedef {Object} Covered
+ * @property {number} row the cell whose value colours the pixel: the strongest covered
+ *   cell (first in C order among equal values; the first covered cell when all are NaN)
+ * @property {number} col
+ * @property {number} rowLo first covered row
+ * @property {number} rowHi last covered row (inclusive)
+ * @property {number} colLo
+ * @property {number} colHi
+ * @property {number} count covered cells, (rowHi - rowLo + 1) * (colHi - colLo + 1)
+ * @property {boolean} reduced whether the pixel covers more than one cell along an axis
+ *   (when it does not, count is 1 and (row, col) is the cell under the pixel's centre)
+ */
+
+/**
+ * The cells that the device pixel under CSS point (x, y) of the plot covers, and the one
+ * it shows, exactly as the renderers draw it. The plot is drawn at
+ * max(1, round(plotW * dpr)) x max(1, round(plotH * dpr)) device px, as index.js sizes it.
+ * @param {ViewWindow} view
+ * @param {number} plotW plot width, CSS px
+ * @param {number} plotH plot height, CSS px
+ * @param {number} rows
+ * @param {number} cols
+ * @param {number} x CSS px from the plot's left edge
+ * @param {number} y CSS px from the plot's top edge
+ * @param {number} dpr device px per CSS px
+ * @param {Float32Array} values the matrix, rows * cols in C order
+ * @returns {Covered | null} null outside the plot
+ */
+export function coveredCells(view, plotW, plotH, rows, cols, x, y, dpr, values) {
+  if (!(x >= 0 && x < plotW && y >= 0 && y < plotH)) return null;
+  const nw = Math.max(1, Math.round(plotW * dpr));
+  const nh = Math.max(1, Math.round(plotH * dpr));
+  const rr = pixelRange(view.row0, view.row1, rows, nh, Math.min(nh - 1, Math.floor((y / plotH) * nh)));
+  const cr = pixelRange(view.col0, view.col1, cols, nw, Math.min(nw - 1, Math.floor((x / plotW) * nw)));
+  let row = rr.lo;
+  let col = cr.lo;
+  let best = NaN;
+  for (let r = rr.lo; r <= rr.hi; r++) {
+    const base = r * cols;
+    for (let c = cr.lo; c <= cr.hi; c++) {
+      const v = values[base + c];
+      if (stronger(v, best)) {
+        best = v;
+        row = r;
+        col = c;
+      }
+    }
+  }
+  return {
+    row,
+    col,
+    rowLo: rr.lo,
+    rowHi: rr.hi,
+    colLo: cr.lo,
+    colHi: cr.hi,
+    count: (rr.hi - rr.lo + 1) * (cr.hi - cr.lo + 1),
+    reduced: rr.reduced || cr.reduced,
+  };
+}
+
+/**
+ * pixelRanges for pixel p of n only.
+ * @param {number} start
+ * @param {number} end
+ * @param {number} count
+ * @param {number} n
+ * @param {number} p
+ */
+function pixelRange(start, end, count, n, p) {
+  const lo = new Int32Array(1);
+  const hi = new Int32Array(1);
+  const s = Math.fround(start);
+  const span = Math.fround(Math.fround(end) - s);
+  const reduced = span > n;
+  fillRange(s, span, reduced, count, n, p, lo, hi, 0);
+  return { lo: lo[0], hi: hi[0], reduced };
+}
