@@ -217,3 +217,57 @@ def test_hostile_text_exports_as_literal_text() -> None:
     assert "nulbellesc" in texts and "lone  surrogate" in texts
     assert any(t.startswith("xxx") and t.endswith("\u2026") and len(t) < 60 for t in texts)
     assert png_image(Heatmap(np.zeros((n, 1)), row_labels=HOSTILE)).size[0] > 0
+
+
+def brute_force_shown(w: Heatmap, width: int, height: int) -> np.ndarray:
+    r0, r1, c0, c1 = w.view
+    rlo, rhi = export.pixel_ranges(r0, r1, w.shape[0], height)
+    clo, chi = export.pixel_ranges(c0, c1, w.shape[1], width)
+    f32 = w._matrix.f32
+    out = np.full((height, width), np.nan, dtype=np.float32)
+    for y in range(height):
+        for x in range(width):
+            block = f32[rlo[y] : rhi[y] + 1, clo[x] : chi[x] + 1].ravel()
+            best = np.nan
+            for v in block:  # the browser's `stronger`, one value at a time
+                if not np.isnan(v) and (
+                    np.isnan(best) or abs(v) > abs(best) or (abs(v) == abs(best) and v > best)
+                ):
+                    best = v
+            out[y, x] = best
+    return out
+
+
+@pytest.mark.parametrize(
+    ("shape", "view", "size"),
+    [
+        ((300, 7), None, (13, 40)),  # rows reduced, columns zoomed in
+        ((5, 500), (0.5, 4.25, 3.5, 480.25), (41, 17)),  # columns reduced, fractional
+        ((200, 150), (10, 190, 0, 150), (23, 29)),  # both reduced
+        ((9, 5), (1.5, 3, 2, 4.5), (30, 20)),  # zoomed in: the centre rule
+    ],
+)
+def test_zoomed_out_pixels_show_their_strongest_cell(shape, view, size) -> None:
+    rng = np.random.default_rng(sum(shape))
+    values = rng.uniform(-1, 1, size=shape)
+    values[rng.random(shape) < 0.1] = np.nan
+    values[3, 2] = 9.0
+    values[-4, -2] = -9.0
+    values[0, :] = np.nan  # an all-NaN edge
+    w = Heatmap(values, vmin=-1, vmax=1)
+    if view is not None:
+        w.view = view
+    width, height = size
+    expected = brute_force_shown(w, width, height)
+    np.testing.assert_array_equal(export.shown_values(w, width, height), expected)
+
+
+def test_a_strong_cell_survives_zooming_out() -> None:
+    values = np.zeros((10_000, 3))
+    values[4321, 1] = -5.0  # a row no pixel centre of a 100 px column falls in
+    w = Heatmap(values, vmin=-5, vmax=5)
+    centre_rows = np.floor((np.arange(100) + 0.5) / 100 * 10_000).astype(int)
+    assert 4321 not in centre_rows
+    shown = export.shown_values(w, 3, 100)
+    assert (shown == -5.0).sum() == 1
+    assert (shown[:, 1] == -5.0).any()

@@ -223,25 +223,85 @@ def tick_labels(widget: Heatmap) -> tuple[list[float], list[str]]:
     return values, [f"{v:.{decimals}f}".replace("-", "\u2212") for v in values]  # minus sign
 
 
-def cell_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
-    """The cell area as ``(height, width, 4)`` uint8, mapped exactly like the shader:
-    pixel centre -> matrix coordinate in the view -> cell -> colour."""
+def pixel_ranges(start: float, end: float, count: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cells each of ``n`` pixels along one axis shows, ``[lo, hi]`` inclusive: the
+    browser's rule (js/reduce.js), in float32. Zoomed in (at most one cell per pixel) the
+    cell under the pixel's centre; zoomed out every cell the pixel's extent overlaps.
+
+    >>> pixel_ranges(0, 4, 4, 2)
+    (array([0, 2]), array([1, 3]))
+    >>> pixel_ranges(0, 2, 2, 4)
+    (array([0, 0, 1, 1]), array([0, 0, 1, 1]))
+    """
+    f32 = np.float32
+    s = f32(start)
+    span = f32(f32(end) - s)
+    p = np.arange(n, dtype=np.float64)
+    if span > n:
+        lo = np.floor(s + (p / n).astype(f32) * span)
+        hi = np.ceil(s + ((p + 1) / n).astype(f32) * span) - 1
+    else:
+        lo = hi = np.floor(s + ((p + 0.5) / n).astype(f32) * span)
+    lo = np.clip(lo, 0, count - 1).astype(np.intp)
+    hi = np.clip(np.maximum(hi, lo), 0, count - 1).astype(np.intp)
+    return lo, hi
+
+
+def _extreme(ufunc: np.ufunc, a: np.ndarray, lo: np.ndarray, hi: np.ndarray, axis: int):
+    """``ufunc`` (fmax/fmin) of ``a`` over each range [lo, hi] along ``axis``."""
+    if (lo == hi).all():
+        return np.take(a, lo, axis=axis)
+    n = a.shape[axis]
+    inner = hi + 1 < n  # reduceat's segment [lo, hi + 1); the ones ending at n go last
+    idx = np.empty(2 * len(lo), dtype=np.intp)
+    idx[0::2], idx[1::2] = lo, np.minimum(hi + 1, n - 1)
+    out = ufunc.reduceat(a, idx, axis=axis).take(np.arange(0, 2 * len(lo), 2), axis=axis)
+    for k in np.flatnonzero(~inner):  # a range that runs to the end of the axis
+        tail = ufunc.reduce(np.take(a, np.arange(lo[k], n), axis=axis), axis=axis)
+        index = [slice(None)] * a.ndim
+        index[axis] = k
+        out[tuple(index)] = tail
+    return out
+
+
+def shown_values(widget: Heatmap, width: int, height: int) -> np.ndarray:
+    """The float32 value each pixel of a ``width`` x ``height`` cell area shows: the
+    strongest cell it covers (largest magnitude; the positive one of +x and -x; NaN only
+    if all are NaN), exactly as the browser draws the current view."""
     r0, r1, c0, c1 = widget.view
     rows_n, cols_n = widget.shape
-    ys = np.minimum(np.floor(r0 + (np.arange(height) + 0.5) / height * (r1 - r0)), rows_n - 1)
-    xs = np.minimum(np.floor(c0 + (np.arange(width) + 0.5) / width * (c1 - c0)), cols_n - 1)
-    # colour only the cells some pixel shows (at most one per pixel row/column)
-    rows, ri = np.unique(ys.astype(np.intp), return_inverse=True)
-    cols, ci = np.unique(xs.astype(np.intp), return_inverse=True)
-    colours = colormaps.colorize(
-        widget.values[np.ix_(rows, cols)],
+    rlo, rhi = pixel_ranges(r0, r1, rows_n, height)
+    clo, chi = pixel_ranges(c0, c1, cols_n, width)
+    a, b, c, d = rlo.min(), rhi.max() + 1, clo.min(), chi.max() + 1
+    block = widget._matrix.f32[a:b, c:d]  # type: ignore[union-attr]
+    rlo, rhi, clo, chi = rlo - a, rhi - a, clo - c, chi - c
+    # reduce first along the axis that shrinks most (max and min are separable)
+    steps = [(clo, chi, 1), (rlo, rhi, 0)]
+    if height / block.shape[0] < width / block.shape[1]:
+        steps.reverse()
+
+    def extreme(ufunc: np.ufunc) -> np.ndarray:
+        out = block
+        for lo, hi, axis in steps:
+            out = _extreme(ufunc, out, lo, hi, axis)
+        return out
+
+    with np.errstate(invalid="ignore"):
+        high, low = extreme(np.fmax), extreme(np.fmin)
+        return np.where(high >= -low, high, low).astype(np.float32)  # NaN: all NaN
+
+
+def cell_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
+    """The cell area as ``(height, width, 4)`` uint8, exactly as the browser draws it:
+    each pixel the colour of the strongest cell it covers (:func:`shown_values`)."""
+    return colormaps.colorize(
+        shown_values(widget, width, height),
         vmin=widget.vmin,
         vmax=widget.vmax,
         center=widget.center,
         lut=widget.cmap,
         nan_color=widget.nan_color,
     )
-    return colours[ri[:, None], ci[None, :]]
 
 
 def _block_colours(widget: Heatmap, rows: range, cols: range) -> np.ndarray:
