@@ -395,8 +395,9 @@ def to_png(
 
 #: Largest ``image/png`` put in a widget's output (REACH rule 5: size-capped).
 STATIC_MAX_BYTES = 1 << 20
-#: Up to this many visible cells the output PNG is drawn at 2x (sharp on HiDPI screens).
-STATIC_SHARP_CELLS = 250_000
+#: Up to this many visible cells the output PNG is drawn at 2x (sharp on HiDPI screens;
+#: above, 1x keeps displaying a large matrix quick).
+STATIC_SHARP_CELLS = 10_000
 
 
 def static_png(widget: Heatmap) -> tuple[bytes, tuple[int, int]]:
