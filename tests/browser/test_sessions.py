@@ -128,3 +128,21 @@ def test_kernel_restart_leaves_the_picture_interactive(lab, page, views) -> None
         page.wait_for_timeout(30)
     page.wait_for_timeout(500)
     assert len(visible_texts(view, ".tokenheat-row-label")) < labels
+
+
+def test_a_dead_kernel_leaves_the_picture_interactive(lab, page, views) -> None:
+    view = views[0]
+    before = view.cell_colour(0, 0, SHAPE)
+    lab.shutdown_kernels()  # the server ends the kernel under the open notebook
+    page.wait_for_timeout(1500)
+    assert view.root.is_visible() and view.cell_colour(0, 0, SHAPE) == before
+    assert not view.root.locator(".tokenheat-error").is_visible()
+    labels = len(visible_texts(view, ".tokenheat-row-label"))
+    page.mouse.move(*view.cell_point(10, 5, SHAPE))
+    for _ in range(5):
+        page.mouse.wheel(0, -240)
+        page.wait_for_timeout(30)
+    page.wait_for_timeout(500)
+    assert len(visible_texts(view, ".tokenheat-row-label")) < labels
+    page.mouse.move(*view.cell_point(3, 3, SHAPE))
+    assert view.root.locator(".tokenheat-tooltip").is_visible()
