@@ -90,11 +90,27 @@ class WidgetView:
         cell area (sampled off-centre by default: token text sits at the centre)."""
         from PIL import Image
 
-        shot = Image.open(io.BytesIO(self.cells.screenshot())).convert("RGB")
+        shot = Image.open(io.BytesIO(self.cells_screenshot())).convert("RGB")
         rows, cols = shape
         x = (col + fx) * shot.width / cols
         y = (row + fy) * shot.height / rows
         return shot.getpixel((int(x), int(y)))
+
+    def cells_screenshot(self, attempts: int = 4) -> bytes:
+        """A screenshot of the cell area. Scrolling the widget into view can hand it a
+        WebGL context back, which swaps its cells canvas within a frame; a screenshot
+        caught in that swap is taken again."""
+        from playwright.sync_api import Error
+
+        for attempt in range(attempts):
+            try:
+                self.cells.scroll_into_view_if_needed()
+                self.page.wait_for_timeout(100)  # let a canvas swap settle
+                return self.cells.screenshot()
+            except Error:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def texts(self, selector: str) -> list[str]:
         return [t.strip() for t in self.root.locator(selector).all_text_contents()]
