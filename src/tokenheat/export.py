@@ -1,12 +1,13 @@
 """Render the current view of a heatmap as PNG or SVG, in Python, from its state.
 
 The cells use the widget's own colour rule and lookup table
-(:func:`tokenheat.colormaps.colorize`), and the same pixel-to-cell mapping as the
-browser's shader, so a cell has the same colour here as on screen. The layout (label
-placement, font) is this module's own: it mirrors the widget's, not its pixels.
+(:func:`tokenheat.colormaps.colorize`), and the browser's pixel rule (a pixel shows the
+strongest cell it covers, :func:`shown_values`), so a cell has the same colour here as
+on screen. The layout (label placement, font) is this module's own: it mirrors the
+widget's, not its pixels.
 
-PNG text needs Pillow (its bundled default font, so no font files are looked up);
-SVG keeps all text as text.
+PNG text is drawn by Pillow in the DejaVu Sans subset shipped in ``fonts/``; SVG keeps
+all text as text.
 """
 
 from __future__ import annotations
@@ -291,28 +292,26 @@ def shown_values(widget: Heatmap, width: int, height: int) -> np.ndarray:
         return np.where(high >= -low, high, low).astype(np.float32)  # NaN: all NaN
 
 
+def colours(widget: Heatmap, values: np.ndarray) -> np.ndarray:
+    """``values`` coloured with the widget's colour settings, ``(..., 4)`` uint8."""
+    return colormaps.colorize(
+        values,
+        vmin=widget.vmin,
+        vmax=widget.vmax,
+        center=widget.center,
+        lut=widget.cmap,
+        nan_color=widget.nan_color,
+    )
+
+
 def cell_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
     """The cell area as ``(height, width, 4)`` uint8, exactly as the browser draws it:
     each pixel the colour of the strongest cell it covers (:func:`shown_values`)."""
-    return colormaps.colorize(
-        shown_values(widget, width, height),
-        vmin=widget.vmin,
-        vmax=widget.vmax,
-        center=widget.center,
-        lut=widget.cmap,
-        nan_color=widget.nan_color,
-    )
+    return colours(widget, shown_values(widget, width, height))
 
 
 def _block_colours(widget: Heatmap, rows: range, cols: range) -> np.ndarray:
-    return colormaps.colorize(
-        widget.values[rows.start : rows.stop, cols.start : cols.stop],
-        vmin=widget.vmin,
-        vmax=widget.vmax,
-        center=widget.center,
-        lut=widget.cmap,
-        nan_color=widget.nan_color,
-    )
+    return colours(widget, widget.values[rows.start : rows.stop, cols.start : cols.stop])
 
 
 def extends(widget: Heatmap, f: Frame) -> list[tuple[list[tuple[float, float]], tuple]]:
@@ -323,13 +322,7 @@ def extends(widget: Heatmap, f: Frame) -> list[tuple[list[tuple[float, float]], 
         return []
     bx, by, bw, bh = f.bar
     out = []
-    ends = colormaps.colorize(
-        np.array([[widget.vmin, widget.vmax]]),
-        vmin=widget.vmin,
-        vmax=widget.vmax,
-        center=widget.center,
-        lut=widget.cmap,
-    )[0]
+    ends = colours(widget, np.array([widget.vmin, widget.vmax]))
     if data_range[1] > widget.vmax:
         top = by - 1
         out.append(([(bx, top), (bx + bw, top), (bx + bw / 2, top - EXT + 1)], tuple(ends[1])))
@@ -341,14 +334,7 @@ def extends(widget: Heatmap, f: Frame) -> list[tuple[list[tuple[float, float]], 
 
 def colorbar_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
     positions = widget.vmax - (np.arange(height) + 0.5) / height * (widget.vmax - widget.vmin)
-    bar = colormaps.colorize(
-        positions[:, None],
-        vmin=widget.vmin,
-        vmax=widget.vmax,
-        center=widget.center,
-        lut=widget.cmap,
-    )
-    return np.repeat(bar, width, axis=1)
+    return np.repeat(colours(widget, positions[:, None]), width, axis=1)
 
 
 def to_png(
@@ -356,6 +342,11 @@ def to_png(
 ) -> bytes:
     """The current view as PNG bytes at ``scale`` device pixels per CSS pixel, with a
     cell area ``plot_width`` CSS px wide. ``fast`` trades file size for encoding speed."""
+    return _render_png(widget, scale, plot_width, fast)[0]
+
+
+def _render_png(widget: Heatmap, scale: float, plot_width: int, fast: bool) -> tuple[bytes, Frame]:
+    """:func:`to_png`, and the frame it was laid out in."""
     try:
         from PIL import Image, ImageDraw
     except ImportError as exc:  # pragma: no cover - Pillow is a default dependency
@@ -390,7 +381,7 @@ def to_png(
             draw.text((x * s, y * s), text, font=use, fill=fill, anchor=anchor)
     out = io.BytesIO()
     image.convert("RGB").save(out, format="PNG", compress_level=1 if fast else 6)
-    return out.getvalue()
+    return out.getvalue(), f
 
 
 #: Largest ``image/png`` put in a widget's output (REACH rule 5: size-capped).
@@ -405,17 +396,13 @@ def static_png(widget: Heatmap) -> tuple[bytes, tuple[int, int]]:
     CSS pixels (the image is drawn at 2x for small views, 1x for large ones, and with
     a smaller cell area if the file would exceed :data:`STATIC_MAX_BYTES`)."""
     rows, cols = visible_cells(widget)
-    scale = 2 if len(rows) * len(cols) <= STATIC_SHARP_CELLS else 1
-    for plot_width in (600, 300):
-        png = to_png(widget, scale, plot_width=plot_width, fast=True)
+    tries = [(2, 600), (1, 600), (1, 300)]  # (scale, plot width), smaller and smaller
+    if len(rows) * len(cols) > STATIC_SHARP_CELLS:
+        tries = tries[1:]
+    for scale, plot_width in tries:
+        png, f = _render_png(widget, scale, plot_width, fast=True)
         if len(png) <= STATIC_MAX_BYTES:
             break
-        if scale == 2:
-            scale = 1
-            png = to_png(widget, scale, plot_width=plot_width, fast=True)
-            if len(png) <= STATIC_MAX_BYTES:
-                break
-    f = layout(widget, plot_width)
     return png, (f.width, f.height)
 
 

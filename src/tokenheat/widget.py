@@ -621,14 +621,9 @@ class Heatmap(anywidget.AnyWidget):
     # ------------------------------------------------------------ output
     def to_rgba(self) -> np.ndarray:
         """The cell colours as shown, ``(rows, cols, 4)`` uint8 (same rule as the browser)."""
-        return colormaps.colorize(
-            self.values,
-            vmin=self.vmin,
-            vmax=self.vmax,
-            center=self.center,
-            lut=self.cmap,
-            nan_color=self.nan_color,
-        )
+        from . import export
+
+        return export.colours(self, self.values)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict] | None:
         bundle = super()._repr_mimebundle_(**kwargs)
