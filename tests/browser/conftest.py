@@ -54,6 +54,23 @@ def page(browser, request: pytest.FixtureRequest):
     assert not errors, f"uncaught errors in the page: {errors}"
 
 
+def code_notebook(*sources: str):
+    """A notebook of code cells with the given sources, for the python3 kernel."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    return nb
+
+
+def write_notebook(lab: Lab, name: str, *sources: str) -> str:
+    """Write :func:`code_notebook` into the lab's root; its name, to open it."""
+    import nbformat
+
+    nbformat.write(code_notebook(*sources), lab.root / name)
+    return name
+
+
 class WidgetView:
     """What a person sees of one rendered tokenheat widget on a page."""
 
@@ -84,6 +101,13 @@ class WidgetView:
             box["x"] + (col + fx) * box["width"] / cols,
             box["y"] + (row + fy) * box["height"] / rows,
         )
+
+    def wheel_zoom(self, row: int, col: int, shape: tuple[int, int], steps: int = 5) -> None:
+        """Zoom in with the mouse wheel over cell (row, col) of the full view."""
+        self.page.mouse.move(*self.cell_point(row, col, shape))
+        for _ in range(steps):
+            self.page.mouse.wheel(0, -240)
+            self.page.wait_for_timeout(30)
 
     def cell_colour(self, row: int, col: int, shape: tuple[int, int], fx=0.15, fy=0.2):
         """The colour a person sees inside cell (row, col), from a real screenshot of the
@@ -121,4 +145,4 @@ def widgets(page):
     return lambda index: WidgetView(page, index)
 
 
-__all__ = ["Lab", "WidgetView"]
+__all__ = ["Lab", "WidgetView", "code_notebook", "write_notebook"]

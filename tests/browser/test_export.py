@@ -6,12 +6,11 @@ from __future__ import annotations
 import io
 import xml.etree.ElementTree as ET
 
-import nbformat
 import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import WidgetView
+from .conftest import WidgetView, write_notebook
 from .test_interaction import wait_py
 
 ROWS, COLS = 30, 20
@@ -31,10 +30,7 @@ w"""
 
 @pytest.fixture(scope="module")
 def notebook(lab) -> str:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SETUP)])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, lab.root / "export.ipynb")
-    return "export.ipynb"
+    return write_notebook(lab, "export.ipynb", SETUP)
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ from __future__ import annotations
 import ast
 import re
 
-import nbformat
 import pytest
 
-from .conftest import WidgetView
+from .conftest import WidgetView, write_notebook
 
 SHAPE = (20, 10)
 SETUP = """\
@@ -22,12 +21,7 @@ w"""
 
 @pytest.fixture(scope="module")
 def notebook(lab) -> str:
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell("w.controls()")]
-    )
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, lab.root / "interaction.ipynb")
-    return "interaction.ipynb"
+    return write_notebook(lab, "interaction.ipynb", SETUP, "w.controls()")
 
 
 @pytest.fixture
@@ -61,10 +55,7 @@ def visible_texts(view: WidgetView, selector: str) -> list[str]:
 
 
 def test_wheel_zoom_updates_view_in_python(lab, page, view) -> None:
-    page.mouse.move(*view.cell_point(10, 5, SHAPE))
-    for _ in range(5):
-        page.mouse.wheel(0, -240)
-        page.wait_for_timeout(30)
+    view.wheel_zoom(10, 5, SHAPE)
     r0, r1, c0, c1 = wait_py(lab, page, "w.view", lambda v: v[1] - v[0] < 20)
     assert 0 <= r0 < r1 <= 20 and 0 <= c0 < c1 <= 10
     assert r1 - r0 < 20 and c1 - c0 < 10

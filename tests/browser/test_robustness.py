@@ -6,12 +6,11 @@ from __future__ import annotations
 import io
 import json
 
-import nbformat
 import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import WidgetView
+from .conftest import WidgetView, write_notebook
 from .test_interaction import py, wait_py
 
 HOSTILE = [
@@ -62,16 +61,7 @@ ws"""
 
 @pytest.fixture(scope="module")
 def notebook(lab) -> str:
-    nb = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_code_cell(SETUP),
-            nbformat.v4.new_code_cell(RAPID),
-            nbformat.v4.new_code_cell(WHITESPACE),
-        ]
-    )
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, lab.root / "robustness.ipynb")
-    return "robustness.ipynb"
+    return write_notebook(lab, "robustness.ipynb", SETUP, RAPID, WHITESPACE)
 
 
 @pytest.fixture

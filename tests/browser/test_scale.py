@@ -7,13 +7,12 @@ from __future__ import annotations
 import io
 import itertools
 
-import nbformat
 import numpy as np
 import pytest
 
 from tokenheat.colormaps import colorize
 
-from .conftest import WidgetView
+from .conftest import WidgetView, write_notebook
 
 TOLERANCE = 6
 ROWS, COLS = 100_000, 50
@@ -50,13 +49,6 @@ def console(page):
     assert not errors, f"console errors: {errors}"
     evicted = [text for _, text in messages if "Too many active WebGL contexts" in text]
     assert not evicted, "the browser dropped WebGL contexts: tokenheat kept too many"
-
-
-def write_notebook(lab, name: str, *sources: str) -> str:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, lab.root / name)
-    return name
 
 
 def py(lab, page, expr: str):

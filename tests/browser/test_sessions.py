@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pytest
 
-from .conftest import WidgetView
+from .conftest import WidgetView, write_notebook
 from .test_interaction import py, visible_texts, wait_py
 
 SHAPE = (20, 10)
@@ -34,11 +33,7 @@ ipywidgets.VBox([Heatmap(v, title=k, height=140) for k, v in awkward.items()])""
 
 @pytest.fixture(scope="module")
 def notebook(lab) -> str:
-    cells = [nbformat.v4.new_code_cell(c) for c in (SETUP, AGAIN, CORPUS)]
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, lab.root / "sessions.ipynb")
-    return "sessions.ipynb"
+    return write_notebook(lab, "sessions.ipynb", SETUP, AGAIN, CORPUS)
 
 
 @pytest.fixture
@@ -61,10 +56,7 @@ def tokenheat_errors(errors: list[str]) -> list[str]:
 
 def test_two_views_of_one_widget_stay_in_sync(lab, page, views, console_errors) -> None:
     first, second = views
-    page.mouse.move(*first.cell_point(10, 5, SHAPE))
-    for _ in range(5):
-        page.mouse.wheel(0, -240)
-        page.wait_for_timeout(30)
+    first.wheel_zoom(10, 5, SHAPE)
     view = wait_py(lab, page, "w.view", lambda v: v[1] - v[0] < 20)
     # the other view shows the same window: the same row labels
     page.wait_for_function(
@@ -122,10 +114,7 @@ def test_kernel_restart_leaves_the_picture_interactive(lab, page, views) -> None
     assert not view.root.locator(".tokenheat-error").is_visible()
     # zoom still works in the browser, with no kernel behind the model any more
     labels = len(visible_texts(view, ".tokenheat-row-label"))
-    page.mouse.move(*view.cell_point(10, 5, SHAPE))
-    for _ in range(5):
-        page.mouse.wheel(0, -240)
-        page.wait_for_timeout(30)
+    view.wheel_zoom(10, 5, SHAPE)
     page.wait_for_timeout(500)
     assert len(visible_texts(view, ".tokenheat-row-label")) < labels
 
@@ -138,10 +127,7 @@ def test_a_dead_kernel_leaves_the_picture_interactive(lab, page, views) -> None:
     assert view.root.is_visible() and view.cell_colour(0, 0, SHAPE) == before
     assert not view.root.locator(".tokenheat-error").is_visible()
     labels = len(visible_texts(view, ".tokenheat-row-label"))
-    page.mouse.move(*view.cell_point(10, 5, SHAPE))
-    for _ in range(5):
-        page.mouse.wheel(0, -240)
-        page.wait_for_timeout(30)
+    view.wheel_zoom(10, 5, SHAPE)
     page.wait_for_timeout(500)
     assert len(visible_texts(view, ".tokenheat-row-label")) < labels
     page.mouse.move(*view.cell_point(3, 3, SHAPE))

@@ -4,16 +4,15 @@ standalone page draw the heatmap live, in the right colours, and respond to zoom
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
-import nbformat
+import numpy as np
 import pytest
 
 from tokenheat import Heatmap
 from tokenheat.html import to_html
 
-from .conftest import ROOT, WidgetView
+from .conftest import ROOT, WidgetView, code_notebook
 
 REFERENCE_JSON = ROOT / "notebooks" / "data" / "arithmetic_attributions.json"
 SHAPE = (9, 5)
@@ -28,18 +27,10 @@ w = Heatmap(ref["values"], row_labels=ref["row_labels"], column_labels=ref["colu
 w"""
 
 
-def reference_heatmap() -> Heatmap:
-    ref = json.loads(REFERENCE_JSON.read_text())
-    return Heatmap(
-        ref["values"],
-        row_labels=ref["row_labels"],
-        column_labels=ref["columns"],
-        tokens=ref["tokens"],
-        vmin=-0.1,
-        vmax=0.1,
-        title=ref["title"],
-        colorbar_title=ref["colorbar_title"],
-    )
+@pytest.fixture
+def narrow(make_reference) -> Heatmap:
+    """The heatmap SETUP makes: the reference figure at ±0.1."""
+    return make_reference(vmin=-0.1, vmax=0.1)
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +40,7 @@ def exported_notebook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from nbconvert.exporters import get_exporter
 
     folder = tmp_path_factory.mktemp("static")
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell("w")]
-    )
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb = code_notebook(SETUP, "w")
     NotebookClient(nb, kernel_name="python3", timeout=120).execute()
     body, _ = get_exporter("tokenheat")().from_notebook_node(nb)
     path = folder / "heatmap.html"
@@ -99,12 +87,11 @@ def wait_zoomed(page, view: WidgetView, timeout: float = 10_000) -> None:
     )
 
 
-def assert_reference_colours(view: WidgetView) -> None:
+def assert_reference_colours(view: WidgetView, expected: np.ndarray) -> None:
     """Every cell's on-screen colour (one screenshot, sampled off-centre like
     WidgetView.cell_colour: token text sits at the centre) is the Python colour."""
     from PIL import Image
 
-    expected = reference_heatmap().to_rgba()
     shot = Image.open(io.BytesIO(view.cells.screenshot())).convert("RGB")
     rows, cols = SHAPE
     wrong = {}
@@ -120,13 +107,12 @@ def assert_reference_colours(view: WidgetView) -> None:
 
 
 def zoom_in(page, view: WidgetView) -> None:
-    page.mouse.move(*view.cell_point(4, 2, SHAPE))
-    for _ in range(6):
-        page.mouse.wheel(0, -240)
-        page.wait_for_timeout(30)
+    view.wheel_zoom(4, 2, SHAPE, steps=6)
 
 
-def test_exported_notebook_is_live_offline(exported_notebook: Path, offline, widgets) -> None:
+def test_exported_notebook_is_live_offline(
+    exported_notebook: Path, offline, widgets, narrow: Heatmap
+) -> None:
     page, _, _ = offline
     page.goto(exported_notebook.as_uri())
     first, second = widgets(0).wait_ready(), widgets(1).wait_ready()
@@ -135,8 +121,8 @@ def test_exported_notebook_is_live_offline(exported_notebook: Path, offline, wid
     # the fallback pictures made way for the live widgets
     for img in page.locator("img.tokenheat-static-fallback").all():
         assert not img.is_visible()
-    assert_reference_colours(first)
-    assert_reference_colours(second)
+    assert_reference_colours(first, narrow.to_rgba())
+    assert_reference_colours(second, narrow.to_rgba())
     assert visible_row_labels(first) == visible_row_labels(second) == SHAPE[0]
     zoom_in(page, first)
     wait_zoomed(page, first)
@@ -146,23 +132,23 @@ def test_exported_notebook_is_live_offline(exported_notebook: Path, offline, wid
     assert visible_row_labels(second) == visible_row_labels(first)
 
 
-def test_to_html_page_is_live_offline(tmp_path: Path, offline, widgets) -> None:
+def test_to_html_page_is_live_offline(tmp_path: Path, offline, widgets, narrow: Heatmap) -> None:
     page, _, _ = offline
     path = tmp_path / "heatmap.html"
-    path.write_text(to_html(reference_heatmap()), encoding="utf-8")
+    path.write_text(to_html(narrow), encoding="utf-8")
     page.goto(path.as_uri())
     view = widgets(0).wait_ready()
     assert page.title() == "Token Attribution"
     assert not page.locator("img.tokenheat-static-fallback").is_visible()
-    assert_reference_colours(view)
+    assert_reference_colours(view, narrow.to_rgba())
     assert visible_row_labels(view) == SHAPE[0]
     zoom_in(page, view)
     wait_zoomed(page, view)
 
 
-def test_without_javascript_the_png_shows(browser, tmp_path: Path) -> None:
+def test_without_javascript_the_png_shows(browser, tmp_path: Path, narrow: Heatmap) -> None:
     path = tmp_path / "heatmap.html"
-    path.write_text(to_html(reference_heatmap()), encoding="utf-8")
+    path.write_text(to_html(narrow), encoding="utf-8")
     context = browser.new_context(
         java_script_enabled=False, viewport={"width": 1280, "height": 900}
     )
