@@ -17,6 +17,7 @@ ROWS, COLS = 30, 20
 VIEW = (3.5, 17.25, 2.5, 12.75)  # fractional edges: partial cells at every side
 SETUP = f"""\
 import numpy as np
+from PIL import Image
 from tokenheat import Heatmap, export
 rng = np.random.default_rng(7)
 values = rng.permutation(np.linspace(-1.4, 1.4, {ROWS * COLS})).reshape({ROWS}, {COLS})
@@ -79,7 +80,6 @@ def test_python_png_matches_the_live_widget_pixel_for_pixel(lab, page, view) -> 
     # the kernel renders the cell area at the on-screen size, and the whole figure
     lab.run_code(
         page,
-        f"from PIL import Image\n"
         f"Image.fromarray(export.cell_pixels(w, {w}, {h})).save('export-cells.png')\n"
         f"w.save('export-figure.png', scale=1)",
     )
