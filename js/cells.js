@@ -180,6 +180,9 @@ export function createCells(parent, before, forceCanvas, redraw) {
   }
 
   return {
+    /** The view's max-|v| pyramid cache, for other renderers of the same matrix (export). */
+    pyramids,
+
     /**
      * The renderer to draw with now, created and brought up to date when needed.
      * @param {MatrixData} data

@@ -32,6 +32,8 @@ export const SVG_IMAGE_SCALE = 2;
  * @property {Layout} layout
  * @property {ViewWindow} view
  * @property {MatrixData} data
+ * @property {ReturnType<typeof import("./reduce.js").createPyramidCache>} [pyramids] the
+ *   view's pyramid cache, so that exporting a big matrix does not build it again
  * @property {ColorScale} scale
  * @property {Uint8Array} whiteText per LUT entry: 1 = white token text
  * @property {unknown} tokens `_tokens`

@@ -499,6 +499,7 @@ function render({ model, el }) {
       layout,
       view: interaction.view,
       data,
+      pyramids: cells.pyramids,
       scale,
       whiteText,
       tokens,

@@ -93,7 +93,7 @@ export function canvasMeasurer() {
 function cellsCanvas(v, s) {
   const { w, h } = deviceBox(v.layout.plot, s);
   const canvas = newCanvas(w, h);
-  const res = createCanvasRenderer(canvas);
+  const res = createCanvasRenderer(canvas, v.pyramids);
   if ("error" in res) throw new Error(res.error);
   const r = res.renderer;
   r.setData(v.data);
