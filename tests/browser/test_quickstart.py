@@ -70,6 +70,10 @@ def keep_screenshot(view, name: str) -> None:
     """Save a widget screenshot; with TOKENHEAT_UPDATE_SCREENSHOTS=1 also as the README's."""
     shot = ARTIFACTS / name
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # the figure at rest: no pointer over it, so the hover toolbar and tooltip are hidden
+    view.page.mouse.move(0, 0)
+    view.page.evaluate("() => document.activeElement?.blur()")
+    view.page.wait_for_timeout(200)
     view.root.screenshot(path=shot)
     if os.environ.get("TOKENHEAT_UPDATE_SCREENSHOTS"):
         shutil.copy(shot, ROOT / "docs" / "images" / name)
