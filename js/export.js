@@ -32,6 +32,9 @@ export const SVG_IMAGE_SCALE = 2;
  * @property {Layout} layout
  * @property {ViewWindow} view
  * @property {MatrixData} data
+ * @property {{ data: MatrixData, view: ViewWindow }} [cells] what the cells are drawn
+ *   from when that is not `data` and `view`: the overview or tile of a big matrix, and
+ *   the view in its grid's coordinates
  * @property {ReturnType<typeof import("./reduce.js").createPyramidCache>} [pyramids] the
  *   view's pyramid cache, so that exporting a big matrix does not build it again
  * @property {ColorScale} scale
@@ -218,8 +221,8 @@ export function tokenTexts(v, m) {
  * @returns {{ x: number, y: number, width: number, height: number, fill: string }[] | null}
  */
 export function cellRects(v, max = SVG_MAX_RECTS) {
-  const { view, data, layout } = v;
-  const { plot } = layout;
+  const { view, data } = v.cells ?? v;
+  const { plot } = v.layout;
   const r0 = Math.max(0, Math.floor(view.row0));
   const r1 = Math.min(data.rows, Math.ceil(view.row1));
   const c0 = Math.max(0, Math.floor(view.col0));

@@ -9,10 +9,12 @@ import { colorbarTicks, createColorbar } from "./colorbar.js";
 import { decodeBytes, decodeFloat64, decodeMatrix, formatCell } from "./data.js";
 import { defaultScale, exportFileName } from "./export.js";
 import { createInteraction } from "./interaction.js";
+import { blockCells, createLod, gridCell, sourceView, wholeSource } from "./lod.js";
 import { axisLabels, computeLayout } from "./layout.js";
 import { createOverlay } from "./overlay.js";
 import { createRangeControl } from "./range.js";
 import { syncColorRange } from "./rangesync.js";
+import { coveredCells } from "./reduce.js";
 import { createSelectionOutline, selCol, selRow } from "./selection.js";
 import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from "./snapshot.js";
 import { CSS, readColors, readFonts } from "./theme.js";
@@ -101,7 +103,7 @@ function render({ model, el }) {
   const overlay = createOverlay(overlayCanvas);
   const measureCtx = document.createElement("canvas").getContext("2d");
 
-  /** @type {MatrixData | null} */
+  /** @type {MatrixData | null} the matrix's shape; its values when sent whole */
   let data = null;
   /** @type {ColorScale} */
   const scale = { lut: new Uint8Array(1024), vmin: 0, vmax: 1, center: null, nan: [128, 128, 128] };
@@ -137,6 +139,9 @@ function render({ model, el }) {
   // Exact float64 values arrive on request after the first paint (see readExact).
   let exactRequested = false;
 
+  // What is drawn in place of the matrix: itself, or the overview and tiles of a big one.
+  const lod = createLod(model, () => schedule(VIEW));
+
   const interaction = createInteraction({
     model,
     root,
@@ -144,6 +149,7 @@ function render({ model, el }) {
     tooltip,
     data: () => data,
     cellInfo,
+    pointInfo,
     viewChanged: () => schedule(VIEW),
     selectionChanged: () => schedule(SELECTION),
   });
@@ -212,13 +218,28 @@ function render({ model, el }) {
   /** @returns {string | null} */
   function readData() {
     exactRequested = false;
-    const res = decodeMatrix(model.get("_shape"), model.get("_values"), model.get("_exact"));
+    const shape = model.get("_shape");
+    const block = model.get("_block") ?? [1, 1];
+    const ok = (/** @type {unknown} */ v) => Number.isInteger(v) && Number(v) >= 1;
+    if (!Array.isArray(block) || block.length !== 2 || !block.every(ok)) {
+      data = null;
+      return `_block must be [rows, cols] per overview cell, got ${JSON.stringify(block)}`;
+    }
+    const [fr, fc] = block;
+    const whole = fr === 1 && fc === 1;
+    const sent = whole || !Array.isArray(shape) ? shape : shape.map((n, i) => Math.ceil(n / block[i]));
+    const res = decodeMatrix(sent, model.get("_values"), whole ? model.get("_exact") : null);
     if ("error" in res) {
       data = null;
-      return res.error;
+      return whole
+        ? res.error
+        : `${res.error} (the overview of ${JSON.stringify(shape)} in ${fr}×${fc} blocks)`;
     }
     const prev = data;
-    data = res.data;
+    const [rows, cols] = whole ? [res.data.rows, res.data.cols] : shape;
+    // An overview's values are only drawn through `lod`; the matrix itself is not here.
+    data = whole ? res.data : { rows, cols, values: new Float32Array(0), exact: null };
+    lod.setOverview(wholeSource(res.data, rows, cols, fr, fc));
     interaction.dataChanged(!prev || prev.rows !== data.rows || prev.cols !== data.cols);
     return null;
   }
@@ -316,6 +337,14 @@ function render({ model, el }) {
    */
   function cellInfo(r, c) {
     const d = /** @type {MatrixData} */ (data);
+    const exactPending = model.get("_exact_available") === true;
+    if (lod.active) {
+      // The value drawn for the cell: its own in a tile of single cells, else its block's.
+      const drawn = lod.source(interaction.view);
+      const src = gridCell(drawn, r, c) ? drawn : lod.overview;
+      const [i, j] = /** @type {[number, number]} */ (gridCell(src, r, c));
+      return blockInfo(src, i, j, exactPending);
+    }
     const i = r * d.cols + c;
     const hasTokens = tokens.length === d.rows * d.cols;
     return {
@@ -324,8 +353,63 @@ function render({ model, el }) {
       col: c,
       colLabel: colText(c),
       token: hasTokens ? tokens[i] : null,
-      value: formatCell(d, i, model.get("_exact_available") === true),
+      value: formatCell(d, i, exactPending),
     };
+  }
+
+  /**
+   * What the tooltip says about grid cell (i, j) of a source: the cell, or the block of
+   * cells it stands for.
+   * @param {import("./lod.js").Source} src
+   * @param {number} i
+   * @param {number} j
+   * @param {boolean} exactPending
+   * @returns {import("./tooltip.js").TooltipContent}
+   */
+  function blockInfo(src, i, j, exactPending) {
+    const b = blockCells(src, i, j);
+    return {
+      row: b.rows[0],
+      rowLabel: rowText(b.rows[0]),
+      rowEnd: b.rows[1],
+      rowEndLabel: rowText(b.rows[1]),
+      col: b.cols[0],
+      colLabel: colText(b.cols[0]),
+      colEnd: b.cols[1],
+      colEndLabel: colText(b.cols[1]),
+      token: null,
+      value: formatCell(src.grid, i * src.grid.cols + j, exactPending),
+    };
+  }
+
+  /**
+   * What the tooltip says about the device pixel under CSS point (x, y) of the plot: the
+   * cell it shows and, when zoomed out, how many cells it stands for; null outside.
+   * @param {ViewWindow} view
+   * @param {number} w plot width, CSS px
+   * @param {number} h plot height, CSS px
+   * @param {number} x
+   * @param {number} y
+   * @param {number} dpr
+   * @returns {import("./tooltip.js").TooltipContent | null}
+   */
+  function pointInfo(view, w, h, x, y, dpr) {
+    if (!data) return null;
+    const src = lod.source(view);
+    const g = src.grid;
+    const cov = coveredCells(sourceView(src, view), w, h, g.rows, g.cols, x, y, dpr, g.values);
+    if (!cov) return null;
+    const single = src.fr === 1 && src.fc === 1;
+    const info = single
+      ? cellInfo(src.row0 + cov.row, src.col0 + cov.col)
+      : blockInfo(src, cov.row, cov.col, model.get("_exact_available") === true);
+    const lo = blockCells(src, cov.rowLo, cov.colLo);
+    const hi = blockCells(src, cov.rowHi, cov.colHi);
+    const rows = /** @type {[number, number]} */ ([lo.rows[0], hi.rows[1]]);
+    const cols = /** @type {[number, number]} */ ([lo.cols[0], hi.cols[1]]);
+    const count = (rows[1] - rows[0] + 1) * (cols[1] - cols[0] + 1);
+    info.aggregate = cov.reduced || count > 1 ? { count, rows, cols } : null;
+    return info;
   }
 
   // ---- layout --------------------------------------------------------------------------
@@ -450,14 +534,19 @@ function render({ model, el }) {
       const sel = interaction.selection;
       axes.update(L, view, rowText, colText, rowWidth, colWidth, fonts.lineHeight, selRow(sel), selCol(sel));
     }
-    const renderer = cells.renderer(data, scale.lut, lutVersion);
-    renderer.resize(
-      Math.max(1, Math.round(L.plot.width * dpr)),
-      Math.max(1, Math.round(L.plot.height * dpr)),
-    );
-    renderer.draw(view, scale);
+    const src = lod.source(view);
+    const renderer = cells.renderer(src.grid, scale.lut, lutVersion);
+    const pxCols = Math.max(1, Math.round(L.plot.width * dpr));
+    const pxRows = Math.max(1, Math.round(L.plot.height * dpr));
+    renderer.resize(pxCols, pxRows);
+    renderer.draw(sourceView(src, view), scale);
     if (flags & (LAYOUT | COLORS | TOKENS | VIEW)) {
-      overlay.draw(data, tokens, view, scale, whiteText, L.plot, dpr, fonts);
+      // token text needs the matrix's own cells (a big matrix's tokens are not drawn)
+      if (lod.active) overlay.draw(src.grid, [], view, scale, whiteText, L.plot, dpr, fonts);
+      else overlay.draw(data, tokens, view, scale, whiteText, L.plot, dpr, fonts);
+    }
+    if (lod.active && flags & (LAYOUT | VIEW)) {
+      lod.request(() => (destroyed || !layout ? null : { view: interaction.view, pxRows, pxCols }));
     }
     if (flags & (LAYOUT | COLORS)) colorbar.draw(L, scale, tickSet, model.get("_data_range"));
     if (flags & (LAYOUT | COLORS | RANGE_UI)) {
@@ -495,14 +584,16 @@ function render({ model, el }) {
       frame();
     }
     if (!data || !layout || root.dataset.ready !== "true" || !errorEl.hidden) return null;
+    const src = lod.source(interaction.view);
     return {
       layout,
       view: interaction.view,
       data,
+      cells: lod.active ? { data: src.grid, view: sourceView(src, interaction.view) } : undefined,
       pyramids: cells.pyramids,
       scale,
       whiteText,
-      tokens,
+      tokens: lod.active ? [] : tokens,
       fonts,
       colors: readColors(root),
       title: String(model.get("title") ?? ""),
@@ -570,7 +661,7 @@ function render({ model, el }) {
   const listen = (names, flags) => {
     for (const name of names) on(name, () => schedule(flags));
   };
-  listen(["_values", "_shape"], DATA);
+  listen(["_values", "_shape", "_block"], DATA);
   on("_exact", readExact);
   listen(["_luts", "cmap"], LUT);
   listen(["vmin", "vmax", "center", "nan_color", "_data_range"], COLORS);
@@ -628,6 +719,7 @@ function render({ model, el }) {
     dprQuery?.removeEventListener("change", onDprChange);
     window.removeEventListener("resize", onWindowResize);
     cells.destroy();
+    lod.destroy();
     overlay.resize(0, 0);
     root.remove();
     data = null;

@@ -5,7 +5,6 @@
 
 import { createGestures } from "./gestures.js";
 import { centerOf, fullView, indexAt } from "./layout.js";
-import { coveredCells } from "./reduce.js";
 import { moveSelection, parseSelection, sameSelection, selCol, selRow } from "./selection.js";
 import { createToolbar } from "./toolbar.js";
 import { sameView, scrollIntoView, viewFromTrait, viewToTrait, zoomAt } from "./zoom.js";
@@ -27,6 +26,9 @@ const KEY_ZOOM = 1.5;
  * @property {ReturnType<typeof import("./tooltip.js").createTooltip>} tooltip
  * @property {() => MatrixData | null} data
  * @property {(r: number, c: number) => TooltipContent} cellInfo
+ * @property {(view: ViewWindow, w: number, h: number, x: number, y: number, dpr: number) => TooltipContent | null} pointInfo
+ *   what the device pixel under CSS point (x, y) of a w x h plot shows (reduce.js
+ *   coveredCells, through the overview of a big matrix), null outside the plot
  * @property {() => void} viewChanged schedule a redraw for a new view
  * @property {() => void} selectionChanged schedule a redraw of the outline
  */
@@ -154,27 +156,10 @@ export function createInteraction(ctx) {
    * many cells the pixel aggregates.
    */
   function showHoverTip() {
-    const d = ctx.data();
     const box = plotbox.getBoundingClientRect();
     const dpr = window.devicePixelRatio || 1;
-    const cov = d
-      ? coveredCells(
-          view,
-          box.width,
-          box.height,
-          d.rows,
-          d.cols,
-          hover.x - box.left,
-          hover.y - box.top,
-          dpr,
-          d.values,
-        )
-      : null;
-    if (!cov) return tooltip.hide();
-    const info = ctx.cellInfo(cov.row, cov.col);
-    info.aggregate = cov.reduced
-      ? { count: cov.count, rows: [cov.rowLo, cov.rowHi], cols: [cov.colLo, cov.colHi] }
-      : null;
+    const info = ctx.pointInfo(view, box.width, box.height, hover.x - box.left, hover.y - box.top, dpr);
+    if (!info) return tooltip.hide();
     tooltip.show(hover.x, hover.y, info);
   }
 

@@ -96,9 +96,10 @@ function cellsCanvas(v, s) {
   const res = createCanvasRenderer(canvas, v.pyramids);
   if ("error" in res) throw new Error(res.error);
   const r = res.renderer;
-  r.setData(v.data);
+  const { data, view } = v.cells ?? v;
+  r.setData(data);
   r.setLut(v.scale.lut);
-  r.draw(v.view, v.scale);
+  r.draw(view, v.scale);
   return canvas;
 }
 

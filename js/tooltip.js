@@ -8,6 +8,11 @@
  * @property {string} colLabel
  * @property {string | null} token null when there are no tokens
  * @property {string | null} value null for NaN
+ * @property {number} [rowEnd] last row, when the value stands for a block of cells (the
+ *   overview of a big matrix, where the strongest cell's own place is not known)
+ * @property {string} [rowEndLabel]
+ * @property {number} [colEnd]
+ * @property {string} [colEndLabel]
  * @property {Aggregate | null} [aggregate] set when the pixel under the pointer stands for
  *   several cells (zoomed out): it shows the strongest of them, the one described
  */
@@ -51,7 +56,7 @@ export function createTooltip(root) {
   root.appendChild(tip);
   let shownRow = -1;
   let shownCol = -1;
-  let shownPixel = "";
+  let shown = "";
 
   return {
     /** Cell currently described, or [-1, -1]. */
@@ -71,14 +76,20 @@ export function createTooltip(root) {
       const pixel = a
         ? `strongest of ${a.count.toLocaleString("en-US")} cells (rows ${a.rows[0]}\u2013${a.rows[1]}, columns ${a.cols[0]}\u2013${a.cols[1]})`
         : "";
-      if (c.row !== shownRow || c.col !== shownCol || pixel !== shownPixel || tip.hidden) {
+      const rowEnd = c.rowEnd ?? c.row;
+      const colEnd = c.colEnd ?? c.col;
+      const what = JSON.stringify([c.row, rowEnd, c.col, colEnd, c.value, pixel]);
+      if (what !== shown || tip.hidden) {
         pixelLine.key.hidden = pixelLine.value.hidden = !pixel;
         pixelLine.value.textContent = pixel;
-        shownPixel = pixel;
-        rowLine.key.textContent = `row ${c.row}`;
-        rowLine.value.textContent = c.rowLabel;
-        colLine.key.textContent = `column ${c.col}`;
-        colLine.value.textContent = c.colLabel;
+        shown = what;
+        // a block of cells (a big matrix's overview) names its first and last row/column
+        rowLine.key.textContent = rowEnd > c.row ? `rows ${c.row}\u2013${rowEnd}` : `row ${c.row}`;
+        rowLine.value.textContent =
+          rowEnd > c.row ? `${c.rowLabel} \u2026 ${c.rowEndLabel ?? rowEnd}` : c.rowLabel;
+        colLine.key.textContent = colEnd > c.col ? `columns ${c.col}\u2013${colEnd}` : `column ${c.col}`;
+        colLine.value.textContent =
+          colEnd > c.col ? `${c.colLabel} \u2026 ${c.colEndLabel ?? colEnd}` : c.colLabel;
         tokenLine.key.hidden = tokenLine.value.hidden = c.token === null;
         tokenLine.value.textContent = c.token ?? "";
         valueLine.value.textContent = c.value ?? "no value";

@@ -189,12 +189,6 @@ def test_too_many_cells_are_refused_before_anything_is_sent(monkeypatch) -> None
         Heatmap(big)
 
 
-def test_the_documented_limit() -> None:
-    from tokenheat import MAX_CELLS
-
-    assert MAX_CELLS == 2**28
-
-
 def test_huge_matrices_keep_float32_tooltips(monkeypatch) -> None:
     from tokenheat import _data
 

@@ -15,8 +15,15 @@ from numpy.typing import ArrayLike
 
 # float32 holds every integer up to 2**24 exactly; beyond it the tooltip needs float64.
 _F32_EXACT_INT = 2**24
-#: Largest matrix sent to the browser: 2**28 cells (1 GiB as float32).
-MAX_CELLS = 2**28
+#: Largest matrix a Heatmap takes: 2**31 cells (8 GiB as float32; the kernel keeps one
+#: float32 copy of it).
+MAX_CELLS = 2**31
+#: Matrices up to this many cells go to the browser whole: 2**24 cells (64 MiB as
+#: float32). Bigger ones go as an overview and, when zoomed in, the window on screen.
+SEND_CELLS = 2**24
+#: Most cells in the overview of a bigger matrix and in each window sent for it:
+#: 2**22 (16 MiB as float32), each cell the strongest value of its block.
+TILE_CELLS = 2**22
 #: Above this many cells the float64 originals are not sent (tooltips show float32,
 #: marked "≈"): 2**24 cells (128 MiB as float64).
 MAX_EXACT_CELLS = 2**24
@@ -104,8 +111,8 @@ def coerce_matrix(obj: object) -> Matrix:
         rows, cols = arr.shape
         raise ValueError(
             f"values has {rows:,} x {cols:,} = {arr.size:,} cells, more than the "
-            f"{MAX_CELLS:,} ({MAX_CELLS * 4 / 2**30:.3g} GiB as float32) tokenheat sends to "
-            "the browser; reduce it first, e.g. "
+            f"{MAX_CELLS:,} ({MAX_CELLS * 4 / 2**30:.3g} GiB as float32) a tokenheat "
+            "Heatmap takes; reduce it first, e.g. "
             f"tokenheat.downsample(values, {_factor_for(arr.shape)}) keeps the strongest value "
             "of each block, or pass a slice of the rows/columns you need"
         )
@@ -158,8 +165,9 @@ def _factor_for(shape: tuple[int, ...], cells: int | None = None) -> int:
 
 def downsample(values: ArrayLike, factor: int | tuple[int, int]) -> np.ndarray:
     """Reduce a matrix by blocks of ``factor`` rows x columns, keeping in each block the
-    value with the largest magnitude (its sign kept; NaN only if the whole block is
-    NaN), so that strong cells stay visible. Edge blocks may be smaller.
+    value with the largest magnitude (its sign kept, the positive one of ``+x`` and
+    ``-x``; NaN only if the whole block is NaN), so that strong cells stay visible. Edge
+    blocks may be smaller. Float input keeps its dtype; other input becomes float64.
 
     Parameters
     ----------
@@ -172,24 +180,104 @@ def downsample(values: ArrayLike, factor: int | tuple[int, int]) -> np.ndarray:
     >>> downsample([[1.0, -5.0, 2.0], [3.0, 4.0, float("nan")]], 2)
     array([[-5.,  2.]])
     """
-    arr = np.asarray(values, dtype=np.float64)
+    arr = np.asarray(values)
+    if arr.dtype.kind != "f":
+        arr = arr.astype(np.float64)
     if arr.ndim != 2:
         raise ValueError(f"downsample needs a 2-D matrix, got {arr.ndim}-D")
     fr, fc = (factor, factor) if isinstance(factor, (int, np.integer)) else tuple(factor)
     if not all(isinstance(f, (int, np.integer)) and f >= 1 for f in (fr, fc)):
         raise ValueError(f"factor must be a positive int or a pair of them, got {factor!r}")
-    rows, cols = -(-arr.shape[0] // fr), -(-arr.shape[1] // fc)
-    out = np.full((rows, cols), np.nan)
-    best = np.full((rows, cols), -1.0)  # |value| of the current pick; -1 = none yet
-    for dr in range(fr):  # fr * fc strided passes: no copy of the whole matrix
-        for dc in range(fc):
-            part = arr[dr::fr, dc::fc]
-            h, w = part.shape
-            mag = np.abs(part)
-            take = mag > best[:h, :w]  # NaN compares False: never taken
-            out[:h, :w] = np.where(take, part, out[:h, :w])
-            best[:h, :w] = np.where(take, mag, best[:h, :w])
+    return reduce_blocks(arr, int(fr), int(fc))
+
+
+def reduce_blocks(
+    arr: np.ndarray,
+    fr: int,
+    fc: int,
+    window: tuple[int, int, int, int] | None = None,
+    *,
+    chunk: int = 2**22,
+) -> np.ndarray:
+    """The strongest value of each ``fr`` x ``fc`` block of ``arr[r0:r1, c0:c1]`` (blocks
+    start at ``r0``, ``c0``; the last ones may be smaller), in ``arr``'s float dtype.
+
+    The same rule as the browser's zoomed-out pixels (``stronger`` in js/reduce.js):
+    largest ``|v|``, of ``+x`` and ``-x`` the positive, NaN only when all are NaN. Works
+    through the window about ``chunk`` cells at a time, so memory beyond the result stays
+    small however big ``arr`` is.
+    """
+    r0, r1, c0, c1 = (0, arr.shape[0], 0, arr.shape[1]) if window is None else window
+    rows, cols = -(-(r1 - r0) // fr), -(-(c1 - c0) // fc)
+    out = np.empty((rows, cols), dtype=arr.dtype)
+    if fr == fc == 1:
+        out[...] = arr[r0:r1, c0:c1]
+        return out
+    starts = np.arange(0, c1 - c0, fc)
+    step = max(1, chunk // max(1, c1 - c0))  # block rows per chunk
+    for i in range(0, rows, step):
+        n = min(step, rows - i)
+        part = arr[r0 + i * fr : min(r1, r0 + (i + n) * fr), c0:c1]
+        # largest and smallest of each block (fmax/fmin skip NaN, so a block is NaN
+        # only when all its cells are): first down the rows, whole rows at a time...
+        hi = part[::fr].copy()
+        lo = hi.copy()
+        for dr in range(1, fr):
+            more = part[dr::fr]
+            k = more.shape[0]  # the last block may have fewer rows
+            np.fmax(hi[:k], more, out=hi[:k])
+            np.fmin(lo[:k], more, out=lo[:k])
+        # ...then across the columns
+        if fc > 1:
+            hi = np.fmax.reduceat(hi, starts, axis=1)
+            lo = np.fmin.reduceat(lo, starts, axis=1)
+        with np.errstate(invalid="ignore"):
+            out[i : i + n] = np.where(hi >= -lo, hi, lo)  # the stronger; +x before -x
     return out
+    step = max(1, chunk // max(1, cols * fr * fc))  # block rows per chunk
+    padded = np.empty((step * fr, cols * fc), dtype=arr.dtype)
+    with np.errstate(invalid="ignore"):
+        for i in range(0, rows, step):
+            n = min(step, rows - i)
+            top = r0 + i * fr
+            h = min(r1, top + n * fr) - top
+            part = arr[top : top + h, c0:c1]
+            if part.shape != (n * fr, cols * fc):  # a partial last block: pad with NaN
+                part = padded[: n * fr]
+                part.fill(np.nan)
+                part[:h, : c1 - c0] = arr[top : top + h, c0:c1]
+            blocks = part.reshape(n, fr, cols, fc)
+            # fmax/fmin skip NaN; a block is NaN only when all its cells are
+            top_v = np.fmax.reduce(np.fmax.reduce(blocks, axis=3), axis=1)
+            low_v = np.fmin.reduce(np.fmin.reduce(blocks, axis=3), axis=1)
+            pick = np.where(top_v >= -low_v, top_v, low_v)  # +x before -x
+            out[i : i + n] = pick
+    return out
+
+
+def block_factors(
+    shape: tuple[int, int], cells: int, start: tuple[int, int] = (1, 1)
+) -> tuple[int, int]:
+    """Block rows and columns, at least ``start``, that bring ``shape`` within ``cells``:
+    the axis with more blocks grows first, so a long thin matrix is reduced along its
+    length only.
+
+    >>> block_factors((20000, 20000), 2**22)
+    (10, 10)
+    >>> block_factors((10_000_000, 50), 2**22)
+    (120, 1)
+    """
+    fr, fc = start
+    rows, cols = shape
+    while (nr := -(-rows // fr)) * (nc := -(-cols // fc)) > cells:
+        # grow by about the factor still missing: along the longer axis up to balance,
+        # then both alike; at least one step
+        need = nr * nc / cells
+        if nr >= nc:
+            fr = max(fr + 1, int(fr * min(need, max(nr / nc, need**0.5))))
+        else:
+            fc = max(fc + 1, int(fc * min(need, max(nc / nr, need**0.5))))
+    return fr, fc
 
 
 def _needs_exact(arr: np.ndarray, f32: np.ndarray) -> bool:

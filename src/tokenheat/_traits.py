@@ -45,7 +45,23 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class MatrixTrait(t.TraitType[np.ndarray, Any]):
+class _ArrayTrait(t.TraitType[Any, Any]):
+    """A trait holding an array: a new value notifies unless it is the same object.
+
+    traitlets compares old and new with ``==``, which for numpy arrays compares every
+    element (with ``None``, as Python objects: seconds for a big matrix) only to find
+    the result ambiguous and notify anyway.
+    """
+
+    def set(self, obj: t.HasTraits, value: Any) -> None:
+        new = self._validate(obj, value)
+        old = obj._trait_values.get(self.name, self.default_value)
+        obj._trait_values[self.name] = new
+        if new is not old:
+            obj._notify_trait(self.name, old, new)
+
+
+class MatrixTrait(_ArrayTrait):
     """A 2-D real matrix, coerced and checked by :func:`tokenheat._data.coerce_matrix`.
 
     The prepared :class:`~tokenheat._data.Matrix` is left on the widget as
@@ -64,7 +80,7 @@ class MatrixTrait(t.TraitType[np.ndarray, Any]):
         return matrix.array
 
 
-class TokensTrait(t.TraitType[Any, Any]):
+class TokensTrait(_ArrayTrait):
     """Per-cell token text; its shape is checked against ``values`` by the widget."""
 
     info_text = "None or a 2-D array-like of strings"

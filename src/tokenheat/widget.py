@@ -43,6 +43,14 @@ if not _STATIC.joinpath("widget.js").is_file():
 _SIDES = ("vmin", "vmax")
 
 
+def _int_list(value: object, n: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == n
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    )
+
+
 class Heatmap(anywidget.AnyWidget):
     """An interactive attribution heatmap.
 
@@ -143,6 +151,10 @@ class Heatmap(anywidget.AnyWidget):
     _values = t.Any(b"").tag(sync=True)
     _exact = t.Any(b"").tag(sync=True)
     _exact_available = t.Bool(False).tag(sync=True)
+    # Rows and columns per cell of `_values`: [1, 1] when the matrix is sent whole, else
+    # the block of the overview of a big matrix (see _data.SEND_CELLS and "Big matrices"
+    # in docs/architecture.md).
+    _block = t.List(t.Int(), [1, 1]).tag(sync=True)
     _data_range = t.List(t.Float(), None, allow_none=True).tag(sync=True)
     _tokens = t.List(t.Unicode()).tag(sync=True)
     _luts = t.Dict(
@@ -513,6 +525,38 @@ class Heatmap(anywidget.AnyWidget):
             self.send_exact()
         elif content.get("type") == "capture":
             self._capture_arrived(content, buffers)
+        elif content.get("type") == "tile":
+            self._send_tile(content)
+
+    def _send_tile(self, content: dict) -> None:
+        """Answer a view's request for the window it shows of a big matrix: the values
+        of ``window`` in blocks of at least ``block`` (grown to fit ``TILE_CELLS``)."""
+        matrix = self._matrix
+        if matrix is None or self._block == [1, 1]:
+            return
+        window, block = content.get("window"), content.get("block")
+        rows, cols = matrix.f32.shape
+        if not (
+            _int_list(window, 4)
+            and _int_list(block, 2)
+            and 0 <= window[0] < window[1] <= rows
+            and 0 <= window[2] < window[3] <= cols
+            and min(block) >= 1
+        ):
+            log = logging.getLogger("tokenheat")
+            log.warning("tokenheat: ignored a bad tile request %r", content)
+            return
+        r0, r1, c0, c1 = window
+        fr, fc = _data.block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, tuple(block))
+        tile = _data.reduce_blocks(matrix.f32, fr, fc, (r0, r1, c0, c1))
+        reply = {
+            "type": "tile",
+            "id": content.get("id"),
+            "window": [r0, r1, c0, c1],
+            "block": [fr, fc],
+            "shape": list(tile.shape),
+        }
+        self.send(reply, [memoryview(tile).cast("B")])
 
     def _capture_arrived(self, content: dict, buffers: list) -> None:
         # Every view answers; the first answer wins and later ones find no callback.
@@ -563,7 +607,15 @@ class Heatmap(anywidget.AnyWidget):
         self._matrix, self._pending_matrix = matrix, None
         with self.hold_sync():
             self._shape = list(matrix.array.shape)
-            self._values = memoryview(matrix.f32).cast("B")
+            if matrix.f32.size > _data.SEND_CELLS:
+                # A big matrix: an overview now, the window on screen when zoomed in.
+                block = _data.block_factors(matrix.f32.shape, _data.TILE_CELLS)
+                overview = _data.reduce_blocks(matrix.f32, *block)
+                self._values = memoryview(overview).cast("B")
+                self._block = list(block)
+            else:
+                self._values = memoryview(matrix.f32).cast("B")
+                self._block = [1, 1]
             # The float64 originals (for exact tooltips) follow when the browser asks,
             # after its first paint: the cells need not wait for them.
             self._exact = b""

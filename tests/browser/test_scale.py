@@ -454,3 +454,138 @@ def test_beyond_max_texture_size_and_context_loss(lab, page, console) -> None:
     output.evaluate("el => { el.style.display = ''; }")
     page.wait_for_function("el => el.dataset.renderer === 'webgl2'", arg=fits.root.element_handle())
     check_pixels(canvas_pixels(fits), made["a"].astype(np.float32), None, scale)
+
+
+# ------------------------------------------------------------------------ 20000 x 20000
+# 400 million cells: the browser gets a 2000 x 2000 overview of the strongest value of
+# each 10 x 10 block, and the window it shows, finer, when zoomed in.
+HUGE = 20_000
+STRONG = (12_345, 6_789)
+WINDOW = (12_340, 12_350, 6_780, 6_800)
+HUGE_NB = f"""\
+import numpy as np
+from tokenheat import Heatmap
+z = np.zeros(({HUGE}, {HUGE}), dtype=np.float32)
+r0, r1, c0, c1 = {WINDOW}
+z[r0:r1, c0:c1] = np.linspace(-4, 4, (r1 - r0) * (c1 - c0)).reshape(r1 - r0, c1 - c0)
+z[{STRONG[0]}, {STRONG[1]}] = -5.0
+big = Heatmap(z, vmin=-5, vmax=5, title="400 million cells", static_png=False)
+big"""
+
+
+def tooltip_at(view: WidgetView, x: int, y: int, size: tuple[int, int]) -> tuple[str, str]:
+    """The tooltip's text over device pixel (x, y) of a canvas of `size` (w, h), and the
+    key of its row line ("row i", or "rows a-b" with an en dash for a block of cells)."""
+    view.cells.scroll_into_view_if_needed()
+    box = view.cells.bounding_box()
+    view.page.mouse.move(
+        box["x"] + (x + 0.5) * box["width"] / size[0],
+        box["y"] + (y + 0.5) * box["height"] / size[1],
+    )
+    tip = view.root.locator(".tokenheat-tooltip")
+    tip.wait_for(state="visible")
+    text = tip.text_content() or ""
+    key = tip.locator(".tokenheat-tooltip-key").first.text_content() or ""
+    view.page.mouse.move(0, 0)
+    return text, key
+
+
+def span_of(key: str) -> tuple[int, int]:
+    """(a, b) of a tooltip key "rows a-b" (an en dash between)."""
+    import re
+
+    match = re.fullmatch(r"rows (\d+)\u2013(\d+)", key)
+    assert match, key
+    return int(match[1]), int(match[2])
+
+
+def until(check, timeout_s: float = 60.0, what: str = "") -> None:
+    """Retry `check()` (an assertion) until it passes: tiles come when the kernel answers."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            check()
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def test_a_matrix_of_400_million_cells_draws_its_overview_and_zooms_to_exact_cells(
+    lab, page, console, tmp_path
+) -> None:
+    lab.open(page, write_notebook(lab, "huge.ipynb", HUGE_NB))
+    lab.run_all(page)
+    view = WidgetView(page, 0).wait_ready(timeout=180_000)
+    assert view.root.get_attribute("data-renderer") == "webgl2"
+    assert py(lab, page, "big._block") == [10, 10]
+    width, height = view.cells.evaluate("c => [c.width, c.height]")
+    red = colour_of(-5.0, -5, 5, 0.0, "RdYlGn")
+    pale = colour_of(0.0, -5, 5, 0.0, "RdYlGn")
+
+    # Zoomed out: the one strong cell shows (its block's strongest value), the rest is 0.
+    lo, hi = pixel_ranges(0, HUGE // 10, HUGE // 10, height)
+    clo, chi = pixel_ranges(0, HUGE // 10, HUGE // 10, width)
+    ys = [y for y in range(height) if lo[y] <= STRONG[0] // 10 <= hi[y]]
+    xs = [x for x in range(width) if clo[x] <= STRONG[1] // 10 <= chi[x]]
+    image = shot(view)
+    assert ys and xs and all(close(image[y, x], red) for y in ys for x in xs)
+    assert close(image[height // 8, width // 8], pale)
+    text, key = tooltip_at(view, xs[0], ys[0], (width, height))
+    assert "-5" in text and "strongest of" in text, text
+    first, last = span_of(key)  # the block, not one cell: its place is not known here
+    assert first <= STRONG[0] <= last and last - first == 9, text
+
+    # Zoomed in from Python: the window arrives cell by cell, each in its own colour.
+    r0, r1, c0, c1 = WINDOW
+    lab.run_code(page, f"big.view = {WINDOW}")
+    values = np.linspace(-4, 4, (r1 - r0) * (c1 - c0), dtype=np.float32)
+    values = values.reshape(r1 - r0, c1 - c0)
+    values[STRONG[0] - r0, STRONG[1] - c0] = -5.0
+
+    def exact_cells() -> None:
+        image = shot(view)
+        for i in range(r1 - r0):
+            for j in range(0, c1 - c0, 3):
+                y = int((i + 0.4) * height / (r1 - r0))
+                x = int((j + 0.4) * width / (c1 - c0))
+                want = colour_of(values[i, j], -5, 5, 0.0, "RdYlGn")
+                assert close(image[y, x], want), (r0 + i, c0 + j, image[y, x], want)
+
+    until(exact_cells)
+    y = int((STRONG[0] - r0 + 0.5) * height / (r1 - r0))
+    x = int((STRONG[1] - c0 + 0.5) * width / (c1 - c0))
+    text, key = tooltip_at(view, x, y, (width, height))
+    assert key == f"row {STRONG[0]}" and f"column {STRONG[1]}" in text, text
+    assert "-5" in text and "strongest" not in text, text
+
+    # The PNG download shows those cells too (drawn from the same window).
+    from .test_export import download, plot_offset, png_array
+
+    image = png_array(download(page, view, "png", tmp_path)[1])
+    left, top = plot_offset(view)
+    box = view.cells.bounding_box()
+    for (i, j), value in (((STRONG[0] - r0, STRONG[1] - c0), -5.0), ((0, 0), values[0, 0])):
+        px = round(2 * (left + (j + 0.5) * box["width"] / (c1 - c0)))
+        py_ = round(2 * (top + (i + 0.5) * box["height"] / (r1 - r0)))
+        want = colour_of(value, -5, 5, 0.0, "RdYlGn")
+        assert close(image[py_, px], want), ((i, j), image[py_, px], want)
+
+    # Half way: a finer overview of the region (blocks smaller than 10 x 10) still shows
+    # the strong cell, and says which rows its pixel stands for.
+    lab.run_code(page, "big.view = (10_000, 14_000, 5_000, 9_000)")
+
+    def finer() -> None:
+        lo, hi = pixel_ranges(10_000, 14_000, HUGE, height)
+        clo, chi = pixel_ranges(5_000, 9_000, HUGE, width)
+        y = next(y for y in range(height) if lo[y] <= STRONG[0] <= hi[y])
+        x = next(x for x in range(width) if clo[x] <= STRONG[1] <= chi[x])
+        assert close(shot(view)[y, x], red)
+        text, key = tooltip_at(view, x, y, (width, height))
+        first, last = span_of(key)
+        assert first <= STRONG[0] <= last and last - first < 9, text
+
+    until(finer)

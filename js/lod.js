@@ -1,0 +1,284 @@
+// Big matrices (docs/architecture.md, "Big matrices"). Above tokenheat's SEND_CELLS,
+// Python sends an overview instead of the matrix: each of its cells is the strongest value
+// (largest |v|, sign kept) of a block of `_block` rows x columns. When the view is zoomed
+// in so far that the overview's blocks are coarser than the screen's pixels, the view asks
+// Python for the window around it at a finer block size (a "tile" message) and draws that
+// while the view stays inside it. Without a kernel (static HTML, a dead kernel, a busy
+// one until it is free) the overview is drawn, and the tooltip says which cells a value
+// stands for.
+//
+// Both the overview and a tile are a Source: a grid of values drawn in place of the
+// matrix's cells [row0, row1) x [col0, col1), grid cell (i, j) standing for the block of
+// rows row0 + i * fr .. and columns col0 + j * fc .. (the last blocks may be smaller).
+// A matrix sent whole is a Source with 1 x 1 blocks, so the renderers always draw a Source.
+
+import { decodeFloat32 } from "./data.js";
+
+/** @typedef {import("./data.js").MatrixData} MatrixData */
+/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
+
+/**
+ * @typedef {Object} Source
+ * @property {MatrixData} grid the values drawn (grid.rows x grid.cols)
+ * @property {number} row0 first matrix row the grid stands for
+ * @property {number} row1 end (exclusive) of the matrix rows it stands for
+ * @property {number} col0
+ * @property {number} col1
+ * @property {number} fr matrix rows per grid row
+ * @property {number} fc matrix columns per grid column
+ */
+
+/** How much of the view's span a requested window adds on each side, for panning. */
+export const MARGIN = 0.5;
+/** Quiet time after the last view change before a window is requested. */
+export const REQUEST_DELAY_MS = 120;
+
+/**
+ * A whole matrix (1 x 1 blocks) or an overview of it.
+ * @param {MatrixData} grid
+ * @param {number} rows matrix rows
+ * @param {number} cols matrix columns
+ * @param {number} fr
+ * @param {number} fc
+ * @returns {Source}
+ */
+export function wholeSource(grid, rows, cols, fr = 1, fc = 1) {
+  return { grid, row0: 0, row1: rows, col0: 0, col1: cols, fr, fc };
+}
+
+/**
+ * The view in the grid's coordinates (fractional where a block is cut).
+ * @param {Source} src
+ * @param {ViewWindow} view
+ * @returns {ViewWindow}
+ */
+export function sourceView(src, view) {
+  if (src.fr === 1 && src.fc === 1 && src.row0 === 0 && src.col0 === 0) return view;
+  return {
+    row0: (view.row0 - src.row0) / src.fr,
+    row1: (view.row1 - src.row0) / src.fr,
+    col0: (view.col0 - src.col0) / src.fc,
+    col1: (view.col1 - src.col0) / src.fc,
+  };
+}
+
+/**
+ * @param {Source} src
+ * @param {ViewWindow} view
+ */
+export function covers(src, view) {
+  return src.row0 <= view.row0 && view.row1 <= src.row1 && src.col0 <= view.col0 && view.col1 <= src.col1;
+}
+
+/**
+ * The coarsest blocks that still look like the matrix itself: a block no bigger than the
+ * cells one device pixel covers.
+ * @param {ViewWindow} view
+ * @param {number} pxRows device px of the plot's height
+ * @param {number} pxCols device px of the plot's width
+ * @returns {[number, number]}
+ */
+export function wantedBlock(view, pxRows, pxCols) {
+  return [
+    Math.max(1, Math.floor((view.row1 - view.row0) / Math.max(1, pxRows))),
+    Math.max(1, Math.floor((view.col1 - view.col0) / Math.max(1, pxCols))),
+  ];
+}
+
+/**
+ * @param {Source} src
+ * @param {[number, number]} want
+ */
+export function fineEnough(src, want) {
+  return src.fr <= want[0] && src.fc <= want[1];
+}
+
+/**
+ * What to draw for a view: the tile when it covers the view and is not coarser than the
+ * overview, else the overview.
+ * @param {Source} overview
+ * @param {Source | null} tile
+ * @param {ViewWindow} view
+ */
+export function pickSource(overview, tile, view) {
+  return tile && covers(tile, view) && tile.fr <= overview.fr && tile.fc <= overview.fc ? tile : overview;
+}
+
+/**
+ * The window to ask for: the view and MARGIN of its span on each side, in whole cells,
+ * inside the matrix.
+ * @param {ViewWindow} view
+ * @param {number} rows
+ * @param {number} cols
+ * @returns {[number, number, number, number]} row0, row1, col0, col1
+ */
+export function tileWindow(view, rows, cols) {
+  const dr = (view.row1 - view.row0) * MARGIN;
+  const dc = (view.col1 - view.col0) * MARGIN;
+  const r0 = Math.max(0, Math.floor(view.row0 - dr));
+  const c0 = Math.max(0, Math.floor(view.col0 - dc));
+  return [
+    Math.min(r0, rows - 1),
+    Math.max(Math.min(r0, rows - 1) + 1, Math.min(rows, Math.ceil(view.row1 + dr))),
+    Math.min(c0, cols - 1),
+    Math.max(Math.min(c0, cols - 1) + 1, Math.min(cols, Math.ceil(view.col1 + dc))),
+  ];
+}
+
+/**
+ * The matrix cells grid cell (i, j) stands for, first and last (inclusive).
+ * @param {Source} src
+ * @param {number} i
+ * @param {number} j
+ * @returns {{ rows: [number, number], cols: [number, number] }}
+ */
+export function blockCells(src, i, j) {
+  const r = src.row0 + i * src.fr;
+  const c = src.col0 + j * src.fc;
+  return {
+    rows: [r, Math.min(src.row1, r + src.fr) - 1],
+    cols: [c, Math.min(src.col1, c + src.fc) - 1],
+  };
+}
+
+/**
+ * The grid cell standing for matrix cell (r, c), or null outside the source.
+ * @param {Source} src
+ * @param {number} r
+ * @param {number} c
+ * @returns {[number, number] | null}
+ */
+export function gridCell(src, r, c) {
+  if (r < src.row0 || r >= src.row1 || c < src.col0 || c >= src.col1) return null;
+  return [Math.floor((r - src.row0) / src.fr), Math.floor((c - src.col0) / src.fc)];
+}
+
+/**
+ * Check a tile reply against what was asked and decode its values.
+ * @param {any} content
+ * @param {DataView | ArrayBuffer | ArrayBufferView | undefined} buffer
+ * @param {number} rows matrix rows
+ * @param {number} cols matrix columns
+ * @returns {Source | string} the tile, or what is wrong with the reply
+ */
+export function decodeTile(content, buffer, rows, cols) {
+  const ints = (/** @type {unknown} */ v, /** @type {number} */ n) =>
+    Array.isArray(v) && v.length === n && v.every((x) => Number.isInteger(x));
+  const { window: w, block: b, shape: s } = content ?? {};
+  if (!ints(w, 4) || !ints(b, 2) || !ints(s, 2)) return "a tile reply needs window, block and shape";
+  const [r0, r1, c0, c1] = w;
+  const [fr, fc] = b;
+  if (!(0 <= r0 && r0 < r1 && r1 <= rows && 0 <= c0 && c0 < c1 && c1 <= cols && fr >= 1 && fc >= 1)) {
+    return `a tile's window ${JSON.stringify(w)} or block ${JSON.stringify(b)} does not fit a ${rows}\u00d7${cols} matrix`;
+  }
+  const gr = Math.ceil((r1 - r0) / fr);
+  const gc = Math.ceil((c1 - c0) / fc);
+  if (s[0] !== gr || s[1] !== gc) return `a tile's shape ${JSON.stringify(s)} should be [${gr}, ${gc}]`;
+  if (!buffer) return "a tile reply came without its values";
+  const values = decodeFloat32(buffer);
+  if (values.length !== gr * gc) return `a tile holds ${values.length} values, not ${gr * gc}`;
+  return {
+    grid: { rows: gr, cols: gc, values, exact: null },
+    row0: r0,
+    row1: r1,
+    col0: c0,
+    col1: c1,
+    fr,
+    fc,
+  };
+}
+
+/**
+ * One view's sources: the overview (or whole matrix) from the traits and the latest
+ * tile from Python.
+ * @param {import("./index.js").Model} model
+ * @param {() => void} changed a tile arrived (redraw)
+ */
+export function createLod(model, changed) {
+  /** @type {Source | null} */
+  let overview = null;
+  /** @type {Source | null} */
+  let tile = null;
+  const prefix = `${Math.random().toString(36).slice(2)}:`;
+  let generation = 0;
+  let seq = 0;
+  let lastKey = "";
+  let timer = 0;
+
+  /**
+   * @param {any} content
+   * @param {any[]} [buffers]
+   */
+  const onMessage = (content, buffers) => {
+    if (!content || content.type !== "tile" || typeof content.id !== "string") return;
+    if (!content.id.startsWith(`${prefix}${generation}:`) || !overview) return;
+    const res = decodeTile(content, buffers?.[0], overview.row1, overview.col1);
+    if (typeof res === "string") {
+      console.warn(`tokenheat: ignored a tile: ${res}`);
+      return;
+    }
+    tile = res;
+    changed();
+  };
+  model.on("msg:custom", onMessage);
+
+  return {
+    /** Whether the matrix came as an overview (so that tiles may come). */
+    get active() {
+      return overview !== null && (overview.fr > 1 || overview.fc > 1);
+    },
+
+    /** The overview (or the whole matrix): every cell is in it. */
+    get overview() {
+      return /** @type {Source} */ (overview);
+    },
+
+    /**
+     * New matrix data: tiles of the old one are dropped, replies still to come ignored.
+     * @param {Source} src
+     */
+    setOverview(src) {
+      overview = src;
+      tile = null;
+      generation++;
+      lastKey = "";
+    },
+
+    /**
+     * The source to draw for a view.
+     * @param {ViewWindow} view
+     * @returns {Source}
+     */
+    source(view) {
+      return pickSource(/** @type {Source} */ (overview), tile, view);
+    },
+
+    /**
+     * Ask for the window around the view once it has settled, if what is drawn for it
+     * is coarser than its pixels. Each settled view asks at most once.
+     * @param {() => { view: ViewWindow, pxRows: number, pxCols: number } | null} current
+     */
+    request(current) {
+      if (!this.active) return;
+      clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        timer = 0;
+        const now = current();
+        if (!now || !overview) return;
+        const want = wantedBlock(now.view, now.pxRows, now.pxCols);
+        if (fineEnough(this.source(now.view), want)) return;
+        const w = tileWindow(now.view, overview.row1, overview.col1);
+        const key = JSON.stringify([w, want]);
+        if (key === lastKey) return;
+        lastKey = key;
+        model.send({ type: "tile", id: `${prefix}${generation}:${seq++}`, window: w, block: want });
+      }, REQUEST_DELAY_MS);
+    },
+
+    destroy() {
+      clearTimeout(timer);
+      model.off("msg:custom", onMessage);
+      overview = tile = null;
+    },
+  };
+}
