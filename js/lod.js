@@ -261,7 +261,7 @@ export function createLod(model, changed) {
     request(current) {
       if (!this.active) return;
       clearTimeout(timer);
-      timer = window.setTimeout(() => {
+      timer = globalThis.setTimeout(() => {
         timer = 0;
         const now = current();
         if (!now || !overview) return;

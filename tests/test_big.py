@@ -205,3 +205,19 @@ def test_reassigning_a_mutated_array_redraws() -> None:
     values[1, 1] = 5.0
     w.values = values
     assert sent_values(w)[1, 1] == 5.0
+
+
+def test_memory_for_a_big_matrix_stays_within_twice_the_float32_matrix(small_limits) -> None:
+    import tracemalloc
+
+    values = np.random.default_rng(2).normal(size=(1000, 1500))
+    for given_ in (values, values.astype(np.float32)):
+        tracemalloc.start()
+        try:
+            w = Heatmap(given_)
+            request(w, window=[0, 1000, 0, 1500], block=[1, 1])
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert w._block != [1, 1]
+        assert peak < 2.1 * values.size * 4, (given_.dtype, peak / (values.size * 4))
