@@ -245,12 +245,13 @@ export function buildPyramid(values, rows, cols, rowLevels, colLevels, reuse = n
 }
 
 /**
- * Keeps the pyramid of the latest matrix, so that renderers of one view share it and
- * each level is built once.
+ * Keeps the pyramids of the two latest matrices, so that renderers of one view share them
+ * and each level is built once, also while a big matrix's view goes back and forth
+ * between its overview and a window (js/lod.js).
  */
 export function createPyramidCache() {
-  /** @type {Pyramid | null} */
-  let last = null;
+  /** @type {Pyramid[]} most recently used first */
+  let recent = [];
   return {
     /**
      * A pyramid of `values` that has at least the levels asked for.
@@ -262,9 +263,13 @@ export function createPyramidCache() {
      * @returns {Pyramid}
      */
     get(values, rows, cols, rowLevels, colLevels) {
-      const p = last && last.levels[0] === values && last.rows === rows && last.cols === cols ? last : null;
-      if (p && (p.rowLevels || !rowLevels) && (p.colLevels || !colLevels)) return p;
-      last = buildPyramid(
+      const p = recent.find((q) => q.levels[0] === values && q.rows === rows && q.cols === cols) ?? null;
+      const others = recent.filter((q) => q !== p);
+      if (p && (p.rowLevels || !rowLevels) && (p.colLevels || !colLevels)) {
+        recent = [p, ...others];
+        return p;
+      }
+      const built = buildPyramid(
         values,
         rows,
         cols,
@@ -272,10 +277,11 @@ export function createPyramidCache() {
         colLevels || (p?.colLevels ?? false),
         p,
       );
-      return last;
+      recent = [built, ...others].slice(0, 2);
+      return built;
     },
     clear() {
-      last = null;
+      recent = [];
     },
   };
 }

@@ -214,6 +214,18 @@ describe("pyramid blocks", () => {
       expect(both.levels[a * (both.topB + 1)]).toBe(rowsOnly.levels[a]);
     expect(both.total).toBe(pyramidSize(300, 200, true, true));
   });
+
+  it("keeps the two latest matrices' pyramids (a big matrix's overview and window)", () => {
+    const cache = createPyramidCache();
+    const [a, b, c] = [1, 2, 3].map((k) => new Float32Array(64 * 64).fill(k));
+    const pa = cache.get(a, 64, 64, true, true);
+    const pb = cache.get(b, 64, 64, true, true);
+    expect(cache.get(a, 64, 64, true, true)).toBe(pa);
+    expect(cache.get(b, 64, 64, true, true)).toBe(pb);
+    cache.get(c, 64, 64, true, true); // a third: the least recently used (a) goes
+    expect(cache.get(b, 64, 64, true, true)).toBe(pb);
+    expect(cache.get(a, 64, 64, true, true)).not.toBe(pa);
+  });
 });
 
 describe("reduceImage (the canvas renderer's and the shader's rule)", () => {
