@@ -128,6 +128,8 @@ export function createRangeControl(root, host) {
   let grab = 0;
   /** bounds are frozen from the first step of a drag or key run until it settles */
   let frozen = false;
+  /** @type {WeakSet<HTMLInputElement>} inputs typed in since they last took focus or were committed */
+  const edited = new WeakSet();
   let keyTimer = 0;
   let hintTimer = 0;
 
@@ -186,9 +188,13 @@ export function createRangeControl(root, host) {
       [maxInput, state.vmax],
       [minInput, state.vmin],
     ])) {
-      if (!el.matches(":focus") && el.getAttribute("aria-invalid") !== "true") {
+      // an input shows the current range unless the person is typing in it
+      if (!edited.has(el) && el.getAttribute("aria-invalid") !== "true") {
         const text = formatValue(v);
-        if (el.value !== text) el.value = text;
+        if (el.value !== text) {
+          el.value = text;
+          if (el.matches(":focus")) el.select();
+        }
       }
     }
     symBox.checked = state.symmetric;
@@ -345,7 +351,12 @@ export function createRangeControl(root, host) {
   function commitInput(el, keepFocus) {
     const end = el.dataset.end === "min" ? "min" : "max";
     const shown = formatValue(end === "max" ? state.vmax : state.vmin);
-    if (el.value.trim() === shown) {
+    // Only what the person typed is a new range: focus alone (and leaving again) never
+    // writes the text the input showed, which may be older than the range.
+    const typed = edited.has(el);
+    edited.delete(el);
+    if (!typed || el.value.trim() === shown) {
+      el.value = shown;
       el.removeAttribute("aria-invalid");
       hideHint();
       return;
@@ -354,6 +365,7 @@ export function createRangeControl(root, host) {
     if ("error" in res) {
       const message = `${end === "max" ? "Maximum" : "Minimum"} ${res.error}`;
       if (keepFocus) {
+        edited.add(el); // still the person's text, to fix
         el.setAttribute("aria-invalid", "true");
         showHint(message, el, true);
       } else {
@@ -383,6 +395,7 @@ export function createRangeControl(root, host) {
       commitInput(el, true);
     } else if (e.key === "Escape") {
       e.preventDefault();
+      edited.delete(el);
       el.removeAttribute("aria-invalid");
       hideHint();
       el.value = formatValue(el.dataset.end === "min" ? state.vmin : state.vmax);
@@ -393,6 +406,11 @@ export function createRangeControl(root, host) {
   /** @param {FocusEvent} e */
   function onInputBlur(e) {
     commitInput(/** @type {HTMLInputElement} */ (e.target), false);
+  }
+
+  /** @param {Event} e */
+  function onInputEdit(e) {
+    edited.add(/** @type {HTMLInputElement} */ (e.target));
   }
 
   /** @param {FocusEvent} e */
@@ -416,6 +434,7 @@ export function createRangeControl(root, host) {
     i.addEventListener("keydown", onInputKey, { signal });
     i.addEventListener("blur", onInputBlur, { signal });
     i.addEventListener("focus", onInputFocus, { signal });
+    i.addEventListener("input", onInputEdit, { signal });
   }
   symBox.addEventListener("change", onSymChange, { signal });
 

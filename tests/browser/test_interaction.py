@@ -177,6 +177,29 @@ def test_python_range_is_shown_as_set(lab, page, view) -> None:
     assert py(lab, page, "(w.vmin, w.vmax, w.color_range)") == (-1.0, 0.8, (-1.0, 0.8))
 
 
+def test_a_focused_range_input_follows_python_and_leaving_it_writes_nothing(
+    lab, page, view
+) -> None:
+    # The range changes from Python (a thread, so the cell is done) while the max input
+    # has focus: it shows the new value, and leaving it untouched sends nothing back
+    # (it used to write its older text, undoing the change).
+    lab.run_code(
+        page,
+        "import threading\nthreading.Timer(1.5, lambda: w.set_range(-0.25, 0.75)).start()",
+    )
+    shown = view.root.locator(".tokenheat-range-input[data-end=max]")
+    shown.focus()
+    page.wait_for_function("el => el.value === '0.75'", arg=shown.element_handle())
+    assert shown.evaluate("el => el === document.activeElement")
+    view.root.locator(".tokenheat-title").click()  # leave the input
+    page.wait_for_timeout(500)
+    assert py(lab, page, "(w.vmin, w.vmax)") == (-0.25, 0.75)
+    # typing is still an edit: Enter applies it (mirrored, as symmetric is on)
+    shown.fill("0.5")
+    shown.press("Enter")
+    wait_py(lab, page, "(w.vmin, w.vmax)", lambda v: v == (-0.5, 0.5))
+
+
 def test_tooltip_has_full_float64_precision(lab, page, view) -> None:
     # linspace values are not float32-exact: the originals follow the first paint.
     exact = repr(-1 + 2 / 199)  # values[0, 1]
