@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { rng } from "./rng.js";
 import {
   blockCells,
   covers,
@@ -16,18 +17,6 @@ import {
 import { coveredCells, stronger } from "../reduce.js";
 
 /** @typedef {import("../lod.js").Source} Source */
-
-/** @param {number} seed */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The strongest value of each fr x fc block of a rows x cols matrix (Python's reduce_blocks).

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { rng } from "./rng.js";
 import { pixelIndexTable } from "../layout.js";
 import {
   axisBlocks,
@@ -13,21 +14,6 @@ import {
 } from "../reduce.js";
 
 /** @typedef {import("../layout.js").ViewWindow} ViewWindow */
-
-/**
- * A seeded generator (mulberry32), so failures reproduce.
- * @param {number} seed
- */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Values with NaNs, infinities, exact ties of +x and -x, and zeros of both signs.
