@@ -161,3 +161,50 @@ def test_without_javascript_the_png_shows(browser, tmp_path: Path, narrow: Heatm
         assert natural > 0 and abs(width - natural / 2) <= 1  # drawn at 2x for sharpness
     finally:
         context.close()
+
+
+def test_a_big_matrix_page_shows_its_overview_offline(
+    tmp_path: Path, offline, widgets, monkeypatch
+) -> None:
+    """A matrix sent as an overview (limits made small here) draws from it without a
+    kernel: its blocks in their strongest values, a tooltip naming the block, and
+    zooming asks for nothing it cannot get (no errors, the overview stays)."""
+    from PIL import Image
+
+    from tokenheat import _data
+
+    monkeypatch.setattr(_data, "SEND_CELLS", 1000)
+    monkeypatch.setattr(_data, "TILE_CELLS", 300)
+    values = np.zeros((60, 50))
+    values[31, 17] = -2.0
+    w = Heatmap(values, vmin=-2, vmax=2, static_png=False)
+    fr, fc = w._block
+    assert (fr, fc) != (1, 1)
+    path = tmp_path / "big.html"
+    path.write_text(to_html(w), encoding="utf-8")
+    page, _, _ = offline
+    page.goto(path.as_uri())
+    view = widgets(0).wait_ready()
+    shot = Image.open(io.BytesIO(view.cells.screenshot())).convert("RGB")
+    red = tuple(int(v) for v in w.to_rgba()[31, 17, :3])
+    pale = tuple(int(v) for v in w.to_rgba()[0, 0, :3])
+    # the whole block of the strong cell shows it; far away, the pale middle
+    top, left = 31 // fr * fr, 17 // fc * fc
+    for r, c in ((top, left), (top + fr - 1, left + fc - 1), (31, 17)):
+        x, y = int((c + 0.5) * shot.width / 50), int((r + 0.5) * shot.height / 60)
+        assert all(abs(a - b) <= TOLERANCE for a, b in zip(shot.getpixel((x, y)), red, strict=True))
+    assert all(abs(a - b) <= TOLERANCE for a, b in zip(shot.getpixel((5, 5)), pale, strict=True))
+    page.mouse.move(*view.cell_point(top, left, (60, 50)))
+    tip = view.root.locator(".tokenheat-tooltip")
+    tip.wait_for(state="visible")
+    key = tip.locator(".tokenheat-tooltip-key").first.text_content()
+    assert key == f"rows {top}\u2013{top + fr - 1}", key
+    assert "-2" in (tip.text_content() or "")
+    draws = view.draws()
+    view.wheel_zoom(31, 17, (60, 50), steps=6)
+    page.wait_for_function(
+        f"el => Number(el.dataset.draws) > {draws}", arg=view.root.element_handle()
+    )
+    page.wait_for_timeout(500)  # a window would be asked for now: nobody answers
+    assert view.root.get_attribute("data-ready") == "true"
+    assert view.root.locator(".tokenheat-error").is_hidden()
