@@ -113,13 +113,14 @@ def test_refused_input_raises_a_clear_error(name: str) -> None:
     check_drawable(w, np.array([[1.0, -1.0]]))
 
 
-def test_input_is_not_copied_more_than_needed() -> None:
-    """float64 input is converted to float32 once; the exact originals are the caller's
-    array itself (no copy) when it is C-contiguous float64."""
+def test_input_is_copied_once_as_a_snapshot() -> None:
+    """float64 input is converted to float32 once and its originals are copied once (the
+    snapshot that is drawn, exported and hovered), and nothing more."""
     values = np.random.default_rng(1).normal(size=(300, 200))
     w = Heatmap(values)
-    assert np.shares_memory(w.values, values)
-    assert np.shares_memory(w._matrix.exact, values)
+    assert not np.shares_memory(w.values, values)
+    assert w._matrix.exact is not None and np.shares_memory(w.values, w._matrix.exact)
+    assert w.values.dtype == values.dtype
     assert len(w._values) == values.size * 4
 
 
@@ -232,7 +233,9 @@ def test_downsample_property(values: np.ndarray, fr: int, fc: int) -> None:
                 assert out[i, j] in block
 
 
-def test_memory_stays_within_twice_the_float32_matrix() -> None:
+def test_memory_stays_within_three_times_the_float32_matrix() -> None:
+    """The snapshot: float32 for drawing plus, up to 2**24 cells, the values in their own
+    dtype (8 bytes a cell for float64 and int64): at most 3x the float32 size."""
     import tracemalloc
 
     values = np.random.default_rng(2).normal(size=(1000, 1500))
@@ -244,4 +247,5 @@ def test_memory_stays_within_twice_the_float32_matrix() -> None:
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
-        assert peak < 2.1 * values.size * 4, (given_.dtype, peak / (values.size * 4))
+        limit = 1.3 if given_.dtype == np.float32 else 3.1
+        assert peak < limit * values.size * 4, (given_.dtype, peak / (values.size * 4))

@@ -21,8 +21,8 @@ def test_view_defaults_to_the_whole_matrix(w: Heatmap) -> None:
 
 
 def test_view_can_be_set_and_reset(w: Heatmap) -> None:
-    w.view = (0, 2, 1.5, 3)
-    assert w.view == (0.0, 2.0, 1.5, 3.0)
+    w.view = (0, 2, 1.5, 3.5)
+    assert w.view == (0.0, 2.0, 1.5, 3.5)
     assert w.reset_view() is w
     assert w.view == (0.0, 3.0, 0.0, 4.0)
     w.view = (1, 2, 0, 1)
@@ -47,10 +47,31 @@ def test_view_can_be_set_and_reset(w: Heatmap) -> None:
     ],
 )
 def test_invalid_views_are_rejected(w: Heatmap, bad, exc, match) -> None:
-    w.view = (0, 1, 0, 1)
+    w.view = (0, 2, 0, 2)
     with pytest.raises(exc, match=match):
         w.view = bad
-    assert w.view == (0.0, 1.0, 0.0, 1.0)
+    assert w.view == (0.0, 2.0, 0.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ((1, 1.5, 0, 4), (0.25, 2.25, 0.0, 4.0)),  # grown about its centre to 2 rows
+        ((0, 0.5, 3.5, 4), (0.0, 2.0, 2.0, 4.0)),  # then shifted inside the matrix
+        ((2, 3, 1, 2), (1.0, 3.0, 0.5, 2.5)),
+        ((0, 3, 0, 4), (0.0, 3.0, 0.0, 4.0)),
+    ],
+)
+def test_a_view_narrower_than_the_front_ends_minimum_is_widened_as_it_would(
+    w: Heatmap, given, shown
+) -> None:
+    """One rule for the smallest view (js/zoom.js clampAxis): w.view and the exports are
+    what the screen shows, not a narrower window the browser would widen."""
+    w.view = given
+    assert w.view == shown
+    tall = Heatmap(np.zeros((1, 5)))
+    tall.view = (0, 1, 2, 2.5)
+    assert tall.view == (0.0, 1.0, 1.25, 3.25)  # one row: the whole axis is the minimum
 
 
 def test_new_shape_resets_view_and_clears_selection(w: Heatmap) -> None:
@@ -61,9 +82,9 @@ def test_new_shape_resets_view_and_clears_selection(w: Heatmap) -> None:
 
 
 def test_same_shape_keeps_view_and_selection(w: Heatmap) -> None:
-    w.update(view=(0, 1, 0, 1), selection={"col": 1})
+    w.update(view=(0, 2, 0, 2), selection={"col": 1})
     w.values = np.ones((3, 4))
-    assert w.view == (0.0, 1.0, 0.0, 1.0)
+    assert w.view == (0.0, 2.0, 0.0, 2.0)
     assert w.selection == {"col": 1}
 
 

@@ -6,7 +6,8 @@ Errors name the argument, what was given and what was expected.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
 
@@ -24,6 +25,10 @@ SEND_CELLS = 2**24
 #: Most cells in the overview of a bigger matrix and in each window sent for it:
 #: 2**22 (16 MiB as float32), each cell the strongest value of its block.
 TILE_CELLS = 2**22
+#: Smallest and largest explicit ``width``/``height``, in CSS pixels: at 2 device pixels
+#: per CSS pixel the largest is still a canvas every browser can hold (js/layout.js
+#: clamps to the same bounds, so saved state cannot ask for more either).
+MIN_SIZE, MAX_SIZE = 50, 4096
 #: Above this many cells the float64 originals are not sent (tooltips show float32,
 #: marked "≈"): 2**24 cells (128 MiB as float64).
 MAX_EXACT_CELLS = 2**24
@@ -34,12 +39,17 @@ class Matrix:
     """A validated attribution matrix and what the front end needs of it."""
 
     array: np.ndarray
-    """The user's values as a read-only 2-D real array (not copied when avoidable)."""
+    """A read-only snapshot of the user's values, taken when they were given: in their
+    dtype up to :data:`MAX_EXACT_CELLS` cells (sharing memory with ``f32`` or ``exact``
+    where the dtype matches), else ``f32`` itself."""
     f32: np.ndarray
     """C-contiguous little-endian float32 copy, sent to the browser for drawing."""
     exact: np.ndarray | None
-    """C-contiguous little-endian float64 values for the tooltip, when float32 loses
-    precision; ``None`` when ``f32`` is already exact."""
+    """C-contiguous little-endian float64 copy for the tooltip, when float32 loses
+    precision and the matrix is at most :data:`MAX_EXACT_CELLS` cells; else ``None``."""
+    approximate: bool
+    """Whether float32 changes any value given (then the tooltip needs ``exact``, or marks
+    float32 values with "≈" when the matrix is too big to keep them)."""
     data_range: tuple[float, float] | None
     """Finite min and max, or ``None`` when every cell is NaN."""
     row_names: list[str] | None
@@ -119,7 +129,9 @@ def coerce_matrix(obj: object) -> Matrix:
 
     try:
         with np.errstate(over="ignore"):  # overflow is reported below, with its position
-            f32 = np.ascontiguousarray(arr, dtype="<f4")
+            # always a copy of our own, so the matrix drawn, exported and hovered is a
+            # snapshot: changing the caller's array later changes none of them
+            f32 = np.array(arr, dtype="<f4", order="C", copy=True)
     except MemoryError:
         raise MemoryError(
             f"not enough memory for a float32 copy of values ({arr.shape[0]:,} x "
@@ -132,25 +144,36 @@ def coerce_matrix(obj: object) -> Matrix:
             (arr, "must be finite or NaN (use NaN for 'no value', or clip)"),
             (f32, "must fit in float32, |v| <= 3.4e38 (rescale the matrix)"),
         ):
-            bad = np.isinf(source)
-            if bad.any():
+            if np.isinf(source).any():
+                bad = np.isinf(source)
                 r, c = np.argwhere(bad)[0]
                 raise ValueError(
                     f"values {problem}: got {arr[r, c]} at row {r}, column {c} "
                     f"({int(bad.sum())} such cell(s) in all)"
                 )
+    approximate = _needs_exact(arr, f32)
+    # Up to MAX_EXACT_CELLS (and only when sent whole) the snapshot keeps the caller's
+    # dtype, and float64 originals for exact tooltips; a bigger one keeps float32 only.
     exact = None
-    if _needs_exact(arr, f32):
-        exact = np.ascontiguousarray(arr, dtype="<f8")
+    if arr.size <= min(SEND_CELLS, MAX_EXACT_CELLS):
+        if approximate:
+            exact = np.array(arr, dtype="<f8", order="C", copy=True)
+        if arr.dtype == f32.dtype:
+            array = f32
+        elif exact is not None and arr.dtype == exact.dtype:
+            array = exact
+        else:
+            array = np.array(arr, order="C", copy=True)
+    else:
+        array = f32
 
-    data_range = None
-    if arr.dtype.kind != "f" or not np.isnan(f32).all():
-        src = exact if exact is not None else f32
-        data_range = (float(np.nanmin(src)), float(np.nanmax(src)))
+    src = exact if exact is not None else f32
+    lo, hi = float(np.fmin.reduce(src, axis=None)), float(np.fmax.reduce(src, axis=None))
+    data_range = None if math.isnan(lo) else (lo, hi)  # NaN only when every cell is
 
-    view = arr.view()
+    view = array.view()
     view.flags.writeable = False
-    return Matrix(view, f32, exact, data_range, row_names, col_names)
+    return Matrix(view, f32, exact, approximate, data_range, row_names, col_names)
 
 
 def _factor_for(shape: tuple[int, ...], cells: int | None = None) -> int:
@@ -208,6 +231,8 @@ def reduce_blocks(
     small however big ``arr`` is.
     """
     r0, r1, c0, c1 = (0, arr.shape[0], 0, arr.shape[1]) if window is None else window
+    # a block larger than the window is the window: the work depends on the data only
+    fr, fc = min(fr, r1 - r0), min(fc, c1 - c0)
     rows, cols = -(-(r1 - r0) // fr), -(-(c1 - c0) // fc)
     out = np.empty((rows, cols), dtype=arr.dtype)
     if fr == fc == 1:
@@ -233,25 +258,6 @@ def reduce_blocks(
             lo = np.fmin.reduceat(lo, starts, axis=1)
         with np.errstate(invalid="ignore"):
             out[i : i + n] = np.where(hi >= -lo, hi, lo)  # the stronger; +x before -x
-    return out
-    step = max(1, chunk // max(1, cols * fr * fc))  # block rows per chunk
-    padded = np.empty((step * fr, cols * fc), dtype=arr.dtype)
-    with np.errstate(invalid="ignore"):
-        for i in range(0, rows, step):
-            n = min(step, rows - i)
-            top = r0 + i * fr
-            h = min(r1, top + n * fr) - top
-            part = arr[top : top + h, c0:c1]
-            if part.shape != (n * fr, cols * fc):  # a partial last block: pad with NaN
-                part = padded[: n * fr]
-                part.fill(np.nan)
-                part[:h, : c1 - c0] = arr[top : top + h, c0:c1]
-            blocks = part.reshape(n, fr, cols, fc)
-            # fmax/fmin skip NaN; a block is NaN only when all its cells are
-            top_v = np.fmax.reduce(np.fmax.reduce(blocks, axis=3), axis=1)
-            low_v = np.fmin.reduce(np.fmin.reduce(blocks, axis=3), axis=1)
-            pick = np.where(top_v >= -low_v, top_v, low_v)  # +x before -x
-            out[i : i + n] = pick
     return out
 
 
@@ -289,8 +295,13 @@ def _needs_exact(arr: np.ndarray, f32: np.ndarray) -> bool:
         return bool(max(int(arr.max()), -int(arr.min())) > _F32_EXACT_INT)
     if arr.dtype == np.float32:
         return False
+    step = max(1, 2**20 // arr.shape[1])  # rows at a time: small temporaries
     with np.errstate(invalid="ignore"):
-        return bool(np.any((f32 != arr) & ~np.isnan(arr)))
+        for i in range(0, arr.shape[0], step):
+            part, ours = arr[i : i + step], f32[i : i + step]
+            if np.any((ours != part) & ~np.isnan(part)):
+                return True
+    return False
 
 
 def coerce_labels(labels: object, n: int | None, *, name: str, axis: str) -> list[str]:
@@ -317,9 +328,39 @@ def coerce_labels(labels: object, n: int | None, *, name: str, axis: str) -> lis
             raise TypeError(
                 f"{name}[{i}] must be a string, got {type(label).__name__} {label!r:.40}"
             )
+    check_text(out, name)
     if n is not None and len(out) != n:
         raise ValueError(f"{name} has {len(out)} entries but values has {n} {axis}s")
     return out
+
+
+def check_text(texts: Sequence[str], name: str, index: Callable[[int], str] | None = str) -> None:
+    """Refuse strings that are not valid Unicode text (lone surrogates such as
+    ``"\\ud800"``, left by decoding with ``surrogateescape`` or by splitting a UTF-16
+    pair): they cannot be sent to the browser as UTF-8. ``index(i)`` names item ``i``.
+
+    >>> check_text(["ok", "bad\\ud800"], "row_labels")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: row_labels[1] contains a lone surrogate '\\ud800' at position 3, ...
+    """
+    try:
+        "".join(texts).encode("utf-8")  # one pass over all the text while it is valid
+    except UnicodeEncodeError:
+        pass
+    else:
+        return
+    for i, text in enumerate(texts):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            where = f"{name}[{index(i)}]" if index is not None else name
+            raise ValueError(
+                f"{where} contains a lone surrogate {text[exc.start]!r} at position "
+                f"{exc.start}, which is not valid Unicode text and cannot be shown; fix the "
+                "text, or replace such characters, e.g. "
+                "text.encode('utf-8', 'replace').decode('utf-8')"
+            ) from None
 
 
 def default_labels(n: int) -> list[str]:
@@ -349,6 +390,7 @@ def coerce_tokens(tokens: object) -> np.ndarray:
                 f"tokens[{r}][{c}] must be a string (or None for no text), "
                 f"got {type(tok).__name__} {tok!r:.40}"
             )
+    check_text(flat, "tokens", lambda i: "][".join(map(str, divmod(i, arr.shape[1]))))
     out = flat.reshape(arr.shape)
     out.flags.writeable = False
     return out
@@ -358,9 +400,30 @@ def coerce_limit(value: object, *, name: str) -> float:
     """A finite real number for vmin/vmax/center."""
     if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
         raise TypeError(f"{name} must be a real number or None, got {type(value).__name__}")
-    out = float(value)  # type: ignore[arg-type]
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        raise ValueError(
+            f"{name} must be a finite number, got a number too large for a float "
+            f"({type(value).__name__}, |v| > 1.8e308)"
+        ) from None
     if not np.isfinite(out):
         raise ValueError(f"{name} must be a finite number, got {out}")
+    return out
+
+
+def coerce_scale(value: object) -> float:
+    """An export scale: device pixels per CSS pixel, a real number from 0.25 to 8
+    (numpy numbers too; not a bool)."""
+    expected = "scale must be a number of device pixels per CSS pixel from 0.25 to 8"
+    if isinstance(value, bool) or not isinstance(value, Real):  # numpy numbers are Real
+        raise TypeError(f"{expected}, got {type(value).__name__} {value!r:.40}")
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        out = math.inf
+    if not 0.25 <= out <= 8:
+        raise ValueError(f"{expected}, got {value!r:.40}")
     return out
 
 
@@ -380,6 +443,32 @@ def auto_range(data_range: tuple[float, float] | None, center: float | None) -> 
     if lo == hi:
         return lo - 0.5, hi + 0.5
     return lo, hi
+
+
+#: Zoomed in as far as possible, this many cells fill the view along an axis (or all of
+#: it, if fewer): js/zoom.js MIN_SPAN_CELLS.
+MIN_SPAN_CELLS = 2
+
+
+def clamp_axis(a: float, b: float, n: int) -> tuple[float, float]:
+    """One axis of a view, made valid by the front end's rule (``clampAxis`` in
+    js/zoom.js, in the same float64 steps): a span narrower than ``min(n, 2)`` cells
+    grows about its centre, then the window is shifted inside ``[0, n]``.
+
+    >>> clamp_axis(5, 5.5, 10)
+    (4.25, 6.25)
+    >>> clamp_axis(0, 0.5, 10)
+    (0.0, 2.0)
+    """
+    lo = min(n, MIN_SPAN_CELLS)
+    span = b - a
+    if not span >= lo:
+        a = (a + b) / 2 - lo / 2
+        span = lo
+    if span >= n:
+        return (0.0, float(n))
+    a = min(max(a, 0.0), n - span)
+    return (float(a), float(min(n, a + span)))
 
 
 def check_range(lo: float, hi: float, what: str) -> None:

@@ -104,6 +104,38 @@ class LabelsTrait(t.TraitType[list, Any]):
         return _data.coerce_labels(value, None, name=self.name, axis=self.axis)
 
 
+class TextTrait(t.Unicode):
+    """A title: any length, but valid Unicode text (no lone surrogates)."""
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> str:
+        text = super().validate(obj, value)
+        _data.check_text([text], self.name, None)
+        return text
+
+
+class SizeTrait(t.TraitType[Any, Any]):
+    """An explicit width or height in CSS pixels, within ``MIN_SIZE``..``MAX_SIZE``."""
+
+    info_text = f"None or a whole number of CSS pixels from {_data.MIN_SIZE} to {_data.MAX_SIZE}"
+    allow_none = True
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> int | None:
+        if value is None:
+            return None
+        expected = (
+            f"{self.name} must be None (automatic) or a whole number of CSS pixels from "
+            f"{_data.MIN_SIZE} to {_data.MAX_SIZE}"
+        )
+        if isinstance(value, bool) or not isinstance(value, Integral):
+            raise TypeError(f"{expected}, got {type(value).__name__} {value!r:.40}")
+        if not _data.MIN_SIZE <= value <= _data.MAX_SIZE:
+            shown = value if abs(value) < 10**12 else "a number of more than 12 digits"
+            raise ValueError(f"{expected}, got {shown}")
+        return int(value)
+
+
 class LimitTrait(t.TraitType[float, Any]):
     """A colour-range end: a finite float; None is replaced by the default for that end."""
 
@@ -153,13 +185,16 @@ class ViewTrait(t.TraitType[tuple, Any]):
         for v in value:
             if isinstance(v, bool) or not isinstance(v, (Real, np.number)):
                 raise TypeError(f"{expected}, got a {type(v).__name__} in {tuple(value)!r:.80}")
-            numbers.append(float(v))
+            try:
+                numbers.append(float(v))
+            except OverflowError:
+                raise ValueError(f"{expected}, got a number too large for a float") from None
         r0, r1, c0, c1 = numbers
         if not all(math.isfinite(v) for v in numbers):
             raise ValueError(f"{expected}, got non-finite numbers {tuple(numbers)}")
         if not (0 <= r0 < r1 <= rows and 0 <= c0 < c1 <= cols):
             raise ValueError(f"{expected}, got {tuple(numbers)}")
-        return (r0, r1, c0, c1)
+        return (*_data.clamp_axis(r0, r1, rows), *_data.clamp_axis(c0, c1, cols))
 
 
 class SelectionTrait(t.TraitType[Any, Any]):

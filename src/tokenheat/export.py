@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from . import colormaps
+from ._data import coerce_scale
 from ._png import encode_png
 
 if TYPE_CHECKING:
@@ -43,6 +44,10 @@ LABEL_CAP = 180
 #: Room a label needs along its axis: one line of text plus a gap.
 LINE = FONT_SIZE + 3
 ELLIPSIS = "\u2026"
+#: Longest text measured: longer text is cut to this many characters (and an ellipsis)
+#: first. No text this long fits in an export (the widest, the title, is about 1000 px),
+#: and Pillow refuses to measure strings of a million characters.
+MEASURE_CHARS = 1024
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,8 @@ def elide(text: str, cap: float = LABEL_CAP, size: int = FONT_SIZE) -> str:
     >>> elide("x" * 40, cap=60)
     'xxxxxx…'
     """
+    if len(text) > MEASURE_CHARS:
+        text = text[:MEASURE_CHARS] + ELLIPSIS
     if _text_width(text, size) <= cap:
         return text
     lo, hi = 0, len(text) - 1
@@ -351,8 +358,7 @@ def _render_png(widget: Heatmap, scale: float, plot_width: int, fast: bool) -> t
         from PIL import Image, ImageDraw
     except ImportError as exc:  # pragma: no cover - Pillow is a default dependency
         raise ImportError("PNG export needs Pillow: pip install pillow") from exc
-    if not (isinstance(scale, (int, float)) and 0.25 <= scale <= 8):
-        raise ValueError(f"scale must be a number from 0.25 to 8, got {scale!r}")
+    scale = coerce_scale(scale)
     f = layout(widget, plot_width)
     s = scale
     image = Image.new("RGBA", (round(f.width * s), round(f.height * s)), "white")
@@ -431,7 +437,7 @@ def _texts(widget: Heatmap, f: Frame):
         for a, i in enumerate(rows):
             for b, j in enumerate(cols):
                 token = _token_text(widget, widget.tokens[i, j] or "")
-                if not token or _text_width(token) > cell_w - 4:
+                if not token or len(token) > MEASURE_CHARS or _text_width(token) > cell_w - 4:
                     continue
                 x = px + (j + 0.5 - c0) * cell_w
                 y = py + (i + 0.5 - r0) * cell_h

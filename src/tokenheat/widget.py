@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import tempfile
 import uuid
 from collections.abc import Callable
 from importlib.resources import files
@@ -17,13 +16,15 @@ import ipywidgets
 import numpy as np
 import traitlets as t
 
-from . import _data, colormaps
+from . import _data, _files, colormaps
 from ._traits import (
     LabelsTrait,
     LimitTrait,
     MatrixTrait,
     RangeTrait,
     SelectionTrait,
+    SizeTrait,
+    TextTrait,
     TokensTrait,
     ViewTrait,
     checked,
@@ -41,6 +42,8 @@ if not _STATIC.joinpath("widget.js").is_file():
     )
 
 _SIDES = ("vmin", "vmax")
+# Interaction state that a matrix of a new shape resets.
+_RESET_BY_SHAPE = ("view", "selection")
 
 
 def _int_list(value: object, n: int) -> bool:
@@ -117,14 +120,15 @@ class Heatmap(anywidget.AnyWidget):
     """Colour map name (str, default "RdYlGn"); ``_r`` suffix reverses it."""
     nan_color = t.Unicode("#bdbdbd").tag(sync=True)
     """Colour of NaN ("no value") cells, hex (str, default "#bdbdbd")."""
-    title = t.Unicode("").tag(sync=True)
+    title = TextTrait("").tag(sync=True)
     """Title above the plot (str, default "")."""
-    colorbar_title = t.Unicode("").tag(sync=True)
+    colorbar_title = TextTrait("").tag(sync=True)
     """Title of the colour bar (str, default "")."""
-    width = t.Int(None, allow_none=True, min=50).tag(sync=True)
-    """Widget width in CSS pixels (int) or None to fill the output cell."""
-    height = t.Int(None, allow_none=True, min=50).tag(sync=True)
-    """Widget height in CSS pixels (int) or None for a height from the matrix aspect."""
+    width = SizeTrait(None).tag(sync=True)
+    """Widget width in CSS pixels (int from 50 to 4096) or None to fill the output cell."""
+    height = SizeTrait(None).tag(sync=True)
+    """Widget height in CSS pixels (int from 50 to 4096) or None for a height from the
+    matrix aspect."""
     show_whitespace = t.Bool(True).tag(sync=True)
     """Show whitespace in tokens (and in labels made only of whitespace) as visible
     glyphs: space ␣, newline ↵, tab ⇥, no-break space ⍽ (bool, default True)."""
@@ -241,9 +245,16 @@ class Heatmap(anywidget.AnyWidget):
                 f"settable: {', '.join(sorted(settable))}"
             )
         try:
-            with self.hold_sync(), self.hold_trait_notifications():
-                for name, value in settings.items():
-                    setattr(self, name, value)
+            with self.hold_sync():
+                with self.hold_trait_notifications():
+                    for name, value in settings.items():
+                        setattr(self, name, value)
+                # A new shape resets the view and the selection when the notifications
+                # run; ones given in the same call are meant for the new matrix (they
+                # were validated against it above), so they win.
+                for name in _RESET_BY_SHAPE:
+                    if name in settings:
+                        setattr(self, name, settings[name])
         finally:
             self._pending_matrix = None  # a rejected matrix must not stay in memory
         return self
@@ -325,7 +336,10 @@ class Heatmap(anywidget.AnyWidget):
         HTML is a standalone interactive page (:meth:`to_html`).
 
         The file is written to a temporary file beside it and renamed into place, so
-        an error never leaves a truncated file.
+        an error never leaves a truncated file. A new file gets the usual mode (``0o666``
+        less the umask), a replaced one keeps its mode; a symbolic link is followed
+        (its target is written, the link stays); folders, devices, pipes and read-only
+        files are refused. Returns the path written.
 
         Examples
         --------
@@ -335,6 +349,11 @@ class Heatmap(anywidget.AnyWidget):
         >>> out.read_text().startswith("<svg")
         True
         """
+        if format is not None and not isinstance(format, str):
+            raise TypeError(
+                f"format must be 'png', 'svg', 'html' or None, got {type(format).__name__} "
+                f"{format!r:.40}"
+            )
         target = Path(path)
         fmt = (format or target.suffix.lstrip(".")).lower()
         if fmt == "htm":
@@ -344,23 +363,12 @@ class Heatmap(anywidget.AnyWidget):
                 f"cannot tell the format of {str(path)!r}: use a .png, .svg or .html suffix "
                 f"or format='png'/'svg'/'html' (got {fmt or 'no suffix'!r})"
             )
-        if target.is_dir():
-            raise IsADirectoryError(f"{str(path)!r} is a directory; give a file name")
-        if not target.parent.is_dir():
-            raise FileNotFoundError(f"the folder {str(target.parent)!r} does not exist")
+        _files.check_target(target)
         if fmt == "png":
             data = self.to_png(scale=scale)
         else:
             data = (self.to_svg() if fmt == "svg" else self.to_html()).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return _files.write_atomic(target, data)
 
     def capture(
         self,
@@ -403,10 +411,8 @@ class Heatmap(anywidget.AnyWidget):
             raise TypeError(f"callback must be callable, got {type(callback).__name__}")
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable or None, got {type(on_error).__name__}")
-        if scale is not None and not (
-            isinstance(scale, (int, float)) and not isinstance(scale, bool) and 0.25 <= scale <= 8
-        ):
-            raise ValueError(f"scale must be a number from 0.25 to 8 or None, got {scale!r}")
+        if scale is not None:
+            scale = _data.coerce_scale(scale)
         request = uuid.uuid4().hex
         self._captures[request] = (callback, on_error)
         self.send({"type": "capture", "id": request, "scale": scale})
@@ -534,24 +540,28 @@ class Heatmap(anywidget.AnyWidget):
         matrix = self._matrix
         if matrix is None or self._block == [1, 1]:
             return
-        window, block = content.get("window"), content.get("block")
+        window, block, request = content.get("window"), content.get("block"), content.get("id")
         rows, cols = matrix.f32.shape
+        # every field checked against the matrix before any work
         if not (
-            _int_list(window, 4)
+            isinstance(request, str)
+            and len(request) <= 200
+            and _int_list(window, 4)
             and _int_list(block, 2)
             and 0 <= window[0] < window[1] <= rows
             and 0 <= window[2] < window[3] <= cols
-            and min(block) >= 1
+            and 1 <= block[0] <= rows
+            and 1 <= block[1] <= cols
         ):
             log = logging.getLogger("tokenheat")
-            log.warning("tokenheat: ignored a bad tile request %r", content)
+            log.warning("tokenheat: ignored a bad tile request %.300r", content)
             return
         r0, r1, c0, c1 = window
         fr, fc = _data.block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, tuple(block))
         tile = _data.reduce_blocks(matrix.f32, fr, fc, (r0, r1, c0, c1))
         reply = {
             "type": "tile",
-            "id": content.get("id"),
+            "id": request,
             "window": [r0, r1, c0, c1],
             "block": [fr, fc],
             "shape": list(tile.shape),
@@ -585,8 +595,6 @@ class Heatmap(anywidget.AnyWidget):
         more than 128 MiB.
         """
         exact = self._matrix.exact if self._matrix is not None else None
-        if exact is not None and exact.size > _data.MAX_EXACT_CELLS:
-            return
         if exact is not None and not len(self._exact):
             self._exact = memoryview(exact).cast("B")
 
@@ -619,7 +627,7 @@ class Heatmap(anywidget.AnyWidget):
             # The float64 originals (for exact tooltips) follow when the browser asks,
             # after its first paint: the cells need not wait for them.
             self._exact = b""
-            self._exact_available = matrix.exact is not None
+            self._exact_available = matrix.approximate
             self._data_range = None if matrix.data_range is None else list(matrix.data_range)
             for axis, (name, names) in enumerate(
                 (("row_labels", matrix.row_names), ("column_labels", matrix.col_names))
@@ -684,7 +692,13 @@ class Heatmap(anywidget.AnyWidget):
         from . import export
 
         data, metadata = bundle
-        png, size = export.static_png(self)
+        try:
+            png, size = export.static_png(self)
+        except Exception as exc:  # the widget must show even if its fallback picture fails
+            logging.getLogger("tokenheat").warning(
+                "tokenheat: the output carries no PNG fallback, drawing it failed: %r", exc
+            )
+            return bundle
         data = {**data, "image/png": base64.b64encode(png).decode("ascii")}
         metadata = {**metadata, "image/png": {"width": size[0], "height": size[1]}}
         return data, metadata
