@@ -148,6 +148,17 @@ class LimitTrait(t.TraitType[float, Any]):
         return _data.coerce_limit(value, name=self.name)
 
 
+class CenterTrait(t.TraitType[Any, Any]):
+    """The centre of a diverging scale: a finite float, or None for a linear scale."""
+
+    info_text = "a finite number or None"
+    allow_none = True
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> float | None:
+        return None if value is None else _data.coerce_limit(value, name=self.name)
+
+
 class RangeTrait(t.TraitType[tuple, Any]):
     """``(vmin, vmax)``: two finite numbers with vmin < vmax."""
 

@@ -18,6 +18,7 @@ import traitlets as t
 
 from . import _data, _files, colormaps
 from ._traits import (
+    CenterTrait,
     LabelsTrait,
     LimitTrait,
     MatrixTrait,
@@ -114,7 +115,7 @@ class Heatmap(anywidget.AnyWidget):
     """Lower end of the colour range (float). Set None to go back to the default."""
     vmax = LimitTrait(None).tag(sync=True)
     """Upper end of the colour range (float). Set None to go back to the default."""
-    center = t.Float(0.0, allow_none=True).tag(sync=True)
+    center = CenterTrait(0.0).tag(sync=True)
     """Centre of the diverging colour scale (float, default 0.0), or None for linear."""
     cmap = t.Unicode("RdYlGn").tag(sync=True)
     """Colour map name (str, default "RdYlGn"); ``_r`` suffix reverses it."""
@@ -504,12 +505,6 @@ class Heatmap(anywidget.AnyWidget):
             )
         _data.check_range(lo, hi, "the colour range")
         return value
-
-    @t.validate("center")
-    @checked
-    def _check_center(self, proposal: dict[str, Any]) -> float | None:
-        value = proposal["value"]
-        return None if value is None else _data.coerce_limit(value, name="center")
 
     @t.validate("cmap")
     @checked
