@@ -4,6 +4,8 @@ leaves the widget changed or broken. The numeric paths are also property-tested.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -249,3 +251,58 @@ def test_memory_stays_within_three_times_the_float32_matrix() -> None:
             tracemalloc.stop()
         limit = 1.3 if given_.dtype == np.float32 else 3.1
         assert peak < limit * values.size * 4, (given_.dtype, peak / (values.size * 4))
+
+
+# ------------------------------------------------------- settings: one case per class
+# Each class the adversarial review found (tests/test_hardening.py has the details): an
+# unbounded size, a number too large for a float, text that is not valid Unicode, a view
+# from a custom trait's edge. Refused with the argument named, through the constructor,
+# assignment and update(), leaving the widget as it was.
+SETTINGS_REFUSED = {
+    "width 10**9": ({"width": 10**9}, InvalidSetting, "width must be None (automatic)"),
+    "height 10**400": ({"height": 10**400}, InvalidSetting, "height must be None (automatic)"),
+    "width as float": ({"width": 640.0}, InvalidSettingType, "width must be None (automatic)"),
+    "vmin 10**400": ({"vmin": 10**400}, InvalidSetting, "vmin must be a finite number"),
+    "center -10**400": ({"center": -(10**400)}, InvalidSetting, "center must be a finite"),
+    "view 10**400": ({"view": (0, 1, 0, 10**400)}, InvalidSetting, "view must be"),
+    "title surrogate": ({"title": "a\ud800"}, InvalidSetting, "title contains a lone"),
+    "label surrogate": ({"row_labels": ["\udc80", "b"]}, InvalidSetting, "row_labels[0] contains"),
+    "token surrogate": ({"tokens": [["a", "b"], ["\ud83d", ""]]}, InvalidSetting, "tokens[1][0]"),
+}
+
+SETTINGS_ACCEPTED = {
+    "huge title": {"title": "T" * 3_000_000},
+    "huge label": {"column_labels": ["c" * 3_000_000, "d"]},
+    "huge token": {"tokens": [["t" * 3_000_000, ""], ["", ""]]},
+    "narrow view": {"view": (0.5, 0.6, 1.0, 1.01)},
+    "numpy sizes": {"width": np.int16(300), "height": np.uint64(4096)},
+}
+
+
+@pytest.mark.parametrize("name", SETTINGS_REFUSED)
+def test_refused_settings_name_the_argument_and_change_nothing(name: str) -> None:
+    settings_, error, fragment = SETTINGS_REFUSED[name]
+    values = np.array([[1.0, -1.0], [0.5, 0.0]])
+    if "view" not in settings_:  # the view is not a constructor argument
+        with pytest.raises(error) as info:
+            Heatmap(values, **settings_)
+        assert fragment in str(info.value)
+    w = Heatmap(values)
+    before = w.get_state()
+    ((key, value),) = settings_.items()
+    with pytest.raises(error, match=re.escape(fragment)):
+        setattr(w, key, value)
+    with pytest.raises(error):
+        w.update(values=values * 2, **settings_)
+    assert w.get_state() == before
+    check_drawable(w, values)
+
+
+@pytest.mark.parametrize("name", SETTINGS_ACCEPTED)
+def test_accepted_settings_display_and_export(name: str) -> None:
+    w = Heatmap(np.array([[1.0, -1.0], [0.5, 0.0]]))
+    w.update(**SETTINGS_ACCEPTED[name])
+    data, _ = w._repr_mimebundle_()
+    assert "image/png" in data
+    assert w.to_png(scale=0.5).startswith(b"\x89PNG") and w.to_svg().startswith("<svg")
+    assert w.get_state()  # everything can be sent
