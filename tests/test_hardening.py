@@ -396,3 +396,8 @@ def test_float64_originals_are_a_snapshot_too() -> None:
     values[0, 0] = 7.0
     w.send_exact()
     assert np.frombuffer(w._exact, dtype="<f8")[0] == 0.1234567890123
+
+
+def test_the_page_title_of_to_html_is_checked_too() -> None:
+    with pytest.raises(ValueError, match=r"^title contains a lone surrogate"):
+        Heatmap(np.eye(2)).to_html(title="page \udc00")

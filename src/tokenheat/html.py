@@ -21,6 +21,8 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from ._data import check_text
+
 if TYPE_CHECKING:
     import ipywidgets
 
@@ -251,6 +253,8 @@ def to_html(widget: Heatmap, *, title: str | None = None) -> str:
         raise TypeError(f"to_html() needs a tokenheat Heatmap, got {type(widget).__name__}")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a str or None, got {type(title).__name__}")
+    if title is not None:
+        check_text([title], "title", None)
     png = widget.to_png(scale=2)
     size = _png_size(png)
     body = _Page().view(

@@ -146,3 +146,36 @@ def test_whitespace_tokens_are_visible(lab, page, views) -> None:
     ink = [int((cell < 120).sum()) for cell in cells]
     assert ink[0] > 5 and ink[1] > 5 and ink[3] > 5, ink  # a glyph in each whitespace cell
     assert ink[2] == 0, ink  # no token: an empty cell
+
+
+HUGE_TEXT = """\
+import numpy as np
+from tokenheat import Heatmap
+huge = "W" * 2_000_000
+big = Heatmap(np.array([[0.5, -1.0], [0.25, 0.0]]), title="T" * 2_000_000,
+              row_labels=[huge, "short"], column_labels=["c" * 2_000_000, "d"],
+              tokens=[["t" * 2_000_000, "a"], ["b", "c"]], colorbar_title="B" * 2_000_000)
+big"""
+
+
+def test_text_of_any_length_displays(lab, page) -> None:
+    """Two million characters in the title, labels, a token and the colour-bar title:
+    the widget draws, cuts the text where it is shown, and its tooltip stays readable."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    lab.open(page, write_notebook(lab, "hugetext.ipynb", HUGE_TEXT))
+    lab.run_all(page)
+    view = WidgetView(page, 0).wait_ready()
+    title = view.root.locator(".tokenheat-title")
+    assert title.text_content().startswith("TTTT") and len(title.text_content()) < 5000
+    assert title.evaluate("el => el.getBoundingClientRect().height") < 60  # one line
+    row = view.root.locator(".tokenheat-row-label").first
+    assert row.text_content().startswith("WWWW") and len(row.text_content()) < 5000
+    page.mouse.move(*view.cell_point(0, 0, (2, 2), fx=0.2))
+    page.wait_for_timeout(100)
+    tip = view.root.locator(".tokenheat-tooltip")
+    text = tip.text_content()
+    assert "WWWW" in text and "\u2026" in text and len(text) < 20_000
+    box = tip.bounding_box()
+    assert box is not None and box["height"] < 1000, box
+    assert not errors, errors
