@@ -80,6 +80,132 @@ export function decodeBytes(src) {
   return new Uint8Array(buffer, byteOffset, byteLength);
 }
 
+/** Most cells a matrix may have (= Python's `tokenheat._data.MAX_CELLS`). */
+export const MAX_CELLS = 2 ** 31;
+
+/**
+ * The matrix traits as received (see docs/architecture.md, "Synced traits").
+ * @typedef {Object} MatrixState
+ * @property {unknown} shape `_shape`
+ * @property {unknown} block `_block` (null/undefined = [1, 1], a state saved before it)
+ * @property {unknown} values `_values`
+ * @property {unknown} exact `_exact`
+ * @property {unknown} rowLabels `row_labels`
+ * @property {unknown} colLabels `column_labels`
+ * @property {unknown} tokens `_tokens`
+ */
+
+/**
+ * The matrix's geometry when the traits agree with each other and with what was received.
+ * @typedef {Object} MatrixGeometry
+ * @property {number} rows matrix rows
+ * @property {number} cols matrix columns
+ * @property {number} fr matrix rows per cell of `_values` (1 when sent whole)
+ * @property {number} fc matrix columns per cell of `_values`
+ * @property {number} gridRows rows of `_values`, ceil(rows / fr)
+ * @property {number} gridCols columns of `_values`, ceil(cols / fc)
+ */
+
+/**
+ * A value for an error message: JSON, cut short.
+ * @param {unknown} v
+ */
+function brief(v) {
+  let s;
+  try {
+    s = v instanceof DataView || ArrayBuffer.isView(v) ? `${v.byteLength} bytes` : JSON.stringify(v);
+  } catch {
+    s = undefined;
+  }
+  s ??= Object.prototype.toString.call(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/**
+ * The byte length of a binary trait, or -1 when it is not binary.
+ * @param {unknown} v
+ */
+function byteLengthOf(v) {
+  if (v == null) return 0;
+  if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return v.byteLength;
+  return -1;
+}
+
+/**
+ * Check the matrix traits against each other and against what was actually received,
+ * before anything is allocated from them: a saved state or a message can claim any
+ * shape, but one label per row and column and 4 bytes per value must have arrived.
+ * Reads only lengths; nothing here allocates more than the message it checks.
+ * @param {MatrixState} s
+ * @returns {MatrixGeometry | { error: string }}
+ */
+export function checkMatrixState(s) {
+  /** @param {unknown} v */
+  const pair = (v) =>
+    Array.isArray(v) && v.length === 2 && v.every((x) => Number.isSafeInteger(x) && x >= 1)
+      ? /** @type {[number, number]} */ (v)
+      : null;
+  const shape = pair(s.shape);
+  if (!shape) return { error: `_shape must be [rows, cols], two integers >= 1, got ${brief(s.shape)}` };
+  const [rows, cols] = shape;
+  const x = "\u00d7";
+  if (rows * cols > MAX_CELLS) {
+    return {
+      error: `_shape ${rows}${x}${cols} has more than ${MAX_CELLS} (2**31) cells, the most tokenheat draws`,
+    };
+  }
+  const block = s.block == null ? [1, 1] : pair(s.block);
+  if (!block) {
+    return {
+      error: `_block must be [rows, cols] per overview cell, two integers >= 1, got ${brief(s.block)}`,
+    };
+  }
+  const [fr, fc] = block;
+  if (fr > rows || fc > cols) {
+    return { error: `_block ${fr}${x}${fc} is bigger than the matrix: _shape is ${rows}${x}${cols}` };
+  }
+  const gridRows = Math.ceil(rows / fr);
+  const gridCols = Math.ceil(cols / fc);
+  const whole = fr === 1 && fc === 1;
+  const what = whole
+    ? `_shape ${rows}${x}${cols}`
+    : `the ${gridRows}${x}${gridCols} overview of _shape ${rows}${x}${cols} in ${fr}${x}${fc} blocks`;
+  const got = byteLengthOf(s.values);
+  if (got < 0) return { error: `_values must be binary (float32 bytes), got ${brief(s.values)}` };
+  const need = 4 * gridRows * gridCols;
+  if (got !== need) {
+    return { error: `_values holds ${got} bytes but ${what} needs ${need} (4 per float32 value)` };
+  }
+  const exact = byteLengthOf(s.exact);
+  if (exact < 0) return { error: `_exact must be binary (float64 bytes), got ${brief(s.exact)}` };
+  if (exact !== 0 && !whole) {
+    return { error: `_exact must be empty for an overview (_block ${fr}${x}${fc}), got ${exact} bytes` };
+  }
+  if (exact !== 0 && exact !== 8 * rows * cols) {
+    return {
+      error: `_exact holds ${exact} bytes but ${what} needs ${8 * rows * cols} (8 per float64 value) or none`,
+    };
+  }
+  for (const [name, labels, n, kind] of /** @type {const} */ ([
+    ["row_labels", s.rowLabels, rows, "rows"],
+    ["column_labels", s.colLabels, cols, "columns"],
+  ])) {
+    if (!Array.isArray(labels))
+      return { error: `${name} must be a list of ${n} strings, got ${brief(labels)}` };
+    if (labels.length !== n) {
+      return { error: `${name} has ${labels.length} entries but _shape ${rows}${x}${cols} has ${n} ${kind}` };
+    }
+  }
+  const tokens = s.tokens == null ? [] : s.tokens;
+  if (!Array.isArray(tokens)) return { error: `_tokens must be a list of strings, got ${brief(tokens)}` };
+  if (tokens.length !== 0 && tokens.length !== rows * cols) {
+    return {
+      error: `_tokens has ${tokens.length} entries but _shape ${rows}${x}${cols} needs ${rows * cols} (one per cell) or none`,
+    };
+  }
+  return { rows, cols, fr, fc, gridRows, gridCols };
+}
+
 /**
  * Decode `_shape`, `_values` and `_exact` into a matrix, or explain why they disagree.
  * @param {unknown} shape

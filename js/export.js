@@ -441,6 +441,41 @@ export function defaultScale(dpr) {
   return Math.max(2, Number.isFinite(dpr) ? dpr : 1);
 }
 
+/** Most device px a PNG export has along a side, and in all: past them browsers refuse
+ * the canvas (or it costs hundreds of MB), so a download is drawn at a smaller scale and
+ * a capture answers with an error. */
+export const MAX_PNG_SIDE = 16384;
+export const MAX_PNG_PIXELS = 2 ** 26;
+
+/**
+ * Why a PNG of a `width` x `height` CSS px view at scale `s` cannot be drawn, or null.
+ * @param {number} width
+ * @param {number} height
+ * @param {number} s
+ * @returns {string | null}
+ */
+export function pngTooLarge(width, height, s) {
+  const w = Math.round(width * s);
+  const h = Math.round(height * s);
+  if (w <= MAX_PNG_SIDE && h <= MAX_PNG_SIDE && w * h <= MAX_PNG_PIXELS) return null;
+  return (
+    `a ${w} x ${h} px PNG is over the browser's limit (${MAX_PNG_SIDE} px a side, ${MAX_PNG_PIXELS} px ` +
+    `in all); use a smaller scale, or the Python-side w.save`
+  );
+}
+
+/**
+ * The largest scale up to `s` whose PNG of a `width` x `height` CSS px view can be drawn.
+ * @param {number} s
+ * @param {number} width
+ * @param {number} height
+ */
+export function fitScale(s, width, height) {
+  const w = Math.max(1, width);
+  const h = Math.max(1, height);
+  return Math.min(s, (MAX_PNG_SIDE - 0.5) / Math.max(w, h), Math.sqrt(MAX_PNG_PIXELS / (w * h)) * 0.999);
+}
+
 /**
  * The scale of a capture: the requested one when it is a number from 0.25 to 8, else
  * the default.

@@ -6,11 +6,11 @@ import { createAxes } from "./axes.js";
 import { createCells } from "./cells.js";
 import { parseHexColor, resolveLut, textColorTable } from "./color.js";
 import { colorbarTicks, createColorbar } from "./colorbar.js";
-import { decodeBytes, decodeFloat64, decodeMatrix, formatCell } from "./data.js";
-import { defaultScale, exportFileName } from "./export.js";
+import { checkMatrixState, decodeBytes, decodeFloat64, decodeMatrix, formatCell } from "./data.js";
+import { defaultScale, exportFileName, fitScale } from "./export.js";
 import { createInteraction } from "./interaction.js";
 import { blockCells, createLod, gridCell, sourceView, wholeSource } from "./lod.js";
-import { axisLabels, computeLayout } from "./layout.js";
+import { axisLabels, canvasRatio, computeLayout, explicitSize } from "./layout.js";
 import { createOverlay } from "./overlay.js";
 import { createRangeControl } from "./range.js";
 import { syncColorRange } from "./rangesync.js";
@@ -19,10 +19,11 @@ import { createSelectionOutline, selCol, selRow } from "./selection.js";
 import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from "./snapshot.js";
 import { CSS, readColors, readFonts } from "./theme.js";
 import { createDownloadButtons } from "./toolbar.js";
-import { visibleIfBlank, visibleWhitespace } from "./text.js";
+import { shownText, visibleIfBlank, visibleWhitespace } from "./text.js";
 import { createTooltip } from "./tooltip.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
+/** @typedef {import("./data.js").MatrixGeometry} MatrixGeometry */
 /** @typedef {import("./color.js").ColorScale} ColorScale */
 /** @typedef {import("./layout.js").Layout} Layout */
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
@@ -150,6 +151,7 @@ function render({ model, el }) {
     data: () => data,
     cellInfo,
     pointInfo,
+    dpr: () => dpr,
     viewChanged: () => schedule(VIEW),
     selectionChanged: () => schedule(SELECTION),
   });
@@ -204,7 +206,10 @@ function render({ model, el }) {
    * paint, so that the cells are not kept waiting for a float64 copy of the matrix.
    */
   function readExact() {
-    if (!data) return;
+    if (!data || "error" in checkMatrixState(matrixState())) {
+      schedule(DATA); // the next frame shows what is wrong, or draws again once it is not
+      return;
+    }
     const e = decodeFloat64(model.get("_exact"));
     data.exact = e.length === data.rows * data.cols ? e : null;
   }
@@ -215,28 +220,41 @@ function render({ model, el }) {
     model.send({ type: "exact" });
   }
 
-  /** @returns {string | null} */
-  function readData() {
+  /**
+   * The matrix traits as received, for `checkMatrixState`.
+   * @returns {import("./data.js").MatrixState}
+   */
+  function matrixState() {
+    return {
+      shape: model.get("_shape"),
+      block: model.get("_block"),
+      values: model.get("_values"),
+      exact: model.get("_exact"),
+      rowLabels: model.get("row_labels"),
+      colLabels: model.get("column_labels"),
+      tokens: model.get("_tokens"),
+    };
+  }
+
+  /**
+   * Decode the matrix (or its overview) once `checkMatrixState` has accepted the traits.
+   * @param {MatrixGeometry} g
+   * @returns {string | null}
+   */
+  function readData(g) {
     exactRequested = false;
-    const shape = model.get("_shape");
-    const block = model.get("_block") ?? [1, 1];
-    const ok = (/** @type {unknown} */ v) => Number.isInteger(v) && Number(v) >= 1;
-    if (!Array.isArray(block) || block.length !== 2 || !block.every(ok)) {
-      data = null;
-      return `_block must be [rows, cols] per overview cell, got ${JSON.stringify(block)}`;
-    }
-    const [fr, fc] = block;
+    const { rows, cols, fr, fc } = g;
     const whole = fr === 1 && fc === 1;
-    const sent = whole || !Array.isArray(shape) ? shape : shape.map((n, i) => Math.ceil(n / block[i]));
-    const res = decodeMatrix(sent, model.get("_values"), whole ? model.get("_exact") : null);
+    const res = decodeMatrix(
+      [g.gridRows, g.gridCols],
+      model.get("_values"),
+      whole ? model.get("_exact") : null,
+    );
     if ("error" in res) {
       data = null;
-      return whole
-        ? res.error
-        : `${res.error} (the overview of ${JSON.stringify(shape)} in ${fr}×${fc} blocks)`;
+      return res.error;
     }
     const prev = data;
-    const [rows, cols] = whole ? [res.data.rows, res.data.cols] : shape;
     // An overview's values are only drawn through `lod`; the matrix itself is not here.
     data = whole ? res.data : { rows, cols, values: new Float32Array(0), exact: null };
     lod.setOverview(wholeSource(res.data, rows, cols, fr, fc));
@@ -283,10 +301,12 @@ function render({ model, el }) {
     const v = model.get(name);
     const show = model.get("show_whitespace") !== false;
     return Array.isArray(v)
-      ? v.map((s) => (s == null ? "" : show ? visibleIfBlank(String(s)) : String(s)))
+      ? v.map((s) => (s == null ? "" : show ? visibleIfBlank(shownText(String(s))) : shownText(String(s))))
       : [];
   }
 
+  /** @param {string} name */
+  const readTitle = (name) => shownText(String(model.get(name) ?? ""));
   /** @param {number} i */
   const rowText = (i) => rowLabels[i] ?? String(i);
   /** @param {number} i */
@@ -325,7 +345,7 @@ function render({ model, el }) {
     const show = model.get("show_whitespace") !== false;
     tokens =
       Array.isArray(v) && data && v.length === data.rows * data.cols
-        ? v.map((s) => (typeof s !== "string" ? "" : show ? visibleWhitespace(s) : s))
+        ? v.map((s) => (typeof s !== "string" ? "" : show ? visibleWhitespace(shownText(s)) : shownText(s)))
         : [];
   }
 
@@ -418,7 +438,6 @@ function render({ model, el }) {
   function doLayout(flags) {
     const d = /** @type {MatrixData} */ (data);
     fonts = readFonts(root);
-    dpr = window.devicePixelRatio || 1;
     if (measureCtx) measureCtx.font = fonts.label;
     if (flags & (LABELS | DATA) || measuredFont !== fonts.label) {
       rowLabels = readStrings("row_labels");
@@ -429,16 +448,16 @@ function render({ model, el }) {
       rowLabelMax = widestOf(d.rows, rowWidth);
       colLabelMax = widestOf(d.cols, colWidth);
     }
-    const title = String(model.get("title") ?? "");
-    const barTitle = String(model.get("colorbar_title") ?? "");
+    const title = readTitle("title");
+    const barTitle = readTitle("colorbar_title");
     let titleWidth = 0;
     if (title && measureCtx) {
       measureCtx.font = fonts.title;
       titleWidth = measureCtx.measureText(title).width;
       measureCtx.font = fonts.label;
     }
-    const wTrait = positive(model.get("width"));
-    const hTrait = positive(model.get("height"));
+    const wTrait = explicitSize(model.get("width"));
+    const hTrait = explicitSize(model.get("height"));
     root.style.width = wTrait ? `${wTrait}px` : "";
     const width = wTrait ?? (containerWidth || root.clientWidth || DEFAULT_WIDTH);
     tickSet = colorbarTicks(scale.vmin, scale.vmax, layout ? layout.bar.height : 400);
@@ -469,6 +488,7 @@ function render({ model, el }) {
       L = lay(reservedTickWidth);
     }
     layout = L;
+    dpr = canvasRatio(window.devicePixelRatio || 1, L.width, L.height);
 
     root.style.height = `${L.height}px`;
     root.setAttribute("aria-label", `${title || "Heatmap"}: ${d.rows} \u00d7 ${d.cols} heatmap`);
@@ -504,10 +524,21 @@ function render({ model, el }) {
       dirty |= flags;
       showError(message);
     };
-    if (flags & DATA) {
-      const err = readData();
-      if (err) return fail(err);
-      flags |= LAYOUT | LABELS | TOKENS | COLORS | VIEW | SELECTION;
+    if (flags & (DATA | LABELS | TOKENS)) {
+      // Every matrix trait is checked against the others and the bytes received before
+      // anything is made from them; a tampered state shows what is wrong, never a frozen
+      // page. The matrix is decoded again once the state agrees.
+      const g = checkMatrixState(matrixState());
+      if ("error" in g) {
+        data = null;
+        flags |= DATA;
+        return fail(g.error);
+      }
+      if (flags & DATA) {
+        const err = readData(g);
+        if (err) return fail(err);
+        flags |= LAYOUT | LABELS | TOKENS | COLORS | VIEW | SELECTION;
+      }
     }
     if (!data) return fail("no matrix to draw");
     if (flags & TOKENS) readTokens();
@@ -596,8 +627,8 @@ function render({ model, el }) {
       tokens: lod.active ? [] : tokens,
       fonts,
       colors: readColors(root),
-      title: String(model.get("title") ?? ""),
-      colorbarTitle: String(model.get("colorbar_title") ?? ""),
+      title: readTitle("title"),
+      colorbarTitle: readTitle("colorbar_title"),
       tickSet,
       dataRange: model.get("_data_range"),
       rowText,
@@ -629,7 +660,9 @@ function render({ model, el }) {
     try {
       const blob =
         format === "png"
-          ? await snapshotPng(defaultScale(window.devicePixelRatio))
+          ? await snapshotPng(
+              fitScale(defaultScale(window.devicePixelRatio), layout?.width ?? 0, layout?.height ?? 0),
+            )
           : new Blob([snapshotSvg()], { type: "image/svg+xml" });
       saveFile(root, blob, exportFileName(model.get("title"), format));
     } catch (e) {
@@ -698,7 +731,7 @@ function render({ model, el }) {
 
   // the automatic height is capped by the window's height
   const onWindowResize = () => {
-    if (positive(model.get("height")) === null) schedule(LAYOUT);
+    if (explicitSize(model.get("height")) === null) schedule(LAYOUT);
   };
   window.addEventListener("resize", onWindowResize);
 
@@ -724,15 +757,6 @@ function render({ model, el }) {
     root.remove();
     data = null;
   };
-}
-
-/**
- * @param {unknown} v
- * @returns {number | null}
- */
-function positive(v) {
-  const n = typeof v === "number" ? v : v == null ? NaN : Number(v);
-  return Number.isFinite(n) && n > 0 ? n : null;
 }
 
 /**

@@ -4,10 +4,18 @@
 // view itself redraws in the next animation frame and never waits for Python.
 
 import { createGestures } from "./gestures.js";
+import { guardShortcuts, isHostKey } from "./hostkeys.js";
 import { centerOf, fullView, indexAt } from "./layout.js";
-import { moveSelection, parseSelection, sameSelection, selCol, selRow } from "./selection.js";
+import {
+  moveSelection,
+  parseSelection,
+  sameSelection,
+  selCol,
+  selectionCorrected,
+  selRow,
+} from "./selection.js";
 import { createToolbar } from "./toolbar.js";
-import { sameView, scrollIntoView, viewFromTrait, viewToTrait, zoomAt } from "./zoom.js";
+import { sameView, scrollIntoView, viewCorrected, viewFromTrait, viewToTrait, zoomAt } from "./zoom.js";
 
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
 /** @typedef {import("./selection.js").Selection} Selection */
@@ -29,6 +37,7 @@ const KEY_ZOOM = 1.5;
  * @property {(view: ViewWindow, w: number, h: number, x: number, y: number, dpr: number) => TooltipContent | null} pointInfo
  *   what the device pixel under CSS point (x, y) of a w x h plot shows (reduce.js
  *   coveredCells, through the overview of a big matrix), null outside the plot
+ * @property {() => number} dpr device px per CSS px of the view's canvases
  * @property {() => void} viewChanged schedule a redraw for a new view
  * @property {() => void} selectionChanged schedule a redraw of the outline
  */
@@ -48,12 +57,24 @@ export function createInteraction(ctx) {
   /** the tooltip describes the keyboard-selected cell (not the pointer's); it stays, like
    * the outline, until the pointer hovers the plot or the selection changes otherwise */
   let keyTip = false;
+  let reportQueued = false;
+  let destroyed = false;
   /** last pointer position over the plot, for the tooltip to follow the view */
   let hover = { x: 0, y: 0, inside: false };
 
   const shape = () => {
     const d = ctx.data();
     return d ? { rows: d.rows, cols: d.cols } : null;
+  };
+
+  /**
+   * The shape drawn when it is also the model's: a trait that arrives with a new matrix
+   * is read (and corrected) only once that matrix is drawn, never against the old one.
+   */
+  const currentShape = () => {
+    const s = shape();
+    const m = model.get("_shape");
+    return s && Array.isArray(m) && m[0] === s.rows && m[1] === s.cols ? s : null;
   };
 
   /**
@@ -157,8 +178,7 @@ export function createInteraction(ctx) {
    */
   function showHoverTip() {
     const box = plotbox.getBoundingClientRect();
-    const dpr = window.devicePixelRatio || 1;
-    const info = ctx.pointInfo(view, box.width, box.height, hover.x - box.left, hover.y - box.top, dpr);
+    const info = ctx.pointInfo(view, box.width, box.height, hover.x - box.left, hover.y - box.top, ctx.dpr());
     if (!info) return tooltip.hide();
     tooltip.show(hover.x, hover.y, info);
   }
@@ -270,13 +290,20 @@ export function createInteraction(ctx) {
     e.stopPropagation();
   }
 
+  /** @param {KeyboardEvent} e */
+  function onKeydown(e) {
+    onKey(e);
+    if (!e.defaultPrevented && isHostKey(e)) shortcuts.passToHost(e);
+  }
+
+  const shortcuts = guardShortcuts(root);
   // Every DOM listener of this module goes with one abort() on destroy.
   const listeners = new AbortController();
   const { signal } = listeners;
   plotbox.addEventListener("pointermove", onPointerMove, { signal });
   plotbox.addEventListener("pointerleave", onPointerLeave, { signal });
   root.addEventListener("click", onLabelClick, { signal });
-  root.addEventListener("keydown", onKey, { signal });
+  root.addEventListener("keydown", onKeydown, { signal });
 
   /**
    * @param {string} name
@@ -302,26 +329,60 @@ export function createInteraction(ctx) {
     }),
   ];
 
-  /** Apply the `view` trait (clamped to the matrix); an invalid value is ignored. */
+  /**
+   * Apply the `view` trait, made valid for the matrix (zoom.js clampView; a value that is
+   * not four numbers keeps the view shown). When that changed it, the view shown is
+   * written back, so that Python's `view` (and its exports) show what the screen shows; a
+   * valid view is never echoed.
+   */
   function applyViewTrait() {
-    const s = shape();
+    const s = currentShape();
     if (!s) return;
-    const v = viewFromTrait(model.get("view"), s.rows, s.cols);
-    if (v && !sameView(v, view)) {
+    const t = model.get("view");
+    const v = viewFromTrait(t, s.rows, s.cols) ?? view;
+    if (!sameView(v, view)) {
       view = v;
       ctx.viewChanged();
     }
+    if (viewCorrected(t, v)) report();
   }
 
-  /** Read the `selection` trait. */
+  /**
+   * Write back the view and selection shown where the traits differ from them. Not from
+   * inside the change event that brought a trait: ipywidgets is still applying the
+   * kernel's message then, and drops a value equal to the one before that message.
+   */
+  function report() {
+    if (reportQueued) return;
+    reportQueued = true;
+    queueMicrotask(() => {
+      reportQueued = false;
+      const s = currentShape();
+      if (destroyed || !s) return;
+      let changed = false;
+      if (viewCorrected(model.get("view"), view)) {
+        write("view", viewToTrait(view));
+        changed = true;
+      }
+      if (selectionCorrected(model.get("selection"), selection)) {
+        write("selection", selection === null ? null : { ...selection });
+        changed = true;
+      }
+      if (changed) model.save_changes();
+    });
+  }
+
+  /** Read the `selection` trait; one that does not fit the matrix is written back as none. */
   function readSelection() {
     const s = shape();
-    const sel = s ? parseSelection(model.get("selection"), s.rows, s.cols) : null;
+    const t = model.get("selection");
+    const sel = s ? parseSelection(t, s.rows, s.cols) : null;
     if (!sameSelection(sel, selection)) {
       selection = sel;
       keyTip = false;
       ctx.selectionChanged();
     }
+    if (currentShape() && selectionCorrected(t, sel)) report();
   }
 
   return {
@@ -367,6 +428,7 @@ export function createInteraction(ctx) {
     },
 
     destroy() {
+      destroyed = true;
       // a gesture that has not settled yet is saved now rather than lost
       if (viewTimer) {
         clearTimeout(viewTimer);
@@ -376,6 +438,7 @@ export function createInteraction(ctx) {
       }
       for (const off of unlisten) off();
       listeners.abort();
+      shortcuts.destroy();
       gestures.destroy();
       toolbar.destroy();
     },

@@ -7,6 +7,37 @@
  * @typedef {{ row0: number, row1: number, col0: number, col1: number }} ViewWindow
  */
 
+/** Bounds of the `width` and `height` traits, CSS px (= Python's `tokenheat._data.MIN_SIZE` /
+ * `MAX_SIZE`): Python refuses other sizes; a saved state or message past it is clamped. */
+export const MIN_SIZE = 50;
+export const MAX_SIZE = 4096;
+
+/** Most device pixels a canvas of the view has along either side: past it (a very large
+ * widget on a high-density screen) the canvases draw at a lower pixel ratio. */
+export const MAX_CANVAS_SIDE = 8192;
+
+/**
+ * A `width`/`height` trait as an explicit size in CSS px, clamped to [MIN_SIZE, MAX_SIZE];
+ * null (automatic) for anything that is not a finite number.
+ * @param {unknown} v
+ * @returns {number | null}
+ */
+export function explicitSize(v) {
+  return typeof v === "number" && Number.isFinite(v) ? Math.min(MAX_SIZE, Math.max(MIN_SIZE, v)) : null;
+}
+
+/**
+ * Device px per CSS px for the view's canvases: the screen's ratio, lowered when a
+ * canvas as big as `width` x `height` CSS px would exceed MAX_CANVAS_SIDE.
+ * @param {number} dpr window.devicePixelRatio
+ * @param {number} width CSS px
+ * @param {number} height CSS px
+ */
+export function canvasRatio(dpr, width, height) {
+  const r = Number.isFinite(dpr) && dpr > 0 ? dpr : 1;
+  return Math.min(r, MAX_CANVAS_SIDE / Math.max(1, width, height));
+}
+
 /**
  * @param {number} rows
  * @param {number} cols

@@ -34,6 +34,22 @@ export function parseSelection(v, rows, cols) {
 }
 
 /**
+ * Whether the `selection` trait value `t` is not exactly the selection `s` parsed from it
+ * (it does not fit the matrix, or has other keys), so that the front end must report `s`
+ * back.
+ * @param {unknown} t
+ * @param {Selection | null} s
+ */
+export function selectionCorrected(t, s) {
+  if (t === null || t === undefined) return s !== null;
+  if (s === null || typeof t !== "object") return true;
+  const keys = Object.keys(t);
+  const want = Object.keys(s);
+  const o = /** @type {Record<string, unknown>} */ (t);
+  return keys.length !== want.length || want.some((k) => o[k] !== /** @type {any} */ (s)[k]);
+}
+
+/**
  * @param {Selection | null} s
  * @returns {number} the selected row, or -1
  */

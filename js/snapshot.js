@@ -10,6 +10,7 @@ import {
   captureReply,
   captureScale,
   cellRects,
+  pngTooLarge,
   sceneToSvg,
   SVG_IMAGE_SCALE,
   tokenTexts,
@@ -159,6 +160,8 @@ function drawScene(ctx, scene) {
  */
 export function renderPng(v, s) {
   const L = v.layout;
+  const tooLarge = pngTooLarge(L.width, L.height, s);
+  if (tooLarge) throw new Error(tooLarge);
   const canvas = newCanvas(Math.max(1, Math.round(L.width * s)), Math.max(1, Math.round(L.height * s)));
   const ctx = canvas.getContext("2d", { alpha: false });
   if (!ctx) throw new Error(`no 2D canvas of ${canvas.width} x ${canvas.height} px`);

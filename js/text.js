@@ -31,3 +31,24 @@ export function visibleWhitespace(s) {
 export function visibleIfBlank(s) {
   return BLANK.test(s) ? visibleWhitespace(s) : s;
 }
+
+/**
+ * The longest user text shown (labels, tokens, titles, and so the tooltip): longer text
+ * is cut to this many characters and "…", so measuring and laying it out stays quick
+ * whatever its length. Python's exports cut at the same length before measuring
+ * (tokenheat.export.MEASURE_CHARS); no text this long fits in the widget anyway.
+ */
+export const MAX_SHOWN_CHARS = 1024;
+
+/**
+ * `s`, cut to MAX_SHOWN_CHARS characters and "…" when longer (a surrogate pair is not
+ * split).
+ * @param {string} s
+ */
+export function shownText(s) {
+  if (s.length <= MAX_SHOWN_CHARS) return s;
+  let end = MAX_SHOWN_CHARS;
+  const last = s.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${s.slice(0, end)}\u2026`;
+}

@@ -45,6 +45,12 @@ export function niceTicks(lo, hi, maxCount) {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) return { values: [], step: 0 };
   maxCount = Math.max(2, Math.floor(maxCount));
   const raw = (hi - lo) / maxCount;
+  // No ticks for a span float64 cannot step through: one that overflows (vmax - vmin is
+  // infinite) or one so small beside its ends (a few ulps, like 1 .. 1 + 2e-16) that the
+  // multiples k * step are past 2**53, where k++ no longer moves and nothing rounds.
+  if (!Number.isFinite(raw) || Math.max(Math.abs(lo), Math.abs(hi)) / raw > 2 ** 40) {
+    return { values: [], step: 0 };
+  }
   let s = /** @type {Step} */ ({ m: 1, e: Math.floor(Math.log10(raw)) });
   /** @param {Step} t */
   const count = (t) => {
@@ -69,7 +75,7 @@ export function niceTicks(lo, hi, maxCount) {
   }
   const [a, b] = range(lo, hi, stepValue(s));
   const values = [];
-  for (let k = a; k <= b; k++) {
+  for (let k = a; k <= b && values.length <= maxCount; k++) {
     // k*m/10^n is correctly rounded, so 3*0.1 comes out as 0.3, not 0.30000000000000004
     // "+ 0" turns -0 (from ceil of a tiny negative) into 0
     values.push((s.e >= 0 ? k * s.m * 10 ** s.e : (k * s.m) / 10 ** -s.e) + 0);

@@ -208,6 +208,17 @@ export function viewFromTrait(t, rows, cols) {
 }
 
 /**
+ * Whether the `view` trait value `t` differs from the view `v` shown for it (clampView
+ * moved it, or it is not four numbers), so that the front end must report `v` back.
+ * @param {unknown} t
+ * @param {ViewWindow} v
+ */
+export function viewCorrected(t, v) {
+  if (!Array.isArray(t) || t.length !== 4 || !t.every((x) => typeof x === "number")) return true;
+  return !sameView({ row0: t[0], row1: t[1], col0: t[2], col1: t[3] }, v);
+}
+
+/**
  * @param {ViewWindow} v
  * @returns {[number, number, number, number]}
  */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  checkMatrixState,
   decodeBytes,
   decodeFloat32,
   decodeFloat64,
@@ -116,5 +117,119 @@ describe("value formatting", () => {
       "0.1234567890123",
     );
     expect(formatCell({ rows: 1, cols: 2, values, exact: null }, 1)).toBeNull();
+  });
+});
+
+describe("checkMatrixState", () => {
+  const floats = (/** @type {number} */ n) => new DataView(new ArrayBuffer(4 * n));
+  const labels = (/** @type {number} */ n) => Array.from({ length: n }, (_, i) => String(i));
+  /** A consistent 3 x 2 matrix sent whole, with `over` replacing some traits. */
+  const state = (/** @type {Record<string, unknown>} */ over = {}) => ({
+    shape: [3, 2],
+    block: [1, 1],
+    values: floats(6),
+    exact: new DataView(new ArrayBuffer(0)),
+    rowLabels: labels(3),
+    colLabels: labels(2),
+    tokens: [],
+    ...over,
+  });
+  const error = (/** @type {Record<string, unknown>} */ over) => {
+    const res = checkMatrixState(state(over));
+    return "error" in res ? res.error : null;
+  };
+
+  it("accepts a consistent matrix, whole or as an overview", () => {
+    expect(checkMatrixState(state())).toEqual({ rows: 3, cols: 2, fr: 1, fc: 1, gridRows: 3, gridCols: 2 });
+    expect(error({ tokens: ["a", "b", "c", "d", "e", "f"], exact: new ArrayBuffer(48) })).toBeNull();
+    expect(error({ block: undefined })).toBeNull(); // a state saved before `_block`
+    const big = state({
+      shape: [40000, 30000],
+      block: [40, 30],
+      values: floats(1000 * 1000),
+      rowLabels: labels(40000),
+      colLabels: labels(30000),
+    });
+    expect(checkMatrixState(big)).toEqual({
+      rows: 40000,
+      cols: 30000,
+      fr: 40,
+      fc: 30,
+      gridRows: 1000,
+      gridCols: 1000,
+    });
+    // the last blocks may be smaller: ceil(rows / fr)
+    const ragged = state({ shape: [5, 2], block: [2, 2], values: floats(3), rowLabels: labels(5) });
+    expect(checkMatrixState(ragged)).toMatchObject({ gridRows: 3, gridCols: 1 });
+  });
+
+  it("refuses a shape that is not two integers >= 1, or has more than 2**31 cells", () => {
+    for (const shape of [
+      null,
+      [3],
+      [3, 2, 1],
+      [0, 2],
+      [-3, 2],
+      [3, 2.5],
+      ["3", "2"],
+      [NaN, 2],
+      [2 ** 60, 1],
+    ]) {
+      expect(error({ shape })).toMatch(/^_shape must be \[rows, cols\], two integers >= 1, got /);
+    }
+    expect(error({ shape: [1e8, 1e8], block: [1e5, 1e5], values: floats(1e6) })).toBe(
+      "_shape 100000000\u00d7100000000 has more than 2147483648 (2**31) cells, the most tokenheat draws",
+    );
+  });
+
+  it("refuses a block that is not two integers >= 1 or is bigger than the shape", () => {
+    expect(error({ block: [0, 1] })).toMatch(/^_block must be \[rows, cols\] per overview cell/);
+    expect(error({ block: "1x1" })).toMatch(/^_block must be/);
+    expect(error({ block: [4, 1] })).toBe("_block 4\u00d71 is bigger than the matrix: _shape is 3\u00d72");
+    expect(error({ block: [1, 3] })).toMatch(/^_block 1\u00d73 is bigger/);
+  });
+
+  it("checks the bytes received against the shape and block", () => {
+    expect(error({ values: floats(5) })).toBe(
+      "_values holds 20 bytes but _shape 3\u00d72 needs 24 (4 per float32 value)",
+    );
+    expect(error({ block: [2, 2], values: floats(6) })).toBe(
+      "_values holds 24 bytes but the 2\u00d71 overview of _shape 3\u00d72 in 2\u00d72 blocks needs 8 (4 per float32 value)",
+    );
+    expect(error({ values: [0, 1, 2, 3, 4, 5] })).toMatch(/^_values must be binary/);
+    expect(error({ values: null })).toMatch(/^_values holds 0 bytes/);
+  });
+
+  it("checks _exact: empty, or 8 bytes per cell of a whole matrix", () => {
+    expect(error({ exact: new ArrayBuffer(47) })).toBe(
+      "_exact holds 47 bytes but _shape 3\u00d72 needs 48 (8 per float64 value) or none",
+    );
+    expect(error({ exact: "x" })).toMatch(/^_exact must be binary/);
+    const overview = { shape: [4, 2], block: [2, 1], values: floats(4), rowLabels: labels(4) };
+    expect(error(overview)).toBeNull();
+    expect(error({ ...overview, exact: new ArrayBuffer(64) })).toBe(
+      "_exact must be empty for an overview (_block 2\u00d71), got 64 bytes",
+    );
+  });
+
+  it("bounds the shape by the labels received: one per row and column", () => {
+    expect(error({ rowLabels: labels(2) })).toBe("row_labels has 2 entries but _shape 3\u00d72 has 3 rows");
+    expect(error({ colLabels: labels(3) })).toBe(
+      "column_labels has 3 entries but _shape 3\u00d72 has 2 columns",
+    );
+    expect(error({ rowLabels: undefined })).toMatch(/^row_labels must be a list of 3 strings/);
+  });
+
+  it("checks _tokens: none or one per cell", () => {
+    expect(error({ tokens: ["a"] })).toBe(
+      "_tokens has 1 entries but _shape 3\u00d72 needs 6 (one per cell) or none",
+    );
+    expect(error({ tokens: "abc" })).toMatch(/^_tokens must be a list/);
+  });
+
+  it("cuts long values short in its messages", () => {
+    const msg = /** @type {string} */ (error({ shape: Array.from({ length: 1000 }, () => 7) }));
+    expect(msg.length).toBeLessThan(150);
+    expect(msg).toMatch(/\.\.\.$/);
   });
 });

@@ -11,10 +11,14 @@ import {
   defaultScale,
   escapeXml,
   exportFileName,
+  fitScale,
   MAX_CAPTURE_BYTES,
+  MAX_PNG_PIXELS,
+  MAX_PNG_SIDE,
   num,
   placeText,
   pngSize,
+  pngTooLarge,
   sceneToSvg,
   SVG_MAX_RECTS,
   tokenTexts,
@@ -390,5 +394,27 @@ describe("SVG", () => {
     expect(svg).toMatch(/<text x="[\d.]+" y="[\d.]+" fill="#ffffff">t0<\/text>/);
     expect(svg).toMatch(/fill="#000000">t11<\/text>/);
     expect(svg).toContain('font-size="14" text-anchor="middle"');
+  });
+});
+
+describe("PNG size limits", () => {
+  it("refuses a PNG over the canvas limits, naming its size", () => {
+    expect(pngTooLarge(4096, 4096, 2)).toBeNull(); // the largest widget at the default scale
+    expect(pngTooLarge(4096, 600, 8)).toMatch(/^a 32768 x 4800 px PNG is over the browser's limit/);
+    expect(pngTooLarge(4096, 4096, 3)).toMatch(/^a 12288 x 12288 px PNG/);
+  });
+  it("fits a download's scale within them", () => {
+    expect(fitScale(2, 640, 400)).toBe(2);
+    for (const [w, h, s] of [
+      [4096, 600, 8],
+      [4096, 4096, 5],
+      [4096, 50, 100],
+    ]) {
+      const f = fitScale(s, w, h);
+      expect(f).toBeGreaterThan(0);
+      expect(pngTooLarge(w, h, f)).toBeNull();
+      expect(Math.round(w * f)).toBeLessThanOrEqual(MAX_PNG_SIDE);
+      expect(Math.round(w * f) * Math.round(h * f)).toBeLessThanOrEqual(MAX_PNG_PIXELS);
+    }
   });
 });

@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
   axisLabels,
+  canvasRatio,
   centerOf,
   computeLayout,
+  explicitSize,
   fullView,
   indexAt,
   labelIndices,
   labelStride,
+  MAX_CANVAS_SIDE,
   MAX_LABELS,
+  MAX_SIZE,
+  MIN_SIZE,
   pixelIndexTable,
 } from "../layout.js";
 import { elide, tokenFontSize } from "../overlay.js";
@@ -227,5 +232,35 @@ describe("range control on a short plot", () => {
     expect(symmetric.left + 24).toBeLessThanOrEqual(L.width - 8);
     expect(minInput.top + minInput.height).toBeLessThanOrEqual(L.plot.top + L.plot.height);
     expect(L.bar.height).toBeGreaterThanOrEqual(L.plot.height - 80);
+  });
+});
+
+describe("explicitSize", () => {
+  it("clamps finite numbers to MIN_SIZE..MAX_SIZE (Python's bounds)", () => {
+    expect([MIN_SIZE, MAX_SIZE]).toEqual([50, 4096]);
+    expect(explicitSize(640)).toBe(640);
+    expect(explicitSize(1e9)).toBe(4096);
+    expect(explicitSize(Number.MAX_VALUE)).toBe(4096);
+    expect(explicitSize(3)).toBe(50);
+    expect(explicitSize(-5)).toBe(50);
+    expect(explicitSize(0)).toBe(50);
+  });
+  it("treats anything else as automatic (null)", () => {
+    for (const v of [null, undefined, Infinity, -Infinity, NaN, "640", [640], {}]) {
+      expect(explicitSize(v)).toBeNull();
+    }
+  });
+});
+
+describe("canvasRatio", () => {
+  it("is the screen's ratio while canvases stay within MAX_CANVAS_SIDE", () => {
+    expect(canvasRatio(2, 4096, 600)).toBe(2);
+    expect(canvasRatio(1, 800, 400)).toBe(1);
+  });
+  it("is lowered so that no side exceeds MAX_CANVAS_SIDE device px", () => {
+    expect(canvasRatio(3, 4096, 4096) * 4096).toBeLessThanOrEqual(MAX_CANVAS_SIDE);
+    expect(canvasRatio(100, 1000, 5000) * 5000).toBeLessThanOrEqual(MAX_CANVAS_SIDE);
+    expect(canvasRatio(NaN, 100, 100)).toBe(1);
+    expect(canvasRatio(0, 100, 100)).toBe(1);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { moveSelection, parseSelection, sameSelection, selectionBox } from "../selection.js";
+import {
+  moveSelection,
+  parseSelection,
+  sameSelection,
+  selectionBox,
+  selectionCorrected,
+} from "../selection.js";
 
 const view = { row0: 0, row1: 9, col0: 0, col1: 5 };
 
@@ -71,5 +77,19 @@ describe("outline box", () => {
     const b = selectionBox({ row: 500, col: 500 }, { row0: 0, row1: 1000, col0: 0, col1: 1000 }, 600, 600);
     expect(b?.width).toBe(8);
     expect(b && b.left + b.width / 2).toBeCloseTo(300.3, 9);
+  });
+});
+
+describe("selectionCorrected", () => {
+  it("is false when the trait is exactly the selection parsed from it", () => {
+    for (const t of [null, { row: 2, col: 3 }, { row: 8 }, { col: 0 }]) {
+      expect(selectionCorrected(t, parseSelection(t, 9, 5))).toBe(false);
+    }
+    expect(selectionCorrected(undefined, null)).toBe(false);
+  });
+  it("is true when the trait does not fit the matrix or has other keys", () => {
+    for (const t of [{ row: 9 }, { row: 1.5, col: 0 }, { col: 0, row: null }, { row: 1, extra: 2 }, "x"]) {
+      expect(selectionCorrected(t, parseSelection(t, 9, 5))).toBe(true);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { visibleIfBlank, visibleWhitespace } from "../text.js";
+import { MAX_SHOWN_CHARS, shownText, visibleIfBlank, visibleWhitespace } from "../text.js";
 
 // The same table as tests/test_export.py::test_visible_whitespace (Python).
 const CASES = [
@@ -32,5 +32,25 @@ describe("visibleIfBlank", () => {
     expect(visibleIfBlank(" ")).toBe("\u2423");
     expect(visibleIfBlank("\n\n")).toBe("\u21b5\u21b5");
     expect(visibleIfBlank("")).toBe("");
+  });
+});
+
+describe("shownText", () => {
+  it("keeps text up to the limit and cuts longer text with an ellipsis", () => {
+    const edge = "x".repeat(MAX_SHOWN_CHARS);
+    expect(shownText(edge)).toBe(edge);
+    expect(shownText(`${edge}y`)).toBe(`${edge}\u2026`);
+    expect(shownText("W".repeat(2_000_000))).toHaveLength(MAX_SHOWN_CHARS + 1);
+  });
+
+  it("never splits a surrogate pair", () => {
+    const text = `${"x".repeat(MAX_SHOWN_CHARS - 1)}\u{1f600}tail`;
+    const cut = shownText(text);
+    expect(cut).toBe(`${"x".repeat(MAX_SHOWN_CHARS - 1)}\u2026`);
+    expect(/[\ud800-\udbff]$/.test(cut.slice(0, -1))).toBe(false); // no lone high half
+  });
+
+  it("is the length Python's exports measure", () => {
+    expect(MAX_SHOWN_CHARS).toBe(1024); // tokenheat.export.MEASURE_CHARS
   });
 });

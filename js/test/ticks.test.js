@@ -52,3 +52,20 @@ describe("formatTick", () => {
     expect(formatTick(2e-9, 1e-9)).toBe("2e-9");
   });
 });
+
+describe("niceTicks on spans float64 cannot step through", () => {
+  it("gives no ticks, at once, rather than looping past 2**53", () => {
+    for (const [lo, hi] of [
+      [1, 1 + 2 ** -52], // adjacent floats: a valid vmin < vmax
+      [-1.7e308, 1.7e308], // vmax - vmin overflows
+      [0, 5e-324],
+      [1e15, 1e15 + 2],
+    ]) {
+      expect(niceTicks(lo, hi, 8)).toEqual({ values: [], step: 0 });
+    }
+  });
+  it("still ticks a large but ordinary span", () => {
+    expect(niceTicks(-1e300, 1e300, 8).values).toContain(0);
+    expect(niceTicks(1e6, 1e6 + 1, 4).values).toEqual([1e6, 1e6 + 0.5, 1e6 + 1]);
+  });
+});

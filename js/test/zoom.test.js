@@ -8,6 +8,7 @@ import {
   pinchView,
   sameView,
   scrollIntoView,
+  viewCorrected,
   viewFromTrait,
   viewToTrait,
   wheelZoomFactor,
@@ -151,6 +152,32 @@ describe("gesture sequences", () => {
         expect(b - a).toBeGreaterThanOrEqual(minSpan(rows) - 1e-9);
         expect(d - c).toBeGreaterThanOrEqual(minSpan(cols) - 1e-9);
       }
+    }
+  });
+});
+
+describe("viewCorrected", () => {
+  it("is false only for four numbers that are the view shown (a valid view is not echoed)", () => {
+    const t = [4.25, 6.25, 0, 2];
+    const v = /** @type {import("../layout.js").ViewWindow} */ (viewFromTrait(t, 20, 10));
+    expect(viewCorrected(t, v)).toBe(false);
+    expect(viewCorrected([4.25 + 1e-12, 6.25, 0, 2], v)).toBe(false);
+  });
+  it("is true when clampView changed the trait, as Python's rule does", () => {
+    // narrower than minSpan: widened about its centre, then shifted inside the matrix
+    const narrow = [5, 5.5, 0, 0.5];
+    const v = /** @type {import("../layout.js").ViewWindow} */ (viewFromTrait(narrow, 20, 10));
+    expect(viewToTrait(v)).toEqual([4.25, 6.25, 0, 2]);
+    expect(viewCorrected(narrow, v)).toBe(true);
+    const outside = [30, 40, -5, -1];
+    const w = /** @type {import("../layout.js").ViewWindow} */ (viewFromTrait(outside, 20, 10));
+    expect(viewToTrait(w)).toEqual([10, 20, 0, 4]);
+    expect(viewCorrected(outside, w)).toBe(true);
+  });
+  it("is true for anything that is not four numbers", () => {
+    const v = { row0: 0, row1: 20, col0: 0, col1: 10 };
+    for (const t of [null, undefined, "nonsense", [0, 20, 0], [0, 20, 0, "10"], [0, 20, 0, NaN]]) {
+      expect(viewCorrected(t, v)).toBe(true);
     }
   });
 });

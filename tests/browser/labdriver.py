@@ -100,6 +100,10 @@ class Lab:
         cells = page.locator(".jp-Notebook .jp-Cell")
         before = cells.count()
         cells.last.locator(".jp-InputArea-prompt").click()  # select without editing
+        # The click leaves focus where it was when that is in an output (a widget's button
+        # just clicked, say), and a focused widget keeps its keys from the notebook's
+        # shortcuts: then focus the cell itself.
+        cells.last.evaluate("c => document.activeElement?.closest('.jp-OutputArea') && c.focus()")
         page.keyboard.press("Escape")
         page.keyboard.press("b")  # insert a cell below, in command mode
         cells.nth(before).wait_for(timeout=timeout)
