@@ -401,3 +401,80 @@ def test_float64_originals_are_a_snapshot_too() -> None:
 def test_the_page_title_of_to_html_is_checked_too() -> None:
     with pytest.raises(ValueError, match=r"^title contains a lone surrogate"):
         Heatmap(np.eye(2)).to_html(title="page \udc00")
+
+
+def test_the_hint_for_a_surrogate_pair_works() -> None:
+    pair = "smile \ud83d\ude00"  # a pair written as two characters
+    with pytest.raises(ValueError, match="lone surrogate '\\\\ud83d' at position 6") as info:
+        Heatmap(np.eye(1), title=pair)
+    assert "surrogatepass" in str(info.value)
+    joined = pair.encode("utf-16", "surrogatepass").decode("utf-16")
+    assert Heatmap(np.eye(1), title=joined).title == "smile \U0001f600"
+
+
+# ------------------------------------------------------------------ wrong types, named
+@pytest.mark.parametrize(
+    ("name", "value", "match"),
+    [
+        ("cmap", 5, "The 'cmap' trait of a Heatmap instance expected a unicode string"),
+        ("nan_color", None, "'nan_color' trait"),
+        ("title", ["a list"], "'title' trait"),
+        ("colorbar_title", 1.5, "'colorbar_title' trait"),
+        ("show_whitespace", 2, "'show_whitespace' trait of a Heatmap instance expected a boolean"),
+        ("static_png", "yes", "'static_png' trait"),
+        ("symmetric", None, "'symmetric' trait"),
+    ],
+)
+def test_wrong_types_raise_a_type_error_naming_the_setting(name, value, match) -> None:
+    w = Heatmap(np.eye(2))
+    before = w.get_state()
+    with pytest.raises(TypeError, match=match):
+        setattr(w, name, value)
+    with pytest.raises(TypeError, match=match):
+        w.update(**{name: value})
+    assert w.get_state() == before
+
+
+def test_long_bad_names_are_cut_in_the_message() -> None:
+    with pytest.raises(ValueError, match="is not a known colour map") as info:
+        Heatmap(np.eye(2), cmap="x" * 1_000_000)
+    assert len(str(info.value)) < 2000
+    with pytest.raises(ValueError, match="must be a hex colour") as info:
+        Heatmap(np.eye(2), nan_color="#" + "a" * 1_000_000)
+    assert len(str(info.value)) < 500
+
+
+def test_update_checks_every_setting_against_the_new_matrix_whatever_the_order() -> None:
+    w = Heatmap(np.zeros((2, 2)))
+    w.update(
+        view=(0, 10, 0, 2),
+        row_labels=list("abcdefghijklmnopqrstuvwxyz01234"[:30]),
+        values=np.zeros((30, 2)),
+    )
+    assert w.view == (0.0, 10.0, 0.0, 2.0) and w.shape == (30, 2)
+
+
+def test_on_select_needs_a_callable() -> None:
+    with pytest.raises(TypeError, match="callback must be callable, got int"):
+        Heatmap(np.eye(2)).on_select(5)
+
+
+@pytest.mark.parametrize(
+    ("path", "error", "match"),
+    [
+        (b"fig.png", TypeError, "path must be a str or pathlib.Path, got bytes"),
+        (5, TypeError, "got int 5"),
+        ("fig\0.png", ValueError, "must not contain a NUL character"),
+    ],
+)
+def test_save_paths_of_the_wrong_kind(w, path, error, match) -> None:
+    with pytest.raises(error, match=match):
+        w.save(path)
+
+
+def test_save_takes_the_longest_name_and_a_home_folder(w, tmp_path, monkeypatch) -> None:
+    longest = tmp_path / ("n" * (os.pathconf(tmp_path, "PC_NAME_MAX") - 4) + ".png")
+    assert w.save(longest).read_bytes().startswith(b"\x89PNG")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert w.save("~/home.svg") == tmp_path / "home.svg"
+    assert (tmp_path / "home.svg").read_text().startswith("<svg")

@@ -357,8 +357,9 @@ def check_text(texts: Sequence[str], name: str, index: Callable[[int], str] | No
             where = f"{name}[{index(i)}]" if index is not None else name
             raise ValueError(
                 f"{where} contains a lone surrogate {text[exc.start]!r} at position "
-                f"{exc.start}, which is not valid Unicode text and cannot be shown; fix the "
-                "text, or replace such characters, e.g. "
+                f"{exc.start}, which is not valid Unicode text and cannot be shown; join a "
+                "pair written as two characters with text.encode('utf-16', "
+                "'surrogatepass').decode('utf-16'), or replace lone ones, e.g. "
                 "text.encode('utf-8', 'replace').decode('utf-8')"
             ) from None
 
@@ -421,7 +422,7 @@ def coerce_scale(value: object) -> float:
     try:
         out = float(value)  # type: ignore[arg-type]
     except OverflowError:
-        out = math.inf
+        raise ValueError(f"{expected}, got a number too large for a float") from None
     if not 0.25 <= out <= 8:
         raise ValueError(f"{expected}, got {value!r:.40}")
     return out

@@ -34,7 +34,8 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     target = _resolve(given)
     existing = _existing(given, target)
     folder = target.parent
-    tmp = folder / f".{target.name}.{uuid.uuid4().hex[:12]}.tmp"
+    # a name as long as the folder allows must still leave room for the temporary one's
+    tmp = folder / f".{target.name[:64]}.{uuid.uuid4().hex[:12]}.tmp"
     try:
         # 0o666 like open(): the kernel takes the umask off, so a new file gets the
         # caller's usual mode without reading (and briefly changing) the process umask

@@ -45,6 +45,28 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+class TypedErrors:
+    """Mixin for traitlets' own types (Unicode, Bool): a value of the wrong type raises
+    :class:`InvalidSettingType` (a ``TypeError``) with traitlets' message, which names the
+    setting, rather than a bare ``TraitError``."""
+
+    def error(self, obj: Any, value: Any, error: Any = None, info: Any = None) -> Any:
+        try:
+            super().error(obj, value, error, info)  # type: ignore[misc]
+        except InvalidSettingType:
+            raise
+        except t.TraitError as exc:
+            raise InvalidSettingType(str(exc)) from None
+
+
+class Str(TypedErrors, t.Unicode):
+    """A str setting."""
+
+
+class Bool(TypedErrors, t.Bool):
+    """A bool setting."""
+
+
 class _ArrayTrait(t.TraitType[Any, Any]):
     """A trait holding an array: a new value notifies unless it is the same object.
 
@@ -104,7 +126,7 @@ class LabelsTrait(t.TraitType[list, Any]):
         return _data.coerce_labels(value, None, name=self.name, axis=self.axis)
 
 
-class TextTrait(t.Unicode):
+class TextTrait(Str):
     """A title: any length, but valid Unicode text (no lone surrogates)."""
 
     @checked

@@ -53,10 +53,11 @@ def check_name(name: object) -> str:
         raise TypeError(f"cmap must be a colour map name (str), got {type(name).__name__}")
     base = name[:-2] if name.endswith("_r") else name
     if base not in TABLES:
-        close = difflib.get_close_matches(name, available(), n=3)
+        close = difflib.get_close_matches(name[:100], available(), n=3)
         hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
         raise ValueError(
-            f"cmap {name!r} is not a known colour map.{hint} Available: {', '.join(available())}."
+            f"cmap {name!r:.80} is not a known colour map.{hint} "
+            f"Available: {', '.join(available())}."
         )
     return name
 
@@ -91,7 +92,7 @@ def get_lut(name: str) -> np.ndarray:
 def parse_hex_color(color: object, *, name: str = "color") -> tuple[int, int, int]:
     """Parse ``"#rgb"`` or ``"#rrggbb"`` into an ``(r, g, b)`` tuple of ints."""
     if not isinstance(color, str):
-        raise TypeError(f"{name} must be a hex colour string like '#bdbdbd', got {color!r}")
+        raise TypeError(f"{name} must be a hex colour string like '#bdbdbd', got {color!r:.80}")
     text = color.strip()
     digits = text[1:] if text.startswith("#") else ""
     if len(digits) == 3:
@@ -102,7 +103,7 @@ def parse_hex_color(color: object, *, name: str = "color") -> tuple[int, int, in
         value = bytes.fromhex(digits)
     except ValueError:
         raise ValueError(
-            f"{name} must be a hex colour like '#bdbdbd' or '#bbb', got {color!r}"
+            f"{name} must be a hex colour like '#bdbdbd' or '#bbb', got {color!r:.80}"
         ) from None
     return value[0], value[1], value[2]
 

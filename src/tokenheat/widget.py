@@ -18,6 +18,7 @@ import traitlets as t
 
 from . import _data, _files, colormaps
 from ._traits import (
+    Bool,
     CenterTrait,
     LabelsTrait,
     LimitTrait,
@@ -25,6 +26,7 @@ from ._traits import (
     RangeTrait,
     SelectionTrait,
     SizeTrait,
+    Str,
     TextTrait,
     TokensTrait,
     ViewTrait,
@@ -67,6 +69,7 @@ class Heatmap(anywidget.AnyWidget):
     values : array-like, shape (rows, cols)
         Real numbers: a numpy array, nested lists, a CPU torch tensor, a pandas
         DataFrame, anything with ``__array__``. NaN means "no value" (e.g. padding).
+        The widget keeps a snapshot: later changes to your array are not shown.
     row_labels, column_labels : sequence of str, optional
         One label per row / column. Default: a DataFrame's index / columns, else indices.
     tokens : 2-D array-like of str, optional
@@ -103,7 +106,9 @@ class Heatmap(anywidget.AnyWidget):
     _esm = _STATIC / "widget.js"
 
     values = MatrixTrait()
-    """The matrix (read-only numpy view of what was passed). Assigning redraws."""
+    """The matrix: a read-only snapshot of what was passed, taken when it was assigned
+    (changing your array afterwards changes nothing shown or exported; assign it again).
+    In the dtype given, or float32 above 2**24 cells. Assigning redraws."""
     tokens = TokensTrait(None)
     """Per-cell token text, a read-only 2-D object array of str, or None."""
 
@@ -117,9 +122,9 @@ class Heatmap(anywidget.AnyWidget):
     """Upper end of the colour range (float). Set None to go back to the default."""
     center = CenterTrait(0.0).tag(sync=True)
     """Centre of the diverging colour scale (float, default 0.0), or None for linear."""
-    cmap = t.Unicode("RdYlGn").tag(sync=True)
+    cmap = Str("RdYlGn").tag(sync=True)
     """Colour map name (str, default "RdYlGn"); ``_r`` suffix reverses it."""
-    nan_color = t.Unicode("#bdbdbd").tag(sync=True)
+    nan_color = Str("#bdbdbd").tag(sync=True)
     """Colour of NaN ("no value") cells, hex (str, default "#bdbdbd")."""
     title = TextTrait("").tag(sync=True)
     """Title above the plot (str, default "")."""
@@ -130,10 +135,10 @@ class Heatmap(anywidget.AnyWidget):
     height = SizeTrait(None).tag(sync=True)
     """Widget height in CSS pixels (int from 50 to 4096) or None for a height from the
     matrix aspect."""
-    show_whitespace = t.Bool(True).tag(sync=True)
+    show_whitespace = Bool(True).tag(sync=True)
     """Show whitespace in tokens (and in labels made only of whitespace) as visible
     glyphs: space ␣, newline ↵, tab ⇥, no-break space ⍽ (bool, default True)."""
-    static_png = t.Bool(True)
+    static_png = Bool(True)
     """Whether the output also carries a PNG of the view for hosts without widgets
     (nbconvert, GitHub, a notebook reopened without widget state): the figure as
     :meth:`to_png` draws it, at most 1 MiB (bool, default True)."""
@@ -146,7 +151,7 @@ class Heatmap(anywidget.AnyWidget):
     selection = SelectionTrait(None).tag(sync=True)
     """Selected cell ``{"row": i, "col": j}``, row ``{"row": i}``, column ``{"col": j}``,
     or None. Set by clicks and arrow keys in the browser, or from Python."""
-    symmetric = t.Bool(True).tag(sync=True)
+    symmetric = Bool(True).tag(sync=True)
     """Keep ``vmin = 2*center - vmax`` while dragging a colour-range handle (bool)."""
     color_range = RangeTrait((-1.0, 1.0)).tag(sync=True)
     """``(vmin, vmax)`` as one pair, always equal to them; link sliders to it."""
@@ -248,7 +253,8 @@ class Heatmap(anywidget.AnyWidget):
         try:
             with self.hold_sync():
                 with self.hold_trait_notifications():
-                    for name, value in settings.items():
+                    # the matrix first: the other settings are checked against it
+                    for name, value in sorted(settings.items(), key=lambda kv: kv[0] != "values"):
                         setattr(self, name, value)
                 # A new shape resets the view and the selection when the notifications
                 # run; ones given in the same call are meant for the new matrix (they
@@ -284,6 +290,8 @@ class Heatmap(anywidget.AnyWidget):
         free, so a callback runs after the cell that is executing finishes.
         Pass ``remove=True`` to unregister a callback.
         """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {type(callback).__name__}")
         self._select_callbacks.register_callback(callback, remove=remove)
 
     def controls(self) -> Controls:
@@ -350,6 +358,13 @@ class Heatmap(anywidget.AnyWidget):
         >>> out.read_text().startswith("<svg")
         True
         """
+        if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
+            raise TypeError(
+                f"path must be a str or pathlib.Path, got {type(path).__name__} {path!r:.60}"
+            )
+        if "\0" in os.fspath(path):
+            raise ValueError(f"path must not contain a NUL character, got {os.fspath(path)!r:.80}")
+        path = os.path.expanduser(path)
         if format is not None and not isinstance(format, str):
             raise TypeError(
                 f"format must be 'png', 'svg', 'html' or None, got {type(format).__name__} "
