@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tokenheat import Heatmap, _data, downsample
+from tokenheat import Heatmap, _blocks, _data, downsample
 
 
 @pytest.fixture
@@ -170,7 +170,7 @@ def test_reduce_blocks_matches_the_browsers_rule(values, fr, fc, window, chunk) 
     rows, cols = values.shape
     r0, c0 = min(window[0], rows - 1), min(window[2], cols - 1)
     r1, c1 = min(rows, r0 + window[1]), min(cols, c0 + window[3])
-    out = _data.reduce_blocks(values, fr, fc, (r0, r1, c0, c1), chunk=chunk)
+    out = _blocks.reduce_blocks(values, fr, fc, (r0, r1, c0, c1), chunk=chunk)
     assert out.dtype == values.dtype
     np.testing.assert_array_equal(out, brute(values, fr, fc, (r0, r1, c0, c1)))
 
@@ -178,7 +178,7 @@ def test_reduce_blocks_matches_the_browsers_rule(values, fr, fc, window, chunk) 
 @settings(deadline=None)
 @given(st.integers(1, 10**6), st.integers(1, 10**6), st.integers(1, 5000), st.integers(1, 9))
 def test_block_factors_fit_and_are_about_the_smallest(rows, cols, cells, start) -> None:
-    fr, fc = _data.block_factors((rows, cols), cells, (start, 1))
+    fr, fc = _blocks.block_factors((rows, cols), cells, (start, 1))
     assert fr >= start and fc >= 1
     n = -(-rows // fr) * -(-cols // fc)
     assert n <= cells

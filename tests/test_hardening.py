@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tokenheat import Heatmap, _data, export
+from tokenheat import Heatmap, _blocks, _data, _settings, export
 
 
 def finishes(fn, seconds: float = 20.0):
@@ -67,7 +67,7 @@ def test_sizes_are_bounded(name, value, error, match) -> None:
 def test_sizes_take_numpy_integers_and_the_bounds() -> None:
     w = Heatmap(np.eye(2), width=np.int64(4096), height=np.int32(50))
     assert (w.width, w.height) == (4096, 50) and type(w.width) is int
-    assert (_data.MIN_SIZE, _data.MAX_SIZE) == (50, 4096)
+    assert (_settings.MIN_SIZE, _settings.MAX_SIZE) == (50, 4096)
 
 
 # ------------------------------------------------------------------ 3. tile requests
@@ -118,7 +118,7 @@ def test_a_block_as_big_as_the_matrix_is_one_value(big) -> None:
 @pytest.mark.parametrize(("fr", "fc"), [(10**12, 1), (1, 10**12), (10**9, 10**9)])
 def test_reduce_blocks_costs_what_the_data_costs(fr, fc) -> None:
     values = np.arange(12.0).reshape(3, 4) - 20
-    out = finishes(lambda: _data.reduce_blocks(values, fr, fc, (1, 3, 0, 4)))
+    out = finishes(lambda: _blocks.reduce_blocks(values, fr, fc, (1, 3, 0, 4)))
     expected = {(10**12, 1): [[-16, -15, -14, -13]], (1, 10**12): [[-16], [-12]]}
     assert out.tolist() == expected.get((fr, fc), [[-16]])
 
@@ -140,8 +140,8 @@ def test_the_python_rule_equals_the_front_ends() -> None:
     the same cases."""
     cases = [((5, 5.5, 10), (4.25, 6.25)), ((0, 0.5, 10), (0.0, 2.0)), ((9.8, 10, 10), (8.0, 10.0))]
     for (a, b, n), out in cases:
-        assert _data.clamp_axis(a, b, n) == out
-    assert _data.clamp_axis(0.2, 0.7, 1) == (0.0, 1.0)
+        assert _settings.clamp_axis(a, b, n) == out
+    assert _settings.clamp_axis(0.2, 0.7, 1) == (0.0, 1.0)
 
 
 def test_exports_use_the_view_the_screen_shows() -> None:

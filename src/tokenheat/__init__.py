@@ -5,7 +5,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from . import colormaps
-from ._data import MAX_CELLS, downsample
+from ._blocks import downsample
+from ._data import MAX_CELLS
 from ._traits import InvalidSetting, InvalidSettingType
 from .controls import Controls
 from .widget import Heatmap

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import traitlets as t
 
-from . import _data
+from . import _data, _settings
 
 
 class InvalidSetting(t.TraitError, ValueError):
@@ -109,7 +109,7 @@ class TokensTrait(_ArrayTrait):
 
     @checked
     def validate(self, obj: Any, value: Any) -> np.ndarray | None:
-        return None if value is None else _data.coerce_tokens(value)
+        return None if value is None else _settings.coerce_tokens(value)
 
 
 class LabelsTrait(t.TraitType[list, Any]):
@@ -123,7 +123,7 @@ class LabelsTrait(t.TraitType[list, Any]):
 
     @checked
     def validate(self, obj: Any, value: Any) -> list[str]:
-        return _data.coerce_labels(value, None, name=self.name, axis=self.axis)
+        return _settings.coerce_labels(value, None, name=self.name, axis=self.axis)
 
 
 class TextTrait(Str):
@@ -132,14 +132,16 @@ class TextTrait(Str):
     @checked
     def validate(self, obj: Any, value: Any) -> str:
         text = super().validate(obj, value)
-        _data.check_text([text], self.name, None)
+        _settings.check_text([text], self.name, None)
         return text
 
 
 class SizeTrait(t.TraitType[Any, Any]):
     """An explicit width or height in CSS pixels, within ``MIN_SIZE``..``MAX_SIZE``."""
 
-    info_text = f"None or a whole number of CSS pixels from {_data.MIN_SIZE} to {_data.MAX_SIZE}"
+    info_text = (
+        f"None or a whole number of CSS pixels from {_settings.MIN_SIZE} to {_settings.MAX_SIZE}"
+    )
     allow_none = True
 
     @checked
@@ -148,11 +150,11 @@ class SizeTrait(t.TraitType[Any, Any]):
             return None
         expected = (
             f"{self.name} must be None (automatic) or a whole number of CSS pixels from "
-            f"{_data.MIN_SIZE} to {_data.MAX_SIZE}"
+            f"{_settings.MIN_SIZE} to {_settings.MAX_SIZE}"
         )
         if isinstance(value, bool) or not isinstance(value, Integral):
             raise TypeError(f"{expected}, got {type(value).__name__} {value!r:.40}")
-        if not _data.MIN_SIZE <= value <= _data.MAX_SIZE:
+        if not _settings.MIN_SIZE <= value <= _settings.MAX_SIZE:
             shown = value if abs(value) < 10**12 else "a number of more than 12 digits"
             raise ValueError(f"{expected}, got {shown}")
         return int(value)
@@ -167,7 +169,7 @@ class LimitTrait(t.TraitType[float, Any]):
     def validate(self, obj: Any, value: Any) -> float:
         if value is None:
             return obj._default_limit(self.name)
-        return _data.coerce_limit(value, name=self.name)
+        return _settings.coerce_limit(value, name=self.name)
 
 
 class CenterTrait(t.TraitType[Any, Any]):
@@ -178,7 +180,7 @@ class CenterTrait(t.TraitType[Any, Any]):
 
     @checked
     def validate(self, obj: Any, value: Any) -> float | None:
-        return None if value is None else _data.coerce_limit(value, name=self.name)
+        return None if value is None else _settings.coerce_limit(value, name=self.name)
 
 
 class RangeTrait(t.TraitType[tuple, Any]):
@@ -190,9 +192,9 @@ class RangeTrait(t.TraitType[tuple, Any]):
     def validate(self, obj: Any, value: Any) -> tuple[float, float]:
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) != 2:
             raise TypeError(f"color_range must be a pair (vmin, vmax), got {value!r:.60}")
-        lo = _data.coerce_limit(value[0], name="color_range[0] (vmin)")
-        hi = _data.coerce_limit(value[1], name="color_range[1] (vmax)")
-        _data.check_range(lo, hi, "color_range")
+        lo = _settings.coerce_limit(value[0], name="color_range[0] (vmin)")
+        hi = _settings.coerce_limit(value[1], name="color_range[1] (vmax)")
+        _settings.check_range(lo, hi, "color_range")
         return (lo, hi)
 
 
@@ -227,7 +229,7 @@ class ViewTrait(t.TraitType[tuple, Any]):
             raise ValueError(f"{expected}, got non-finite numbers {tuple(numbers)}")
         if not (0 <= r0 < r1 <= rows and 0 <= c0 < c1 <= cols):
             raise ValueError(f"{expected}, got {tuple(numbers)}")
-        return (*_data.clamp_axis(r0, r1, rows), *_data.clamp_axis(c0, c1, cols))
+        return (*_settings.clamp_axis(r0, r1, rows), *_settings.clamp_axis(c0, c1, cols))
 
 
 class SelectionTrait(t.TraitType[Any, Any]):

@@ -25,8 +25,8 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from . import colormaps
-from ._data import coerce_scale
 from ._png import encode_png
+from ._settings import coerce_scale
 
 if TYPE_CHECKING:
     from .widget import Heatmap

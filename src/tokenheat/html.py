@@ -21,7 +21,7 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from ._data import check_text
+from ._settings import check_text
 
 if TYPE_CHECKING:
     import ipywidgets

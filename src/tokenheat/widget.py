@@ -16,7 +16,7 @@ import ipywidgets
 import numpy as np
 import traitlets as t
 
-from . import _data, _files, colormaps
+from . import _blocks, _data, _files, _settings, colormaps
 from ._traits import (
     Bool,
     CenterTrait,
@@ -197,8 +197,8 @@ class Heatmap(anywidget.AnyWidget):
         matrix = checked(_data.coerce_matrix)(values)
         self._pending_matrix = matrix
         if center is not None:
-            center = checked(_data.coerce_limit)(center, name="center")
-        self._auto_range = _data.auto_range(matrix.data_range, center)
+            center = checked(_settings.coerce_limit)(center, name="center")
+        self._auto_range = _settings.auto_range(matrix.data_range, center)
         limits = {
             side: self._auto_range[i] if given is None else given
             for i, (side, given) in enumerate(zip(_SIDES, (vmin, vmax), strict=True))
@@ -428,7 +428,7 @@ class Heatmap(anywidget.AnyWidget):
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable or None, got {type(on_error).__name__}")
         if scale is not None:
-            scale = _data.coerce_scale(scale)
+            scale = _settings.coerce_scale(scale)
         request = uuid.uuid4().hex
         self._captures[request] = (callback, on_error)
         self.send({"type": "capture", "id": request, "scale": scale})
@@ -453,7 +453,7 @@ class Heatmap(anywidget.AnyWidget):
         if matrix is None:
             return False
         names = matrix.row_names if axis == 0 else matrix.col_names
-        return labels == names or labels == _data.default_labels(matrix.array.shape[axis])
+        return labels == names or labels == _settings.default_labels(matrix.array.shape[axis])
 
     @staticmethod
     def _label_count_error(name: str, axis: int, n: int, got: int) -> ValueError:
@@ -500,7 +500,7 @@ class Heatmap(anywidget.AnyWidget):
         return value
 
     def _default_limit(self, side: str) -> float:
-        auto = _data.auto_range(self._matrix_for(self.values).data_range, self.center)
+        auto = _settings.auto_range(self._matrix_for(self.values).data_range, self.center)
         return auto[_SIDES.index(side)]
 
     @t.validate("vmin", "vmax")
@@ -518,7 +518,7 @@ class Heatmap(anywidget.AnyWidget):
                 f"vmin must be less than vmax, got vmin={lo} and vmax={hi}"
                 + ("; use w.set_range(vmin, vmax) to change both at once" if lo != hi else "")
             )
-        _data.check_range(lo, hi, "the colour range")
+        _settings.check_range(lo, hi, "the colour range")
         return value
 
     @t.validate("cmap")
@@ -567,8 +567,8 @@ class Heatmap(anywidget.AnyWidget):
             log.warning("tokenheat: ignored a bad tile request %.300r", content)
             return
         r0, r1, c0, c1 = window
-        fr, fc = _data.block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, tuple(block))
-        tile = _data.reduce_blocks(matrix.f32, fr, fc, (r0, r1, c0, c1))
+        fr, fc = _blocks.block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, tuple(block))
+        tile = _blocks.reduce_blocks(matrix.f32, fr, fc, (r0, r1, c0, c1))
         reply = {
             "type": "tile",
             "id": request,
@@ -627,8 +627,8 @@ class Heatmap(anywidget.AnyWidget):
             self._shape = list(matrix.array.shape)
             if matrix.f32.size > _data.SEND_CELLS:
                 # A big matrix: an overview now, the window on screen when zoomed in.
-                block = _data.block_factors(matrix.f32.shape, _data.TILE_CELLS)
-                overview = _data.reduce_blocks(matrix.f32, *block)
+                block = _blocks.block_factors(matrix.f32.shape, _data.TILE_CELLS)
+                overview = _blocks.reduce_blocks(matrix.f32, *block)
                 self._values = memoryview(overview).cast("B")
                 self._block = list(block)
             else:
@@ -644,7 +644,7 @@ class Heatmap(anywidget.AnyWidget):
             ):
                 if self._labels_follow(old, axis, getattr(self, name)):
                     n = matrix.array.shape[axis]
-                    setattr(self, name, names if names is not None else _data.default_labels(n))
+                    setattr(self, name, names if names is not None else _settings.default_labels(n))
             self._refresh_auto_range()
             if old is None or old.array.shape != matrix.array.shape:
                 self.view = None  # the whole new matrix
@@ -659,7 +659,7 @@ class Heatmap(anywidget.AnyWidget):
     def _refresh_auto_range(self) -> None:
         """Move each end of the colour range that sat at its default to the new default."""
         previous = self._auto_range
-        self._auto_range = _data.auto_range(self._matrix.data_range, self.center)
+        self._auto_range = _settings.auto_range(self._matrix.data_range, self.center)
         keep = {side: getattr(self, side) for side in _SIDES}
         new = {
             side: self._auto_range[i] if keep[side] == previous[i] else keep[side]
