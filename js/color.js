@@ -2,6 +2,9 @@
 // same formula; this copy serves the canvas fallback, the colour bar and the choice of
 // black or white token text, so all of them agree with the cells.
 
+import { decodeBytes } from "./data.js";
+import { brief, isBinary } from "./traits.js";
+
 /**
  * @typedef {Object} ColorScale
  * @property {Uint8Array} lut      256 RGBA entries (1024 bytes)
@@ -37,18 +40,16 @@ export function lutIndex(v, vmin, vmax, center) {
 }
 
 /**
- * Parse "#rrggbb" (or "#rgb"; a trailing alpha is ignored).
+ * Parse "#rrggbb" or "#rgb" (surrounding spaces ignored), as Python's
+ * `colormaps.parse_hex_color`; null for anything else.
  * @param {unknown} s
- * @param {[number, number, number]} [fallback]
- * @returns {[number, number, number]}
+ * @returns {[number, number, number] | null}
  */
-export function parseHexColor(s, fallback = [128, 128, 128]) {
-  if (typeof s !== "string") return fallback;
-  const m = /^#?([0-9a-f]{3,8})$/i.exec(s.trim());
-  if (!m) return fallback;
-  let h = m[1];
-  if (h.length === 3 || h.length === 4) h = h.replace(/./g, "$&$&");
-  if (h.length !== 6 && h.length !== 8) return fallback;
+export function parseHexColor(s) {
+  if (typeof s !== "string") return null;
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(s.trim());
+  if (!m) return null;
+  const h = m[1].length === 3 ? m[1].replace(/./g, "$&$&") : m[1];
   return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
 }
 
@@ -141,30 +142,39 @@ export function textColorTable(lut, out) {
   for (let i = 0; i < 256; i++) out[i] = wantsWhiteText(lut[4 * i], lut[4 * i + 1], lut[4 * i + 2]) ? 1 : 0;
 }
 
+/** Bytes of one colour map: 256 RGBA entries. */
+const LUT_BYTES = 1024;
+/** The list of known maps in a message is cut after this many characters. */
+const NAMES_SHOWN = 400;
+
 /**
  * The LUT of colour map `name` from the `_luts` trait ({base name: 1024 bytes}): a base
  * map as sent, or with a `_r` suffix the base map reversed (entry i = base entry 255 - i).
  * @param {unknown} luts `_luts`
  * @param {unknown} name `cmap`
- * @param {(v: unknown) => Uint8Array} bytesOf decodes one binary entry
  * @returns {{ lut: Uint8Array } | { error: string }}
  */
-export function resolveLut(luts, name, bytesOf) {
-  if (!luts || typeof luts !== "object") return { error: "no colour maps were sent (_luts is empty)" };
-  const table = /** @type {Record<string, unknown>} */ (luts);
-  const key = String(name);
+export function resolveLut(luts, name) {
+  if (typeof name !== "string") return { error: `cmap must be a colour map name, got ${brief(name)}` };
+  const plain = luts !== null && typeof luts === "object" && !Array.isArray(luts) && !isBinary(luts);
+  const table = /** @type {Record<string, unknown>} */ (plain ? luts : {});
+  const names = Object.keys(table);
+  if (names.length === 0) return { error: `no colour maps were sent (_luts is ${brief(luts)})` };
   const has = (/** @type {string} */ k) => Object.prototype.hasOwnProperty.call(table, k);
-  const reverse = !has(key) && key.endsWith("_r") && has(key.slice(0, -2));
-  const base = reverse ? key.slice(0, -2) : key;
+  const reverse = !has(name) && name.endsWith("_r") && has(name.slice(0, -2));
+  const base = reverse ? name.slice(0, -2) : name;
   if (!has(base)) {
-    const names = Object.keys(table).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
-    return { error: `unknown colour map "${key}"; available: ${names.join(", ")} (each also with _r)` };
+    let known = names.sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())).join(", ");
+    if (known.length > NAMES_SHOWN) known = `${known.slice(0, NAMES_SHOWN)}...`;
+    return { error: `unknown colour map ${brief(name)}; available: ${known} (each also with _r)` };
   }
-  const bytes = bytesOf(table[base]);
-  if (bytes.length < 1024) {
-    return { error: `colour map "${base}" must hold 256 RGBA entries (1024 bytes), got ${bytes.length}` };
+  const v = table[base];
+  if (!isBinary(v) || /** @type {ArrayBufferLike | ArrayBufferView} */ (v).byteLength !== LUT_BYTES) {
+    const got = isBinary(v) ? `${/** @type {ArrayBufferView} */ (v).byteLength} bytes` : brief(v);
+    return { error: `colour map ${brief(base)} must be ${LUT_BYTES} bytes (256 RGBA entries), got ${got}` };
   }
-  const lut = bytes.slice(0, 1024);
+  const bytes = decodeBytes(/** @type {ArrayBufferView} */ (v));
+  const lut = bytes.slice(0, LUT_BYTES);
   if (reverse) {
     for (let i = 0; i < 256; i++) lut.set(bytes.subarray(4 * (255 - i), 4 * (255 - i) + 4), 4 * i);
   }

@@ -110,21 +110,21 @@ export function extendRect(bar, side) {
 }
 
 /**
- * Whether data lie beyond one end of the range (`_data_range` [min, max], else none).
+ * Whether data lie beyond one end of the range.
  * @param {"low" | "high"} side
  * @param {ColorScale} scale
- * @param {unknown} dataRange
+ * @param {[number, number] | null} dataRange `_data_range` as traits.js readDataRange reads it
  */
 export function extendShown(side, scale, dataRange) {
-  if (!Array.isArray(dataRange) || dataRange.length !== 2) return false;
-  return side === "low" ? Number(dataRange[0]) < scale.vmin : Number(dataRange[1]) > scale.vmax;
+  if (!dataRange) return false;
+  return side === "low" ? dataRange[0] < scale.vmin : dataRange[1] > scale.vmax;
 }
 
 /**
  * The two extend markers, and whether each is shown (`_data_range` beyond that end).
  * @param {Rect} bar
  * @param {ColorScale} scale
- * @param {unknown} dataRange `_data_range`: [min, max] or null
+ * @param {[number, number] | null} dataRange `_data_range` (traits.js readDataRange)
  * @returns {[Extend, Extend]} low, high
  */
 export function extendMarkers(bar, scale, dataRange) {
@@ -245,7 +245,7 @@ export function createColorbar(root) {
      * @param {Layout} layout
      * @param {ColorScale} scale
      * @param {{ values: number[], labels: string[] }} tickSet
-     * @param {unknown} dataRange `_data_range`: [min, max] or null
+     * @param {[number, number] | null} dataRange `_data_range` (traits.js readDataRange)
      */
     draw(layout, scale, tickSet, dataRange) {
       const ctx = canvas.getContext("2d");

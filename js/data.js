@@ -3,6 +3,8 @@
 // (docs/architecture.md): always honour byteOffset/byteLength, and copy only when the
 // offset is not a multiple of the element size (typed arrays require alignment).
 
+import { brief } from "./traits.js";
+
 /** @typedef {DataView | ArrayBuffer | ArrayBufferView | null | undefined} BinaryLike */
 
 /**
@@ -107,21 +109,6 @@ export const MAX_CELLS = 2 ** 31;
  */
 
 /**
- * A value for an error message: JSON, cut short.
- * @param {unknown} v
- */
-function brief(v) {
-  let s;
-  try {
-    s = v instanceof DataView || ArrayBuffer.isView(v) ? `${v.byteLength} bytes` : JSON.stringify(v);
-  } catch {
-    s = undefined;
-  }
-  s ??= Object.prototype.toString.call(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-/**
  * The byte length of a binary trait, or -1 when it is not binary.
  * @param {unknown} v
  */
@@ -132,10 +119,20 @@ function byteLengthOf(v) {
 }
 
 /**
+ * The index of the first entry that is not a string, or -1.
+ * @param {unknown[]} list
+ */
+function notString(list) {
+  for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string") return i;
+  return -1;
+}
+
+/**
  * Check the matrix traits against each other and against what was actually received,
  * before anything is allocated from them: a saved state or a message can claim any
  * shape, but one label per row and column and 4 bytes per value must have arrived.
- * Reads only lengths; nothing here allocates more than the message it checks.
+ * Reads lengths and the types of list entries; nothing here allocates more than the message
+ * it checks.
  * @param {MatrixState} s
  * @returns {MatrixGeometry | { error: string }}
  */
@@ -195,6 +192,8 @@ export function checkMatrixState(s) {
     if (labels.length !== n) {
       return { error: `${name} has ${labels.length} entries but _shape ${rows}${x}${cols} has ${n} ${kind}` };
     }
+    const i = notString(labels);
+    if (i >= 0) return { error: `${name} must be a list of ${n} strings, got ${brief(labels[i])} at [${i}]` };
   }
   const tokens = s.tokens == null ? [] : s.tokens;
   if (!Array.isArray(tokens)) return { error: `_tokens must be a list of strings, got ${brief(tokens)}` };
@@ -203,6 +202,8 @@ export function checkMatrixState(s) {
       error: `_tokens has ${tokens.length} entries but _shape ${rows}${x}${cols} needs ${rows * cols} (one per cell) or none`,
     };
   }
+  const t = notString(tokens);
+  if (t >= 0) return { error: `_tokens must be a list of strings, got ${brief(tokens[t])} at [${t}]` };
   return { rows, cols, fr, fc, gridRows, gridCols };
 }
 

@@ -45,7 +45,7 @@ export const SVG_IMAGE_SCALE = 2;
  * @property {string} title
  * @property {string} colorbarTitle
  * @property {{ values: number[], labels: string[] }} tickSet
- * @property {unknown} dataRange `_data_range`
+ * @property {[number, number] | null} dataRange `_data_range` (traits.js readDataRange)
  * @property {(i: number) => string} rowText
  * @property {(i: number) => string} colText
  */

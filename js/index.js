@@ -6,7 +6,7 @@ import { createAxes } from "./axes.js";
 import { createCells } from "./cells.js";
 import { parseHexColor, resolveLut, textColorTable } from "./color.js";
 import { colorbarTicks, createColorbar } from "./colorbar.js";
-import { checkMatrixState, decodeBytes, decodeFloat64, decodeMatrix, formatCell } from "./data.js";
+import { checkMatrixState, decodeFloat64, decodeMatrix, formatCell } from "./data.js";
 import { defaultScale, exportFileName, fitScale } from "./export.js";
 import { createInteraction } from "./interaction.js";
 import { blockCells, createLod, gridCell, sourceView, wholeSource } from "./lod.js";
@@ -20,6 +20,7 @@ import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from 
 import { CSS, readColors, readFonts } from "./theme.js";
 import { createDownloadButtons } from "./toolbar.js";
 import { shownText, visibleIfBlank, visibleWhitespace } from "./text.js";
+import { brief, readDataRange, readLimits, readText } from "./traits.js";
 import { createTooltip } from "./tooltip.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
@@ -264,13 +265,7 @@ function render({ model, el }) {
 
   /** @returns {string | null} */
   function readLut() {
-    const res = resolveLut(model.get("_luts"), model.get("cmap"), (v) => {
-      try {
-        return decodeBytes(/** @type {any} */ (v));
-      } catch {
-        return new Uint8Array(0);
-      }
-    });
+    const res = resolveLut(model.get("_luts"), model.get("cmap"));
     if ("error" in res) return res.error;
     scale.lut = res.lut;
     textColorTable(scale.lut, whiteText);
@@ -280,16 +275,11 @@ function render({ model, el }) {
 
   /** @returns {string | null} */
   function readScale() {
-    const vmin = Number(model.get("vmin"));
-    const vmax = Number(model.get("vmax"));
-    const c = model.get("center");
-    if (!Number.isFinite(vmin) || !Number.isFinite(vmax) || !(vmin < vmax)) {
-      return `the colour range needs finite vmin < vmax, got vmin=${model.get("vmin")}, vmax=${model.get("vmax")}`;
-    }
-    scale.vmin = vmin;
-    scale.vmax = vmax;
-    scale.center = c === null || c === undefined || !Number.isFinite(Number(c)) ? null : Number(c);
-    scale.nan = parseHexColor(model.get("nan_color"), scale.nan);
+    const limits = readLimits(model.get("vmin"), model.get("vmax"), model.get("center"));
+    if ("error" in limits) return limits.error;
+    const nan = parseHexColor(model.get("nan_color"));
+    if (!nan) return `nan_color must be a colour like "#bdbdbd", got ${brief(model.get("nan_color"))}`;
+    Object.assign(scale, limits, { nan });
     return null;
   }
 
@@ -301,12 +291,12 @@ function render({ model, el }) {
     const v = model.get(name);
     const show = model.get("show_whitespace") !== false;
     return Array.isArray(v)
-      ? v.map((s) => (s == null ? "" : show ? visibleIfBlank(shownText(String(s))) : shownText(String(s))))
+      ? v.map((s) => (typeof s !== "string" ? "" : show ? visibleIfBlank(shownText(s)) : shownText(s)))
       : [];
   }
 
   /** @param {string} name */
-  const readTitle = (name) => shownText(String(model.get(name) ?? ""));
+  const readTitle = (name) => shownText(readText(model.get(name)));
   /** @param {number} i */
   const rowText = (i) => rowLabels[i] ?? String(i);
   /** @param {number} i */
@@ -579,13 +569,14 @@ function render({ model, el }) {
     if (lod.active && flags & (LAYOUT | VIEW)) {
       lod.request(() => (destroyed || !layout ? null : { view: interaction.view, pxRows, pxCols }));
     }
-    if (flags & (LAYOUT | COLORS)) colorbar.draw(L, scale, tickSet, model.get("_data_range"));
+    const dataRange = readDataRange(model.get("_data_range"));
+    if (flags & (LAYOUT | COLORS)) colorbar.draw(L, scale, tickSet, dataRange);
     if (flags & (LAYOUT | COLORS | RANGE_UI)) {
       range.update({
         vmin: scale.vmin,
         vmax: scale.vmax,
         center: scale.center,
-        dataRange: model.get("_data_range"),
+        dataRange,
         symmetric: model.get("symmetric") === true,
       });
     }
@@ -630,7 +621,7 @@ function render({ model, el }) {
       title: readTitle("title"),
       colorbarTitle: readTitle("colorbar_title"),
       tickSet,
-      dataRange: model.get("_data_range"),
+      dataRange: readDataRange(model.get("_data_range")),
       rowText,
       colText,
     };
@@ -664,7 +655,7 @@ function render({ model, el }) {
               fitScale(defaultScale(window.devicePixelRatio), layout?.width ?? 0, layout?.height ?? 0),
             )
           : new Blob([snapshotSvg()], { type: "image/svg+xml" });
-      saveFile(root, blob, exportFileName(model.get("title"), format));
+      saveFile(root, blob, exportFileName(readText(model.get("title")), format));
     } catch (e) {
       console.error(`tokenheat: could not export the view as ${format.toUpperCase()}:`, e);
     }

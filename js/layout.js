@@ -7,7 +7,7 @@
  * @typedef {{ row0: number, row1: number, col0: number, col1: number }} ViewWindow
  */
 
-/** Bounds of the `width` and `height` traits, CSS px (= Python's `tokenheat._data.MIN_SIZE` /
+/** Bounds of the `width` and `height` traits, CSS px (= Python's `tokenheat._settings.MIN_SIZE` /
  * `MAX_SIZE`): Python refuses other sizes; a saved state or message past it is clamped. */
 export const MIN_SIZE = 50;
 export const MAX_SIZE = 4096;

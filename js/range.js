@@ -21,7 +21,7 @@ import { formatValue, moveEnd, niceStep, parseEnd, trackBounds } from "./rangema
  * @property {number} vmin
  * @property {number} vmax
  * @property {number | null} center
- * @property {unknown} dataRange `_data_range`
+ * @property {[number, number] | null} dataRange `_data_range` (traits.js readDataRange)
  * @property {boolean} symmetric
  */
 
@@ -155,11 +155,11 @@ export function createRangeControl(root, host) {
     activeSeg.style.top = `${yMax}px`;
     activeSeg.style.height = `${Math.max(0, yMin - yMax)}px`;
     const dr = state.dataRange;
-    if (Array.isArray(dr) && dr.length === 2 && Number.isFinite(Number(dr[0]))) {
-      const a = yOf(Number(dr[1]));
+    if (dr) {
+      const a = yOf(dr[1]);
       dataSeg.hidden = false;
       dataSeg.style.top = `${a}px`;
-      dataSeg.style.height = `${Math.max(1, yOf(Number(dr[0])) - a)}px`;
+      dataSeg.style.height = `${Math.max(1, yOf(dr[0]) - a)}px`;
     } else {
       dataSeg.hidden = true;
     }

@@ -2,12 +2,14 @@
 // moving one end (with the symmetric mirror), parsing typed ends, and a range asked for
 // by a linked control.
 
+import { FLOAT32_MAX, isFiniteNumber } from "./traits.js";
+
 const MARGIN = 0.05;
 
 /**
  * The track's value range: the data's finite range extended to hold the colour range and
  * the centre, made symmetric about the centre in symmetric mode, plus a 5% margin each way.
- * @param {unknown} dataRange [min, max] or null
+ * @param {[number, number] | null} dataRange `_data_range` (traits.js readDataRange)
  * @param {number} vmin
  * @param {number} vmax
  * @param {number | null} center
@@ -17,11 +19,11 @@ const MARGIN = 0.05;
 export function trackBounds(dataRange, vmin, vmax, center, symmetric) {
   let lo = Math.min(vmin, vmax);
   let hi = Math.max(vmin, vmax);
-  if (Array.isArray(dataRange) && dataRange.length === 2) {
-    const a = Number(dataRange[0]);
-    const b = Number(dataRange[1]);
-    if (Number.isFinite(a)) lo = Math.min(lo, a);
-    if (Number.isFinite(b)) hi = Math.max(hi, b);
+  if (dataRange) {
+    // float64 data may reach 1.8e308; the colour range (float32) cannot, so the track
+    // need not either, and its span must stay finite for the handles' positions
+    lo = Math.min(lo, Math.max(dataRange[0], -FLOAT32_MAX));
+    hi = Math.max(hi, Math.min(dataRange[1], FLOAT32_MAX));
   }
   if (center !== null) {
     lo = Math.min(lo, center);
@@ -121,9 +123,8 @@ export function parseEnd(text, end, s) {
  */
 export function linkedRange(cr, vmin, vmax, center, symmetric) {
   if (!Array.isArray(cr) || cr.length !== 2) return null;
-  const lo = Number(cr[0]);
-  const hi = Number(cr[1]);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) return null;
+  const [lo, hi] = cr;
+  if (!isFiniteNumber(lo) || !isFiniteNumber(hi) || !(lo < hi)) return null;
   if (symmetric && center !== null && Number.isFinite(center)) {
     if (lo === vmin && hi !== vmax && hi > center) return [clean(2 * center - hi), hi];
     if (hi === vmax && lo !== vmin && lo < center) return [lo, clean(2 * center - lo)];

@@ -3,6 +3,7 @@
 // the other to match; the view's own range control writes all three at once.
 
 import { linkedRange } from "./rangemath.js";
+import { readLimits } from "./traits.js";
 
 /**
  * (The view redraws on its own change:vmin / change:vmax listeners.)
@@ -32,7 +33,8 @@ export function syncColorRange(model) {
   function setLimits(vmin, vmax) {
     const oldMax = model.get("vmax");
     if (model.get("vmin") === vmin && oldMax === vmax) return false;
-    if (vmin >= oldMax) {
+    // (a tampered vmax that is not a number is not compared: that could throw)
+    if (typeof oldMax === "number" && vmin >= oldMax) {
       model.set("vmax", vmax);
       model.set("vmin", vmin);
     } else {
@@ -50,7 +52,10 @@ export function syncColorRange(model) {
     const vmin = model.get("vmin");
     const vmax = model.get("vmax");
     const cr = model.get("color_range");
-    if (!Array.isArray(cr) || !(vmin < vmax) || (cr[0] === vmin && cr[1] === vmax)) return;
+    // A range the view refuses to draw is not mirrored: the mirror would go to Python
+    // with the next save (of a view, say), and a tampered range with it.
+    if (!Array.isArray(cr) || "error" in readLimits(vmin, vmax, model.get("center"))) return;
+    if (cr[0] === vmin && cr[1] === vmax) return;
     quietly(() => model.set("color_range", [vmin, vmax]));
   }
 
@@ -67,7 +72,8 @@ export function syncColorRange(model) {
       typeof center === "number" ? center : null,
       model.get("symmetric") === true,
     );
-    if (!next) return;
+    // (and one the view would refuse to draw is not taken, nor saved)
+    if (!next || "error" in readLimits(next[0], next[1], center)) return;
     const [lo, hi] = next;
     const mirrored = asked[0] !== lo || asked[1] !== hi;
     let changed = false;

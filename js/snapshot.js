@@ -258,8 +258,9 @@ export function createCaptureResponder(model, snapshotPng, status) {
 
   /** @param {any} content */
   const onMessage = (content) => {
-    if (!content || content.type !== "capture") return;
-    const req = { id: String(content.id), scale: content.scale };
+    // Python's ids are strings; another answer could not be told apart, so it is ignored
+    if (!content || content.type !== "capture" || typeof content.id !== "string") return;
+    const req = { id: content.id, scale: content.scale };
     const { ready, error } = status();
     if (ready) void answer(req);
     else if (error) send(captureFailure(req.id, new Error(`the widget shows an error: ${error}`)));

@@ -48,6 +48,9 @@ export function decodeBuffer(buffer) {
   throw new Error(`unknown buffer encoding ${JSON.stringify(encoding)}`);
 }
 
+/** Keys of a saved buffer's path that would lead out of the state into shared objects. */
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 /**
  * The model state with every buffer put back at its path as a DataView (what a
  * widget manager hands to a widget), like ipywidgets' `put_buffers`.
@@ -60,14 +63,21 @@ export function decodeState(saved) {
   for (const buffer of saved.buffers ?? []) {
     const { path } = buffer;
     if (!Array.isArray(path) || path.length === 0) throw new Error("saved buffer without a path");
+    if (!path.every((k) => (typeof k === "string" && !UNSAFE_KEYS.has(k)) || Number.isInteger(k))) {
+      // it could only reach into Object.prototype and the like: no widget state is there
+      console.warn(`tokenheat: ignored a saved buffer at ${JSON.stringify(path).slice(0, 80)}`);
+      continue;
+    }
     const bytes = decodeBuffer(buffer);
     /** @type {any} */
     let obj = state;
-    for (let i = 0; i < path.length - 1; i++) {
+    for (let i = 0; i < path.length - 1 && obj !== null; i++) {
       if (obj[path[i]] == null) obj[path[i]] = typeof path[i + 1] === "number" ? [] : {};
-      obj = obj[path[i]];
+      obj = typeof obj[path[i]] === "object" ? obj[path[i]] : null;
     }
-    obj[path[path.length - 1]] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // (a path through a number or a string leads nowhere: the trait keeps its value)
+    if (obj !== null)
+      obj[path[path.length - 1]] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   return state;
 }

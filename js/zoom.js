@@ -2,6 +2,8 @@
 // rows and columns scale independently (a box zoom may stretch one more than the other).
 // Pure functions, no DOM: the gestures (gestures.js) and the keyboard call these.
 
+import { isFiniteNumber } from "./traits.js";
+
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
 
 /** Zoomed in as far as possible, this many cells fill the view along each axis. */
@@ -201,9 +203,9 @@ export function wheelZoomFactor(deltaY, deltaMode, ctrlKey) {
  * @returns {ViewWindow | null}
  */
 export function viewFromTrait(t, rows, cols) {
-  if (!Array.isArray(t) || t.length !== 4) return null;
-  const [a, b, c, d] = t.map(Number);
-  if (![a, b, c, d].every(Number.isFinite)) return null;
+  // numbers only: Number() would read [[2]] or "2" as 2, and throws for {"valueOf": 1}
+  if (!Array.isArray(t) || t.length !== 4 || !t.every(isFiniteNumber)) return null;
+  const [a, b, c, d] = t;
   return clampView(a, b, c, d, rows, cols);
 }
 

@@ -478,3 +478,32 @@ def test_save_takes_the_longest_name_and_a_home_folder(w, tmp_path, monkeypatch)
     monkeypatch.setenv("HOME", str(tmp_path))
     assert w.save("~/home.svg") == tmp_path / "home.svg"
     assert (tmp_path / "home.svg").read_text().startswith("<svg")
+
+
+# ---------------------------------------------- colour ranges the float32 rule can map
+@pytest.mark.parametrize("name", ["vmin", "vmax", "center"])
+def test_limits_beyond_the_float32_colour_rule_are_refused(name) -> None:
+    w = Heatmap(np.eye(2))
+    with pytest.raises(ValueError, match=f"^{name} must be within ±8.51e\\+37"):
+        setattr(w, name, (-1) ** (name == "vmin") * 1e308)
+    with pytest.raises(ValueError, match="quarter of float32's range"):
+        w.color_range = (-1e38, 1e38)
+
+
+@pytest.mark.parametrize(
+    ("values", "center"),
+    [([[3e38, -3e38]], 0.0), ([[3e38, 3e38]], None), ([[-3e38, 1.0]], None), ([[1e30]], None)],
+)
+def test_extreme_data_get_a_colour_range_that_maps(values, center) -> None:
+    """Data up to float32's range are drawn; the default range stops at the colour limit
+    (values beyond it take the end colours, the colour bar's triangles say so)."""
+    w = Heatmap(values, center=center)
+    lo, hi = np.float32(w.vmin), np.float32(w.vmax)
+    with np.errstate(over="raise"):
+        assert np.isfinite(hi - lo) and hi - lo > 0
+    assert abs(w.vmin) <= _settings.COLOUR_LIMIT and abs(w.vmax) <= _settings.COLOUR_LIMIT
+    rgba = w.to_rgba()
+    assert (rgba[..., 3] == 255).all()
+    if values == [[3e38, -3e38]]:
+        lut = w.to_rgba()[0]
+        assert tuple(lut[0]) != tuple(lut[1])  # the two ends, not one middle colour

@@ -10,7 +10,6 @@ import {
   textColorTable,
   wantsWhiteText,
 } from "../color.js";
-import { decodeBytes } from "../data.js";
 
 describe("lutIndex (docs/architecture.md colour mapping)", () => {
   it("maps a centred symmetric range", () => {
@@ -68,9 +67,11 @@ describe("colours", () => {
     expect(parseHexColor("#808080")).toEqual([128, 128, 128]);
     expect(parseHexColor("#A50026")).toEqual([165, 0, 38]);
     expect(parseHexColor("#fff")).toEqual([255, 255, 255]);
-    expect(parseHexColor("#11223344")).toEqual([17, 34, 51]);
-    expect(parseHexColor("red", [9, 9, 9])).toEqual([9, 9, 9]);
-    expect(parseHexColor(null)).toEqual([128, 128, 128]);
+    expect(parseHexColor(" #fff ")).toEqual([255, 255, 255]);
+    // only what Python's parse_hex_color accepts
+    for (const bad of ["#11223344", "#1234", "808080", "red", "", "#ggg", null, 5, ["#fff"], {}]) {
+      expect(parseHexColor(bad)).toBeNull();
+    }
   });
   it("chooses white text on dark cells and black on light ones", () => {
     expect(relativeLuminance(255, 255, 255)).toBeCloseTo(1);
@@ -92,15 +93,13 @@ describe("resolveLut", () => {
   const buf = new ArrayBuffer(1024 + 3);
   new Uint8Array(buf, 3, 1024).set(base);
   const luts = { viridis: new DataView(buf, 3, 1024), gray: new DataView(new ArrayBuffer(1024)) };
-  /** @param {unknown} v */
-  const bytes = (v) => decodeBytes(/** @type {DataView} */ (v));
 
   it("returns a base map as sent", () => {
-    const res = resolveLut(luts, "viridis", bytes);
+    const res = resolveLut(luts, "viridis");
     expect("lut" in res && Array.from(res.lut)).toEqual(Array.from(base));
   });
   it("reverses the 256 entries for a _r name", () => {
-    const res = resolveLut(luts, "viridis_r", bytes);
+    const res = resolveLut(luts, "viridis_r");
     if (!("lut" in res)) throw new Error(res.error);
     for (const i of [0, 1, 128, 255]) {
       expect(Array.from(res.lut.subarray(4 * i, 4 * i + 4))).toEqual(
@@ -110,11 +109,43 @@ describe("resolveLut", () => {
     expect(Array.from(new Uint8Array(buf, 3, 8))).toEqual(Array.from(base.subarray(0, 8))); // input untouched
   });
   it("names the unknown map and the known ones", () => {
-    const res = resolveLut(luts, "nope_r", bytes);
+    const res = resolveLut(luts, "nope_r");
     expect("error" in res && res.error).toBe(
       'unknown colour map "nope_r"; available: gray, viridis (each also with _r)',
     );
-    expect("error" in resolveLut(undefined, "gray", bytes)).toBe(true);
-    expect("error" in resolveLut({ x: new DataView(new ArrayBuffer(10)) }, "x", bytes)).toBe(true);
+  });
+  it("refuses a name that is not a string, and cuts a long one", () => {
+    const err = (/** @type {unknown} */ l, /** @type {unknown} */ n) => {
+      const res = resolveLut(l, n);
+      return "error" in res ? res.error : null;
+    };
+    expect(err(luts, 5)).toBe("cmap must be a colour map name, got 5");
+    expect(err(luts, ["gray"])).toBe('cmap must be a colour map name, got ["gray"]');
+    expect(err(luts, { valueOf: 1, toString: 1 })).toBe(
+      'cmap must be a colour map name, got {"valueOf":1,"toString":1}',
+    );
+    expect(err(luts, "x".repeat(1e6))).toBe(
+      `unknown colour map "${"x".repeat(56)}...; available: gray, viridis (each also with _r)`,
+    );
+    expect(err(luts, "__proto__")).toMatch(/^unknown colour map "__proto__"/);
+    expect(err(luts, "toString_r")).toMatch(/^unknown colour map "toString_r"/);
+  });
+  it("says when no maps, or a map of the wrong size or type, were sent", () => {
+    const err = (/** @type {unknown} */ l) => {
+      const res = resolveLut(l, "gray");
+      return "error" in res ? res.error : null;
+    };
+    expect(err(undefined)).toBe("no colour maps were sent (_luts is [object Undefined])");
+    expect(err(null)).toBe("no colour maps were sent (_luts is null)");
+    expect(err({})).toBe("no colour maps were sent (_luts is {})");
+    expect(err(["gray"])).toBe('no colour maps were sent (_luts is ["gray"])');
+    expect(err(new DataView(new ArrayBuffer(1024)))).toBe("no colour maps were sent (_luts is 1024 bytes)");
+    const sized = (/** @type {number} */ n) => ({ gray: new DataView(new ArrayBuffer(n)) });
+    const want = 'colour map "gray" must be 1024 bytes (256 RGBA entries), got';
+    expect(err(sized(1000))).toBe(`${want} 1000 bytes`);
+    expect(err(sized(2048))).toBe(`${want} 2048 bytes`);
+    expect(err({ gray: "abc" })).toBe(`${want} "abc"`);
+    expect(err({ gray: Array(1024).fill(0) })?.startsWith(`${want} [0,0,0,`)).toBe(true);
+    expect(err({ gray: new ArrayBuffer(1024) })).toBeNull();
   });
 });

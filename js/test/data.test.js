@@ -227,6 +227,23 @@ describe("checkMatrixState", () => {
     expect(error({ tokens: "abc" })).toMatch(/^_tokens must be a list/);
   });
 
+  it("refuses labels and tokens that are not strings (Python sends only strings)", () => {
+    const hostile = { valueOf: 1, toString: 1 }; // String() of it throws
+    expect(error({ rowLabels: ["a", 1, "c"] })).toBe("row_labels must be a list of 3 strings, got 1 at [1]");
+    expect(error({ rowLabels: [null, "b", "c"] })).toBe(
+      "row_labels must be a list of 3 strings, got null at [0]",
+    );
+    expect(error({ colLabels: ["a", hostile] })).toBe(
+      'column_labels must be a list of 2 strings, got {"valueOf":1,"toString":1} at [1]',
+    );
+    expect(error({ tokens: ["a", "b", "c", "d", "e", ["f"]] })).toBe(
+      '_tokens must be a list of strings, got ["f"] at [5]',
+    );
+    expect(error({ tokens: Array(6).fill(undefined) })).toBe(
+      "_tokens must be a list of strings, got [object Undefined] at [0]",
+    );
+  });
+
   it("cuts long values short in its messages", () => {
     const msg = /** @type {string} */ (error({ shape: Array.from({ length: 1000 }, () => 7) }));
     expect(msg.length).toBeLessThan(150);

@@ -26,6 +26,12 @@ describe("track bounds", () => {
     expect(a).toBeLessThan(3);
     expect(b).toBeGreaterThan(3);
   });
+  it("keeps a finite span for a data range as wide as float64's", () => {
+    const [lo, hi] = trackBounds([-1e308, 1e308], -1, 1, 0, true);
+    expect(Number.isFinite(hi - lo)).toBe(true);
+    expect(lo).toBeLessThan(-3e38);
+    expect(hi).toBeGreaterThan(3e38);
+  });
 });
 
 describe("steps", () => {
@@ -110,5 +116,10 @@ describe("linked color_range", () => {
     expect(linkedRange([2, 1], -1, 1, 0, false)).toBeNull();
     expect(linkedRange(null, -1, 1, 0, false)).toBeNull();
     expect(linkedRange([0, "x"], -1, 1, 0, false)).toBeNull();
+    // numbers only: Number() would read "0.5" or [0.5] as 0.5, and throws for this object
+    expect(linkedRange(["-0.5", 2], -1, 1, 0, false)).toBeNull();
+    expect(linkedRange([[-0.5], 2], -1, 1, 0, false)).toBeNull();
+    expect(linkedRange([{ valueOf: 1, toString: 1 }, 2], -1, 1, 0, false)).toBeNull();
+    expect(linkedRange([-0.5, 2, 3], -1, 1, 0, false)).toBeNull();
   });
 });

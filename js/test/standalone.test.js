@@ -65,6 +65,25 @@ describe("decodeState", () => {
     expect(state.list[1].getUint8(0)).toBe(2);
   });
 
+  it("ignores a buffer whose path leads out of the state, or through a number or string", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const hex = /** @type {const} */ ("hex");
+    const state = decodeState({
+      state: { cmap: "gray", n: 5 },
+      buffers: [
+        { path: ["__proto__", "polluted"], encoding: hex, data: "00" },
+        { path: ["_luts", "constructor", "x"], encoding: hex, data: "00" },
+        { path: /** @type {any} */ ([{ toString: 1 }]), encoding: hex, data: "00" },
+        { path: ["cmap", "x"], encoding: hex, data: "00" },
+        { path: ["n", 0, "x"], encoding: hex, data: "00" },
+      ],
+    });
+    expect(/** @type {any} */ ({}).polluted).toBeUndefined();
+    expect(state).toEqual({ cmap: "gray", n: 5 });
+    expect(warn).toHaveBeenCalledTimes(3);
+    warn.mockRestore();
+  });
+
   it("accepts a state without buffers and rejects one without state or path", () => {
     expect(decodeState({ state: { a: 1 } })).toEqual({ a: 1 });
     expect(() => decodeState(/** @type {any} */ ({}))).toThrow(/no state/);

@@ -123,6 +123,17 @@ describe("view trait", () => {
     expect(viewFromTrait(null, 10, 10)).toBeNull();
     expect(viewFromTrait([1, 2, 3], 10, 10)).toBeNull();
     expect(viewFromTrait([0, "x", 0, 1], 10, 10)).toBeNull();
+    // numbers only: Number() would read these as [2, 5, 0, 3], and throws for the object
+    expect(viewFromTrait([[2], [5], [0], [3]], 10, 10)).toBeNull();
+    expect(viewFromTrait(["2", "5", "0", "3"], 10, 10)).toBeNull();
+    expect(viewFromTrait([{ valueOf: 1, toString: 1 }, 5, 0, 3], 10, 10)).toBeNull();
+    expect(viewFromTrait([0, NaN, 0, 1], 10, 10)).toBeNull();
+    expect(viewFromTrait([-1e308, 1e308, 0, 1e308], 10, 10)).toEqual({
+      row0: 0,
+      row1: 10,
+      col0: 0,
+      col1: 10,
+    });
     expect(viewToTrait({ row0: 1, row1: 2, col0: 3, col1: 4 })).toEqual([1, 2, 3, 4]);
   });
   it("compares views up to rounding", () => {

@@ -109,6 +109,12 @@ def coerce_tokens(tokens: object) -> np.ndarray:
     return out
 
 
+#: Largest ``|vmin|``, ``|vmax|``, ``|center|``: a quarter of float32's range, so that the
+#: colour rule's float32 arithmetic (``vmax - vmin``, ``2 R``; docs/architecture.md) cannot
+#: overflow. The front end refuses a range where it would (js/traits.js ``readLimits``).
+COLOUR_LIMIT = float(np.finfo(np.float32).max) / 4
+
+
 def coerce_limit(value: object, *, name: str) -> float:
     """A finite real number for vmin/vmax/center."""
     if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
@@ -122,6 +128,11 @@ def coerce_limit(value: object, *, name: str) -> float:
         ) from None
     if not np.isfinite(out):
         raise ValueError(f"{name} must be a finite number, got {out}")
+    if abs(out) > COLOUR_LIMIT:
+        raise ValueError(
+            f"{name} must be within ±{COLOUR_LIMIT:.3g} (a quarter of float32's range, so "
+            f"that colours, computed in float32, cannot overflow), got {out:.6g}"
+        )
     return out
 
 
@@ -149,12 +160,18 @@ def auto_range(data_range: tuple[float, float] | None, center: float | None) -> 
             half = max(abs(data_range[0] - center), abs(data_range[1] - center))
         if half == 0:
             half = 1.0
-        return center - half, center + half
-    if data_range is None:
-        return 0.0, 1.0
-    lo, hi = data_range
-    if lo == hi:
-        return lo - 0.5, hi + 0.5
+        lo, hi = center - half, center + half
+    elif data_range is None:
+        lo, hi = 0.0, 1.0
+    else:
+        lo, hi = data_range
+        if lo == hi:  # widened by enough to tell apart in float32
+            pad = max(0.5, abs(lo) * 2**-10)
+            lo, hi = lo - pad, hi + pad
+    # data beyond the colour limit (up to float32's range) take the end colours
+    lo, hi = (min(max(v, -COLOUR_LIMIT), COLOUR_LIMIT) for v in (lo, hi))
+    if not np.float32(lo) < np.float32(hi):
+        lo, hi = (0.0, COLOUR_LIMIT) if hi > 0 else (-COLOUR_LIMIT, 0.0)
     return lo, hi
 
 

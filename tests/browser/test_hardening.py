@@ -174,14 +174,28 @@ def test_huge_sizes_from_a_tampered_state_are_clamped(lab, page, view) -> None:
     responsive(page)
 
 
-def test_a_colour_range_of_a_few_ulps_draws(lab, page, view) -> None:
-    # vmin < vmax, both finite, yet too narrow (or too wide) to step ticks through in float64
-    for vmin, vmax in [("1.0", "1.0 + 2**-52"), ("-1.7e308", "1.7e308")]:
+def test_a_colour_range_at_the_ends_of_float32_draws_and_beyond_them_says_so(
+    lab, page, view
+) -> None:
+    # one float32 step wide, and as wide as float32 allows: drawn, ticks and all
+    for vmin, vmax in [("1.0", "1.0 + 2**-23"), ("-1.7e38", "1.7e38")]:
         before = view.draws()
         lab.run_code(page, f"inject(vmin={vmin}, vmax={vmax}, color_range=[{vmin}, {vmax}])")
         redrawn_after(view, before)
         responsive(page)
         assert view.root.locator(".tokenheat-error").is_hidden()
+    # the colour rule runs in float32: an empty or overflowing range there has no colours
+    box = view.root.locator(".tokenheat-error")
+    for vmin, vmax, message in [
+        ("1.0", "1.0 + 2**-52", "is empty in float32"),
+        ("-1.7e308", "1.7e308", "is too wide for float32"),
+    ]:
+        lab.run_code(page, f"inject(vmin={vmin}, vmax={vmax}, color_range=[{vmin}, {vmax}])")
+        page.wait_for_function(
+            "([el, m]) => el.dataset.error?.includes(m)", arg=[view.root.element_handle(), message]
+        )
+        assert message in box.text_content()
+        responsive(page)
 
 
 def test_a_tampered_view_is_clamped_and_reported_to_python(lab, page, view) -> None:
