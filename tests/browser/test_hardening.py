@@ -275,7 +275,8 @@ def test_an_impossible_matrix_state_shows_an_error(lab, page, view) -> None:
         assert view.root.get_attribute("data-ready") == "true"
 
 
-def test_offline_page_with_tampered_state_stays_bounded(tmp_path: Path, page, widgets) -> None:
+def tampered_page(tmp_path: Path, name: str, change) -> Path:
+    """An offline page of a small heatmap whose embedded state `change` tampers with."""
     html = to_html(Heatmap([[0.0, 1.0], [-1.0, 0.5]], row_labels=["a", "b"]))
     pattern = re.compile(
         r'(<script type="application/vnd\.tokenheat\.state\+json"[^>]*>)(.*?)(</script>)', re.S
@@ -283,10 +284,19 @@ def test_offline_page_with_tampered_state_stays_bounded(tmp_path: Path, page, wi
     match = pattern.search(html)
     assert match, "no saved state in the page"
     saved = json.loads(match.group(2))
-    saved["state"].update(width=10**9, height=10**9, view=[0.5, 0.75, 0, 2])
+    change(saved)
     text = json.dumps(saved).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    path = tmp_path / "tampered.html"
+    path = tmp_path / f"{name}.html"
     path.write_text(html[: match.start(2)] + text + html[match.end(2) :], encoding="utf-8")
+    return path
+
+
+def test_offline_page_with_tampered_state_stays_bounded(tmp_path: Path, page, widgets) -> None:
+    path = tampered_page(
+        tmp_path,
+        "tampered",
+        lambda saved: saved["state"].update(width=10**9, height=10**9, view=[0.5, 0.75, 0, 2]),
+    )
     page.goto(path.as_uri())
     view = widgets(0).wait_ready(timeout=30_000)
     responsive(page)

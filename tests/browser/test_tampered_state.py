@@ -7,17 +7,12 @@ drawn wrongly without a word. After each case, the state Python holds draws agai
 from __future__ import annotations
 
 import io
-import json
 import re
-from pathlib import Path
 
 import pytest
 
-from tokenheat import Heatmap
-from tokenheat.html import to_html
-
 from .conftest import WidgetView, write_notebook
-from .test_hardening import responsive
+from .test_hardening import responsive, tampered_page
 
 SHAPE = (20, 10)
 SETUP = """\
@@ -283,22 +278,6 @@ def test_tampered_traits_show_an_error_or_are_ignored(lab, page, notebook) -> No
     assert view.root.locator(".tokenheat-error").is_hidden()
     assert cell_colours(view) == baseline
     assert not failures, "\n".join(failures)
-
-
-def tampered_page(tmp_path: Path, name: str, change) -> Path:
-    """An offline page of a small heatmap whose embedded state `change` tampers with."""
-    html = to_html(Heatmap([[0.0, 1.0], [-1.0, 0.5]], row_labels=["a", "b"]))
-    pattern = re.compile(
-        r'(<script type="application/vnd\.tokenheat\.state\+json"[^>]*>)(.*?)(</script>)', re.S
-    )
-    match = pattern.search(html)
-    assert match, "no saved state in the page"
-    saved = json.loads(match.group(2))
-    change(saved)
-    text = json.dumps(saved).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    path = tmp_path / f"{name}.html"
-    path.write_text(html[: match.start(2)] + text + html[match.end(2) :], encoding="utf-8")
-    return path
 
 
 def _luts_buffers(saved: dict, keep) -> None:
