@@ -14,6 +14,19 @@ import uuid
 from pathlib import Path
 
 
+def user_path(path: object) -> Path:
+    """``path`` as given to ``save()``: a str or ``os.PathLike`` of str, no NUL
+    character, ``~`` expanded."""
+    if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
+        raise TypeError(
+            f"path must be a str or pathlib.Path, got {type(path).__name__} {path!r:.60}"
+        )
+    text = os.fspath(path)
+    if "\0" in text:
+        raise ValueError(f"path must not contain a NUL character, got {text!r:.80}")
+    return Path(os.path.expanduser(text))
+
+
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file beside it, renamed into place.
 

@@ -358,25 +358,18 @@ class Heatmap(anywidget.AnyWidget):
         >>> out.read_text().startswith("<svg")
         True
         """
-        if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
-            raise TypeError(
-                f"path must be a str or pathlib.Path, got {type(path).__name__} {path!r:.60}"
-            )
-        if "\0" in os.fspath(path):
-            raise ValueError(f"path must not contain a NUL character, got {os.fspath(path)!r:.80}")
-        path = os.path.expanduser(path)
+        target = _files.user_path(path)
         if format is not None and not isinstance(format, str):
             raise TypeError(
                 f"format must be 'png', 'svg', 'html' or None, got {type(format).__name__} "
                 f"{format!r:.40}"
             )
-        target = Path(path)
         fmt = (format or target.suffix.lstrip(".")).lower()
         if fmt == "htm":
             fmt = "html"
         if fmt not in ("png", "svg", "html"):
             raise ValueError(
-                f"cannot tell the format of {str(path)!r}: use a .png, .svg or .html suffix "
+                f"cannot tell the format of {str(target)!r}: use a .png, .svg or .html suffix "
                 f"or format='png'/'svg'/'html' (got {fmt or 'no suffix'!r})"
             )
         _files.check_target(target)
