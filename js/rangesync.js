@@ -6,6 +6,18 @@ import { linkedRange } from "./rangemath.js";
 import { readLimits } from "./traits.js";
 
 /**
+ * Whether a change event is ipywidgets applying a message from the kernel: it marks the
+ * state it is applying (`_state_lock`, which also keeps that state from being echoed
+ * back). Hosts without it (an offline page, other widget hosts) give false.
+ * @param {unknown} source
+ */
+export function fromKernel(source) {
+  if (source === null || typeof source !== "object") return false;
+  const lock = /** @type {{ _state_lock?: unknown }} */ (source)._state_lock;
+  return lock !== null && lock !== undefined;
+}
+
+/**
  * (The view redraws on its own change:vmin / change:vmax listeners.)
  * @param {import("./index.js").Model} model
  */
@@ -47,8 +59,10 @@ export function syncColorRange(model) {
   /** `color_range` exists (older Pythons did not send it) */
   const hasPair = () => Array.isArray(model.get("color_range"));
 
-  function onLimit() {
-    if (writing) return;
+  /** @param {unknown} [source] the model that changed */
+  function onLimit(source) {
+    // (Python sends color_range with every vmin/vmax it sets: nothing to follow)
+    if (writing || fromKernel(source)) return;
     const vmin = model.get("vmin");
     const vmax = model.get("vmax");
     const cr = model.get("color_range");
@@ -60,9 +74,13 @@ export function syncColorRange(model) {
   }
 
   // A linked slider that moves one end is a colour-range handle too: with `symmetric`,
-  // the other end mirrors it (linkedRange).
-  function onPair() {
-    if (writing) return;
+  // the other end mirrors it (linkedRange). A range from the kernel is never mirrored
+  // (nor followed, above): Python sends `color_range` with the `vmin`/`vmax` it set from
+  // it, and a range set from Python stays as set. Taking one of its messages for a
+  // slider's move would mirror it here and save the mirror over the range Python set.
+  /** @param {unknown} [source] the model that changed (Backbone passes it first) */
+  function onPair(source) {
+    if (writing || fromKernel(source)) return;
     const center = model.get("center");
     const asked = model.get("color_range");
     const next = linkedRange(
