@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.tokenheat-installed
 BUNDLE := src/tokenheat/static/widget.js
-JS_SOURCES := $(wildcard js/*.js js/*.css) package.json package-lock.json
+JS_SOURCES := $(wildcard js/*.js js/*/*.js js/*.css) package.json package-lock.json
 
 .PHONY: demo test test-unit test-browser lint bench js clean
 

@@ -2,33 +2,33 @@
 // returns its cleanup. All redraws of a view go through one requestAnimationFrame, with
 // dirty flags saying what changed, so a colour change never touches the matrix.
 
-import { createAxes } from "./axes.js";
-import { createCells } from "./cells.js";
-import { parseHexColor, resolveLut, textColorTable } from "./color.js";
-import { colorbarTicks, createColorbar } from "./colorbar.js";
-import { checkMatrixState, decodeFloat64, decodeMatrix, formatCell } from "./data.js";
-import { defaultScale, exportFileName, fitScale } from "./export.js";
-import { createInteraction } from "./interaction.js";
-import { blockCells, createLod, gridCell, sourceView, wholeSource } from "./lod.js";
-import { axisLabels, canvasRatio, computeLayout, explicitSize } from "./layout.js";
-import { createOverlay } from "./overlay.js";
-import { createRangeControl } from "./range.js";
-import { syncColorRange } from "./rangesync.js";
-import { coveredCells } from "./reduce.js";
-import { createSelectionOutline, selCol, selRow } from "./selection.js";
-import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from "./snapshot.js";
-import { CSS, readColors, readFonts } from "./theme.js";
-import { createDownloadButtons } from "./toolbar.js";
-import { shownText, visibleIfBlank, visibleWhitespace } from "./text.js";
-import { brief, readDataRange, readLimits, readText } from "./traits.js";
-import { createTooltip } from "./tooltip.js";
+import { createAxes } from "./render/axes.js";
+import { createCells } from "./render/cells.js";
+import { parseHexColor, resolveLut, textColorTable } from "./render/color.js";
+import { colorbarTicks, createColorbar } from "./render/colorbar.js";
+import { checkMatrixState, decodeFloat64, decodeMatrix, formatCell } from "./data/data.js";
+import { defaultScale, exportFileName, fitScale } from "./export/export.js";
+import { createInteraction } from "./interact/interaction.js";
+import { blockCells, createLod, gridCell, sourceView, wholeSource } from "./data/lod.js";
+import { axisLabels, canvasRatio, computeLayout, explicitSize } from "./render/layout.js";
+import { createOverlay } from "./render/overlay.js";
+import { createRangeControl } from "./range/range.js";
+import { syncColorRange } from "./range/rangesync.js";
+import { coveredCells } from "./data/reduce.js";
+import { createSelectionOutline, selCol, selRow } from "./interact/selection.js";
+import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from "./export/snapshot.js";
+import { CSS, readColors, readFonts } from "./render/theme.js";
+import { createDownloadButtons } from "./interact/toolbar.js";
+import { shownText, visibleIfBlank, visibleWhitespace } from "./data/text.js";
+import { brief, readDataRange, readLimits, readText } from "./data/traits.js";
+import { createTooltip } from "./interact/tooltip.js";
 
-/** @typedef {import("./data.js").MatrixData} MatrixData */
-/** @typedef {import("./data.js").MatrixGeometry} MatrixGeometry */
-/** @typedef {import("./color.js").ColorScale} ColorScale */
-/** @typedef {import("./layout.js").Layout} Layout */
-/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
-/** @typedef {import("./theme.js").Fonts} Fonts */
+/** @typedef {import("./data/data.js").MatrixData} MatrixData */
+/** @typedef {import("./data/data.js").MatrixGeometry} MatrixGeometry */
+/** @typedef {import("./render/color.js").ColorScale} ColorScale */
+/** @typedef {import("./render/layout.js").Layout} Layout */
+/** @typedef {import("./render/layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("./render/theme.js").Fonts} Fonts */
 
 /**
  * The part of an anywidget model this view uses.
@@ -223,7 +223,7 @@ function render({ model, el }) {
 
   /**
    * The matrix traits as received, for `checkMatrixState`.
-   * @returns {import("./data.js").MatrixState}
+   * @returns {import("./data/data.js").MatrixState}
    */
   function matrixState() {
     return {
@@ -343,7 +343,7 @@ function render({ model, el }) {
    * What the tooltip says about cell (r, c).
    * @param {number} r
    * @param {number} c
-   * @returns {import("./tooltip.js").TooltipContent}
+   * @returns {import("./interact/tooltip.js").TooltipContent}
    */
   function cellInfo(r, c) {
     const d = /** @type {MatrixData} */ (data);
@@ -370,11 +370,11 @@ function render({ model, el }) {
   /**
    * What the tooltip says about grid cell (i, j) of a source: the cell, or the block of
    * cells it stands for.
-   * @param {import("./lod.js").Source} src
+   * @param {import("./data/lod.js").Source} src
    * @param {number} i
    * @param {number} j
    * @param {boolean} exactPending
-   * @returns {import("./tooltip.js").TooltipContent}
+   * @returns {import("./interact/tooltip.js").TooltipContent}
    */
   function blockInfo(src, i, j, exactPending) {
     const b = blockCells(src, i, j);
@@ -401,7 +401,7 @@ function render({ model, el }) {
    * @param {number} x
    * @param {number} y
    * @param {number} dpr
-   * @returns {import("./tooltip.js").TooltipContent | null}
+   * @returns {import("./interact/tooltip.js").TooltipContent | null}
    */
   function pointInfo(view, w, h, x, y, dpr) {
     if (!data) return null;
@@ -598,7 +598,7 @@ function render({ model, el }) {
 
   /**
    * The view as drawn now (pending changes are drawn first), or null when nothing is.
-   * @returns {import("./export.js").ExportView | null}
+   * @returns {import("./export/export.js").ExportView | null}
    */
   function exportView() {
     if (raf && root.isConnected) {
@@ -751,7 +751,7 @@ function render({ model, el }) {
 }
 
 /**
- * @param {import("./layout.js").Rect} r
+ * @param {import("./render/layout.js").Rect} r
  * @returns {Record<string, string>}
  */
 function px(r) {

@@ -136,7 +136,7 @@ def test_update_with_a_new_shape_keeps_the_view_and_selection_given() -> None:
 
 
 def test_the_python_rule_equals_the_front_ends() -> None:
-    """clamp_axis is js/zoom.js clampAxis; the JS is checked in js/test/zoom.test.js with
+    """clamp_axis is js/interact/zoom.js clampAxis; the JS is checked in js/test/zoom.test.js with
     the same cases."""
     cases = [((5, 5.5, 10), (4.25, 6.25)), ((0, 0.5, 10), (0.0, 2.0)), ((9.8, 10, 10), (8.0, 10.0))]
     for (a, b, n), out in cases:

@@ -65,7 +65,7 @@ def test_invalid_views_are_rejected(w: Heatmap, bad, exc, match) -> None:
 def test_a_view_narrower_than_the_front_ends_minimum_is_widened_as_it_would(
     w: Heatmap, given, shown
 ) -> None:
-    """One rule for the smallest view (js/zoom.js clampAxis): w.view and the exports are
+    """One rule for the smallest view (js/interact/zoom.js clampAxis): w.view and the exports are
     what the screen shows, not a narrower window the browser would widen."""
     w.view = given
     assert w.view == shown

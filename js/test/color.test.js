@@ -9,7 +9,7 @@ import {
   resolveLut,
   textColorTable,
   wantsWhiteText,
-} from "../color.js";
+} from "../render/color.js";
 
 describe("lutIndex (docs/architecture.md colour mapping)", () => {
   it("maps a centred symmetric range", () => {
@@ -52,7 +52,7 @@ describe("colours", () => {
   for (let i = 0; i < 256; i++) lut.set([i, 255 - i, 7, 200], 4 * i);
 
   it("colorOf and colorize agree with the LUT and the NaN colour", () => {
-    /** @type {import("../color.js").ColorScale} */
+    /** @type {import("../render/color.js").ColorScale} */
     const scale = { lut, vmin: -1, vmax: 1, center: 0, nan: [1, 2, 3] };
     expect(colorOf(1, scale)).toEqual([255, 0, 7]);
     expect(colorOf(NaN, scale)).toEqual([1, 2, 3]);

@@ -8,7 +8,7 @@ import {
   formatCell,
   formatFloat32,
   formatFloat64,
-} from "../data.js";
+} from "../data/data.js";
 
 /**
  * Little-endian floats written at `offset` into a buffer with junk around them.

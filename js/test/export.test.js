@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { axisLabelItems, labelPlace, newPlace } from "../axes.js";
-import { textColorTable } from "../color.js";
-import { colorbarTicks, extendMarkers, tickItems, titleItem } from "../colorbar.js";
+import { axisLabelItems, labelPlace, newPlace } from "../render/axes.js";
+import { textColorTable } from "../render/color.js";
+import { colorbarTicks, extendMarkers, tickItems, titleItem } from "../render/colorbar.js";
 import {
   buildScene,
   captureFailure,
@@ -22,11 +22,11 @@ import {
   sceneToSvg,
   SVG_MAX_RECTS,
   tokenTexts,
-} from "../export.js";
-import { computeLayout } from "../layout.js";
+} from "../export/export.js";
+import { computeLayout } from "../render/layout.js";
 
-/** @typedef {import("../export.js").ExportView} ExportView */
-/** @typedef {import("../export.js").Measurer} Measurer */
+/** @typedef {import("../export/export.js").ExportView} ExportView */
+/** @typedef {import("../export/export.js").Measurer} Measurer */
 
 /** Every character 7 px wide; ascent 10, descent 3; baseline 4 px below the em middle. */
 /** @type {Measurer} */

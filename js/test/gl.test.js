@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { linearLayout } from "../gl.js";
-import { pyramidSize } from "../reduce.js";
+import { linearLayout } from "../render/gl.js";
+import { pyramidSize } from "../data/reduce.js";
 
 describe("linearLayout (where the matrix and its pyramid go in a texture)", () => {
   it("wraps any shape into rows of 2^k texels within MAX_TEXTURE_SIZE", () => {

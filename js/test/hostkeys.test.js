@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isHostKey } from "../hostkeys.js";
+import { isHostKey } from "../interact/hostkeys.js";
 
 const key = (/** @type {string} */ k, mods = {}) => ({
   key: k,

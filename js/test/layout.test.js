@@ -14,8 +14,8 @@ import {
   MAX_SIZE,
   MIN_SIZE,
   pixelIndexTable,
-} from "../layout.js";
-import { elide, tokenFontSize } from "../overlay.js";
+} from "../render/layout.js";
+import { elide, tokenFontSize } from "../render/overlay.js";
 
 describe("pixel <-> cell", () => {
   it("maps pixel centres with floor(start + pos / size * span)", () => {
@@ -71,7 +71,7 @@ describe("label thinning", () => {
 });
 
 /**
- * @param {Partial<import("../layout.js").LayoutInput> & { labels?: string[], colLabels?: string[] }} over
+ * @param {Partial<import("../render/layout.js").LayoutInput> & { labels?: string[], colLabels?: string[] }} over
  */
 function layoutOf(over) {
   const rows = over.rows ?? 9;

@@ -13,10 +13,10 @@ import {
   tileWindow,
   wantedBlock,
   wholeSource,
-} from "../lod.js";
-import { coveredCells, stronger } from "../reduce.js";
+} from "../data/lod.js";
+import { coveredCells, stronger } from "../data/reduce.js";
 
-/** @typedef {import("../lod.js").Source} Source */
+/** @typedef {import("../data/lod.js").Source} Source */
 
 /**
  * The strongest value of each fr x fc block of a rows x cols matrix (Python's reduce_blocks).
@@ -123,7 +123,7 @@ describe("sources", () => {
       const g = over.grid;
       const x = next() * 50;
       const y = next() * 40;
-      const cov = /** @type {import("../reduce.js").Covered} */ (
+      const cov = /** @type {import("../data/reduce.js").Covered} */ (
         coveredCells(sourceView(over, view), 50, 40, g.rows, g.cols, x, y, 1, g.values)
       );
       const lo = blockCells(over, cov.rowLo, cov.colLo);

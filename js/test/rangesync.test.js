@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { syncColorRange } from "../rangesync.js";
+import { syncColorRange } from "../range/rangesync.js";
 import { StaticModel } from "../standalone.js";
 
 /** A model that applies kernel messages the way ipywidgets does, and counts saves. */

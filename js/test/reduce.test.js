@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rng } from "./rng.js";
-import { pixelIndexTable } from "../layout.js";
+import { pixelIndexTable } from "../render/layout.js";
 import {
   axisBlocks,
   buildPyramid,
@@ -11,9 +11,9 @@ import {
   pyramidSize,
   reduceImage,
   stronger,
-} from "../reduce.js";
+} from "../data/reduce.js";
 
-/** @typedef {import("../layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 
 /**
  * Values with NaNs, infinities, exact ties of +x and -x, and zeros of both signs.
@@ -314,7 +314,7 @@ describe("coveredCells (what the tooltip reports)", () => {
       for (let t = 0; t < 300; t++) {
         const x = rand() * plotW;
         const y = rand() * plotH;
-        const cov = /** @type {import("../reduce.js").Covered} */ (
+        const cov = /** @type {import("../data/reduce.js").Covered} */ (
           coveredCells(view, plotW, plotH, rows, cols, x, y, dpr, values)
         );
         const px = Math.floor((x / plotW) * w);

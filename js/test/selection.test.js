@@ -5,7 +5,7 @@ import {
   sameSelection,
   selectionBox,
   selectionCorrected,
-} from "../selection.js";
+} from "../interact/selection.js";
 
 const view = { row0: 0, row1: 9, col0: 0, col1: 5 };
 

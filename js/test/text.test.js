@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_SHOWN_CHARS, shownText, visibleIfBlank, visibleWhitespace } from "../text.js";
+import { MAX_SHOWN_CHARS, shownText, visibleIfBlank, visibleWhitespace } from "../data/text.js";
 
 // The same table as tests/test_export.py::test_visible_whitespace (Python).
 const CASES = [

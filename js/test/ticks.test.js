@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { maxTickCount } from "../colorbar.js";
-import { formatTick, niceTicks } from "../ticks.js";
+import { maxTickCount } from "../render/colorbar.js";
+import { formatTick, niceTicks } from "../render/ticks.js";
 
 describe("niceTicks", () => {
   it("includes round ends", () => {

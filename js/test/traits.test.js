@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { brief, FLOAT32_MAX, readDataRange, readLimits, readText } from "../traits.js";
+import { brief, FLOAT32_MAX, readDataRange, readLimits, readText } from "../data/traits.js";
 
 /** Number(), String() and comparisons throw for this object. */
 const hostile = { valueOf: 1, toString: 1 };

@@ -13,7 +13,7 @@ import {
   viewToTrait,
   wheelZoomFactor,
   zoomAt,
-} from "../zoom.js";
+} from "../interact/zoom.js";
 
 const full = (/** @type {number} */ rows, /** @type {number} */ cols) => ({
   row0: 0,
@@ -170,18 +170,18 @@ describe("gesture sequences", () => {
 describe("viewCorrected", () => {
   it("is false only for four numbers that are the view shown (a valid view is not echoed)", () => {
     const t = [4.25, 6.25, 0, 2];
-    const v = /** @type {import("../layout.js").ViewWindow} */ (viewFromTrait(t, 20, 10));
+    const v = /** @type {import("../render/layout.js").ViewWindow} */ (viewFromTrait(t, 20, 10));
     expect(viewCorrected(t, v)).toBe(false);
     expect(viewCorrected([4.25 + 1e-12, 6.25, 0, 2], v)).toBe(false);
   });
   it("is true when clampView changed the trait, as Python's rule does", () => {
     // narrower than minSpan: widened about its centre, then shifted inside the matrix
     const narrow = [5, 5.5, 0, 0.5];
-    const v = /** @type {import("../layout.js").ViewWindow} */ (viewFromTrait(narrow, 20, 10));
+    const v = /** @type {import("../render/layout.js").ViewWindow} */ (viewFromTrait(narrow, 20, 10));
     expect(viewToTrait(v)).toEqual([4.25, 6.25, 0, 2]);
     expect(viewCorrected(narrow, v)).toBe(true);
     const outside = [30, 40, -5, -1];
-    const w = /** @type {import("../layout.js").ViewWindow} */ (viewFromTrait(outside, 20, 10));
+    const w = /** @type {import("../render/layout.js").ViewWindow} */ (viewFromTrait(outside, 20, 10));
     expect(viewToTrait(w)).toEqual([10, 20, 0, 4]);
     expect(viewCorrected(outside, w)).toBe(true);
   });

@@ -1,6 +1,6 @@
 """Reduction by blocks, keeping the strongest value of each (largest magnitude, sign
 kept): the overview and windows of big matrices, and :func:`tokenheat.downsample`. The
-same rule as the browser's zoomed-out pixels (js/reduce.js).
+same rule as the browser's zoomed-out pixels (js/data/reduce.js).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def reduce_blocks(
     """The strongest value of each ``fr`` x ``fc`` block of ``arr[r0:r1, c0:c1]`` (blocks
     start at ``r0``, ``c0``; the last ones may be smaller), in ``arr``'s float dtype.
 
-    The same rule as the browser's zoomed-out pixels (``stronger`` in js/reduce.js):
+    The same rule as the browser's zoomed-out pixels (``stronger`` in js/data/reduce.js):
     largest ``|v|``, of ``+x`` and ``-x`` the positive, NaN only when all are NaN. Works
     through the window about ``chunk`` cells at a time, so memory beyond the result stays
     small however big ``arr`` is.

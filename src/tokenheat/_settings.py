@@ -11,7 +11,7 @@ from numbers import Real
 import numpy as np
 
 #: Smallest and largest explicit ``width``/``height``, in CSS pixels: at 2 device pixels
-#: per CSS pixel the largest is still a canvas every browser can hold (js/layout.js
+#: per CSS pixel the largest is still a canvas every browser can hold (js/render/layout.js
 #: clamps to the same bounds, so saved state cannot ask for more either).
 MIN_SIZE, MAX_SIZE = 50, 4096
 
@@ -111,7 +111,7 @@ def coerce_tokens(tokens: object) -> np.ndarray:
 
 #: Largest ``|vmin|``, ``|vmax|``, ``|center|``: a quarter of float32's range, so that the
 #: colour rule's float32 arithmetic (``vmax - vmin``, ``2 R``; docs/architecture.md) cannot
-#: overflow. The front end refuses a range where it would (js/traits.js ``readLimits``).
+#: overflow. The front end refuses a range where it would (js/data/traits.js ``readLimits``).
 COLOUR_LIMIT = float(np.finfo(np.float32).max) / 4
 
 
@@ -176,13 +176,13 @@ def auto_range(data_range: tuple[float, float] | None, center: float | None) -> 
 
 
 #: Zoomed in as far as possible, this many cells fill the view along an axis (or all of
-#: it, if fewer): js/zoom.js MIN_SPAN_CELLS.
+#: it, if fewer): js/interact/zoom.js MIN_SPAN_CELLS.
 MIN_SPAN_CELLS = 2
 
 
 def clamp_axis(a: float, b: float, n: int) -> tuple[float, float]:
     """One axis of a view, made valid by the front end's rule (``clampAxis`` in
-    js/zoom.js, in the same float64 steps): a span narrower than ``min(n, 2)`` cells
+    js/interact/zoom.js, in the same float64 steps): a span narrower than ``min(n, 2)`` cells
     grows about its centre, then the window is shifted inside ``[0, n]``.
 
     >>> clamp_axis(5, 5.5, 10)

@@ -94,7 +94,7 @@ _BLANK = re.compile(f"[{_SPACE}]+")
 
 
 def visible_whitespace(text: str) -> str:
-    """Whitespace as visible glyphs, the front end's rule (js/text.js): space ␣,
+    """Whitespace as visible glyphs, the front end's rule (js/data/text.js): space ␣,
     newline ↵ ("\\r\\n" too), tab ⇥, no-break space ⍽, other spaces ␣.
 
     >>> visible_whitespace(" the\\n")
@@ -233,7 +233,7 @@ def tick_labels(widget: Heatmap) -> tuple[list[float], list[str]]:
 
 def pixel_ranges(start: float, end: float, count: int, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The cells each of ``n`` pixels along one axis shows, ``[lo, hi]`` inclusive: the
-    browser's rule (js/reduce.js), in float32. Zoomed in (at most one cell per pixel) the
+    browser's rule (js/data/reduce.js), in float32. Zoomed in (at most one cell per pixel) the
     cell under the pixel's centre; zoomed out every cell the pixel's extent overlaps.
 
     >>> pixel_ranges(0, 4, 4, 2)

@@ -4,20 +4,20 @@
 // tooltip, selection, error box. Pure parts first (scene, SVG text, names); the canvas
 // work is at the end (snapshot.js does the DOM around it).
 
-import { axisLabelItems } from "./axes.js";
-import { colorOf } from "./color.js";
-import { extendMarkers, TICK_MARK_LENGTH, TICK_MARK_OFFSET, tickItems, titleItem } from "./colorbar.js";
-import { elide, forEachToken, tokenPx, tokenRoom } from "./overlay.js";
+import { axisLabelItems } from "../render/axes.js";
+import { colorOf } from "../render/color.js";
+import { extendMarkers, TICK_MARK_LENGTH, TICK_MARK_OFFSET, tickItems, titleItem } from "../render/colorbar.js";
+import { elide, forEachToken, tokenPx, tokenRoom } from "../render/overlay.js";
 
-/** @typedef {import("./layout.js").Layout} Layout */
-/** @typedef {import("./layout.js").Rect} Rect */
-/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
-/** @typedef {import("./data.js").MatrixData} MatrixData */
-/** @typedef {import("./color.js").ColorScale} ColorScale */
-/** @typedef {import("./theme.js").Fonts} Fonts */
-/** @typedef {import("./theme.js").Colors} Colors */
-/** @typedef {import("./axes.js").TextItem} TextItem */
-/** @typedef {import("./colorbar.js").Extend} Extend */
+/** @typedef {import("../render/layout.js").Layout} Layout */
+/** @typedef {import("../render/layout.js").Rect} Rect */
+/** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("../data/data.js").MatrixData} MatrixData */
+/** @typedef {import("../render/color.js").ColorScale} ColorScale */
+/** @typedef {import("../render/theme.js").Fonts} Fonts */
+/** @typedef {import("../render/theme.js").Colors} Colors */
+/** @typedef {import("../render/axes.js").TextItem} TextItem */
+/** @typedef {import("../render/colorbar.js").Extend} Extend */
 
 /** Above this many visible cells, an SVG holds the cell area as one PNG image. */
 export const SVG_MAX_RECTS = 20000;
@@ -35,7 +35,7 @@ export const SVG_IMAGE_SCALE = 2;
  * @property {{ data: MatrixData, view: ViewWindow }} [cells] what the cells are drawn
  *   from when that is not `data` and `view`: the overview or tile of a big matrix, and
  *   the view in its grid's coordinates
- * @property {ReturnType<typeof import("./reduce.js").createPyramidCache>} [pyramids] the
+ * @property {ReturnType<typeof import("../data/reduce.js").createPyramidCache>} [pyramids] the
  *   view's pyramid cache, so that exporting a big matrix does not build it again
  * @property {ColorScale} scale
  * @property {Uint8Array} whiteText per LUT entry: 1 = white token text

@@ -5,7 +5,7 @@
 import { lutIndex } from "./color.js";
 import { centerOf } from "./layout.js";
 
-/** @typedef {import("./data.js").MatrixData} MatrixData */
+/** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("./color.js").ColorScale} ColorScale */
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
 

@@ -9,10 +9,10 @@
 // (shaders.js), so dragging the colour range does not walk the pyramid again; with a
 // software renderer the CPU fills that texture when both axes are reduced (faster there).
 
-import { axisBlocks, createPyramidCache, pixelRanges, pyramidSize, reduceImage } from "./reduce.js";
+import { axisBlocks, createPyramidCache, pixelRanges, pyramidSize, reduceImage } from "../data/reduce.js";
 import { link, softwareRenderer } from "./shaders.js";
 
-/** @typedef {import("./data.js").MatrixData} MatrixData */
+/** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("./color.js").ColorScale} ColorScale */
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
 
@@ -79,7 +79,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
   /** float render targets, for the two-pass path (else every draw walks the pyramid) */
   let floatTargets = false;
   const software = softwareRenderer(ctx);
-  /** @type {{ rows?: import("./reduce.js").AxisBlocks, cols?: import("./reduce.js").AxisBlocks, values: Float32Array, pairs: Float32Array }} */
+  /** @type {{ rows?: import("../data/reduce.js").AxisBlocks, cols?: import("../data/reduce.js").AxisBlocks, values: Float32Array, pairs: Float32Array }} */
   const cpu = { values: new Float32Array(0), pairs: new Float32Array(0) };
   /** @type {WebGLVertexArrayObject | null} */
   let vao = null;
@@ -91,7 +91,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
   let data = null;
   /** @type {Uint8Array | null} */
   let lut = null;
-  /** @type {import("./reduce.js").Pyramid | null} the pyramid in tex.values */
+  /** @type {import("../data/reduce.js").Pyramid | null} the pyramid in tex.values */
   let uploaded = null;
   let shift = 0;
   let lost = false;
@@ -292,7 +292,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
   /**
    * Uniforms that say where the values are (passes 0 and 1).
    * @param {Pass} p
-   * @param {import("./reduce.js").Pyramid} pyr
+   * @param {import("../data/reduce.js").Pyramid} pyr
    * @param {number} h
    */
   function valueUniforms(p, pyr, h) {
@@ -321,7 +321,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
 
   /**
    * Pass 1: the strongest values into tex.reduced (when they are not there already).
-   * @param {import("./reduce.js").Pyramid} pyr
+   * @param {import("../data/reduce.js").Pyramid} pyr
    * @param {number} w
    * @param {number} h
    * @param {number} firstRow first matrix row shown, or -1 when rows are reduced
@@ -367,7 +367,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
 
   /**
    * Pass 1 on the CPU (software rendering, both axes reduced): the same values, uploaded.
-   * @param {import("./reduce.js").Pyramid} pyr
+   * @param {import("../data/reduce.js").Pyramid} pyr
    * @param {number} w
    * @param {number} h
    */
@@ -442,7 +442,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
           return;
         }
       }
-      const pyr = /** @type {import("./reduce.js").Pyramid} */ (uploaded);
+      const pyr = /** @type {import("../data/reduce.js").Pyramid} */ (uploaded);
       bind(0, tex.values);
       bind(1, tex.lut);
       bind(2, tex.rows);

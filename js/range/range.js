@@ -6,7 +6,7 @@
 
 import { formatValue, moveEnd, niceStep, parseEnd, trackBounds } from "./rangemath.js";
 
-/** @typedef {import("./layout.js").Layout} Layout */
+/** @typedef {import("../render/layout.js").Layout} Layout */
 
 /**
  * What the control needs from the view.
@@ -448,7 +448,7 @@ export function createRangeControl(root, host) {
       const { track: t, maxInput: mx, minInput: mn, symmetric: sy } = L.range;
       /**
        * @param {HTMLElement | SVGElement} el
-       * @param {import("./layout.js").Rect} r
+       * @param {import("../render/layout.js").Rect} r
        */
       const put = (el, r) => {
         el.style.left = `${r.left}px`;

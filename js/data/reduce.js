@@ -11,7 +11,7 @@
 // blocks per level it spans (`fillBlocks`), so a pixel reads a few dozen values at most.
 // Picking is comparison only (no arithmetic), so float32 results are exact everywhere.
 
-/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 
 /** log2 of how many cells a pyramid level merges along its axis. */
 export const LEVEL_SHIFT = 2;
@@ -247,7 +247,7 @@ export function buildPyramid(values, rows, cols, rowLevels, colLevels, reuse = n
 /**
  * Keeps the pyramids of the two latest matrices, so that renderers of one view share them
  * and each level is built once, also while a big matrix's view goes back and forth
- * between its overview and a window (js/lod.js).
+ * between its overview and a window (js/data/lod.js).
  */
 export function createPyramidCache() {
   /** @type {Pyramid[]} most recently used first */

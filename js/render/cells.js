@@ -12,9 +12,9 @@
 
 import { createCanvasRenderer } from "./canvas2d.js";
 import { createGLRenderer } from "./gl.js";
-import { createPyramidCache } from "./reduce.js";
+import { createPyramidCache } from "../data/reduce.js";
 
-/** @typedef {import("./data.js").MatrixData} MatrixData */
+/** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("./gl.js").Renderer} Renderer */
 
 /**

@@ -88,7 +88,7 @@ export function createToolbar(plotbox, actions) {
 
     /**
      * Place the toolbar at the plot's top-right corner.
-     * @param {import("./layout.js").Rect} plot
+     * @param {import("../render/layout.js").Rect} plot
      * @param {number} width the widget's width
      */
     place(plot, width) {

@@ -2,9 +2,9 @@
 // rows and columns scale independently (a box zoom may stretch one more than the other).
 // Pure functions, no DOM: the gestures (gestures.js) and the keyboard call these.
 
-import { isFiniteNumber } from "./traits.js";
+import { isFiniteNumber } from "../data/traits.js";
 
-/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 
 /** Zoomed in as far as possible, this many cells fill the view along each axis. */
 export const MIN_SPAN_CELLS = 2;

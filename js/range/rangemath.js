@@ -2,7 +2,7 @@
 // moving one end (with the symmetric mirror), parsing typed ends, and a range asked for
 // by a linked control.
 
-import { FLOAT32_MAX, isFiniteNumber } from "./traits.js";
+import { FLOAT32_MAX, isFiniteNumber } from "../data/traits.js";
 
 const MARGIN = 0.05;
 

@@ -8,9 +8,9 @@
 // strongest cell it covers, read from the max-|v| pyramid.
 
 import { colorize, lutIndex, packLut, packRGB } from "./color.js";
-import { axisBlocks, createPyramidCache, pixelRanges, reduceImage } from "./reduce.js";
+import { axisBlocks, createPyramidCache, pixelRanges, reduceImage } from "../data/reduce.js";
 
-/** @typedef {import("./data.js").MatrixData} MatrixData */
+/** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("./color.js").ColorScale} ColorScale */
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
 /** @typedef {import("./gl.js").Renderer} Renderer */
@@ -44,11 +44,11 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
   let colsReduced = false;
   /** @type {Float32Array} value of each pixel when zoomed out */
   let shown = new Float32Array(0);
-  /** @type {import("./reduce.js").AxisBlocks | undefined} */
+  /** @type {import("../data/reduce.js").AxisBlocks | undefined} */
   let rowBlocks;
-  /** @type {import("./reduce.js").AxisBlocks | undefined} */
+  /** @type {import("../data/reduce.js").AxisBlocks | undefined} */
   let colBlocks;
-  /** @type {import("./reduce.js").Pyramid | null} what the blocks (and `shown`) were made for */
+  /** @type {import("../data/reduce.js").Pyramid | null} what the blocks (and `shown`) were made for */
   let blocksFor = null;
   // what the index tables and the colour cache were made for
   let tView0 = NaN;

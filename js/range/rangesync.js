@@ -3,7 +3,7 @@
 // the other to match; the view's own range control writes all three at once.
 
 import { linkedRange } from "./rangemath.js";
-import { readLimits } from "./traits.js";
+import { readLimits } from "../data/traits.js";
 
 /**
  * Whether a change event is ipywidgets applying a message from the kernel: it marks the
@@ -19,7 +19,7 @@ export function fromKernel(source) {
 
 /**
  * (The view redraws on its own change:vmin / change:vmax listeners.)
- * @param {import("./index.js").Model} model
+ * @param {import("../index.js").Model} model
  */
 export function syncColorRange(model) {
   /** set while this view writes the range, so that its own change events pass */

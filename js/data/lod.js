@@ -15,7 +15,7 @@
 import { decodeFloat32 } from "./data.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
-/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 
 /**
  * @typedef {Object} Source
@@ -191,7 +191,7 @@ export function decodeTile(content, buffer, rows, cols) {
 /**
  * One view's sources: the overview (or whole matrix) from the traits and the latest
  * tile from Python.
- * @param {import("./index.js").Model} model
+ * @param {import("../index.js").Model} model
  * @param {() => void} changed a tile arrived (redraw)
  */
 export function createLod(model, changed) {

@@ -5,7 +5,7 @@
 
 import { createGestures } from "./gestures.js";
 import { guardShortcuts, isHostKey } from "./hostkeys.js";
-import { centerOf, fullView, indexAt } from "./layout.js";
+import { centerOf, fullView, indexAt } from "../render/layout.js";
 import {
   moveSelection,
   parseSelection,
@@ -17,9 +17,9 @@ import {
 import { createToolbar } from "./toolbar.js";
 import { sameView, scrollIntoView, viewCorrected, viewFromTrait, viewToTrait, zoomAt } from "./zoom.js";
 
-/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 /** @typedef {import("./selection.js").Selection} Selection */
-/** @typedef {import("./data.js").MatrixData} MatrixData */
+/** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("./tooltip.js").TooltipContent} TooltipContent */
 
 const VIEW_SETTLE_MS = 300;
@@ -28,7 +28,7 @@ const KEY_ZOOM = 1.5;
 
 /**
  * @typedef {Object} InteractionContext
- * @property {import("./index.js").Model} model
+ * @property {import("../index.js").Model} model
  * @property {HTMLElement} root
  * @property {HTMLElement} plotbox
  * @property {ReturnType<typeof import("./tooltip.js").createTooltip>} tooltip
@@ -420,7 +420,7 @@ export function createInteraction(ctx) {
 
     /**
      * Place the toolbar.
-     * @param {import("./layout.js").Rect} plot
+     * @param {import("../render/layout.js").Rect} plot
      * @param {number} width
      */
     place(plot, width) {

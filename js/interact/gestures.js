@@ -5,7 +5,7 @@
 
 import { boxView, panBy, pinchView, wheelZoomFactor, zoomAt } from "./zoom.js";
 
-/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 
 /**
  * What the gestures need from the view.

@@ -2,8 +2,8 @@
 // any scale with the on-screen renderers, the SVG's embedded images, text measurement,
 // and the download. Runs only on demand; nothing here is used by the render loop.
 
-import { createCanvasRenderer } from "./canvas2d.js";
-import { paintGradient } from "./colorbar.js";
+import { createCanvasRenderer } from "../render/canvas2d.js";
+import { paintGradient } from "../render/colorbar.js";
 import {
   buildScene,
   captureFailure,
@@ -15,12 +15,12 @@ import {
   SVG_IMAGE_SCALE,
   tokenTexts,
 } from "./export.js";
-import { createOverlay } from "./overlay.js";
+import { createOverlay } from "../render/overlay.js";
 
 /** @typedef {import("./export.js").ExportView} ExportView */
 /** @typedef {import("./export.js").Measurer} Measurer */
 /** @typedef {import("./export.js").Scene} Scene */
-/** @typedef {import("./layout.js").Rect} Rect */
+/** @typedef {import("../render/layout.js").Rect} Rect */
 
 /** How long a download's object URL is kept before it is revoked (ms). */
 const REVOKE_AFTER_MS = 30_000;
@@ -235,7 +235,7 @@ export function saveFile(parent, blob, name) {
  * Answers Python's capture requests (docs/architecture.md, "Custom messages") with PNGs
  * of one view. A request that comes before the view has drawn waits for its first
  * complete draw (`drawn()`), or is answered with the error of a failed one (`failed()`).
- * @param {import("./index.js").Model} model
+ * @param {import("../index.js").Model} model
  * @param {(s: number) => Promise<Blob>} snapshotPng
  * @param {() => { ready: boolean, error: string | null }} status draws pending changes first
  */

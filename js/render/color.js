@@ -2,8 +2,8 @@
 // same formula; this copy serves the canvas fallback, the colour bar and the choice of
 // black or white token text, so all of them agree with the cells.
 
-import { decodeBytes } from "./data.js";
-import { brief, isBinary } from "./traits.js";
+import { decodeBytes } from "../data/data.js";
+import { brief, isBinary } from "../data/traits.js";
 
 /**
  * @typedef {Object} ColorScale

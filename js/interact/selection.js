@@ -1,7 +1,7 @@
 // The `selection` trait: a cell {row, col}, a row {row}, a column {col} or null. Parsing,
 // keyboard moves (pure) and the outline drawn around it in the current view.
 
-/** @typedef {import("./layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 
 /**
  * @typedef {{ row: number, col: number } | { row: number } | { col: number }} Selection
