@@ -6,7 +6,13 @@
 
 import { axisLabelItems } from "../render/axes.js";
 import { colorOf } from "../render/color.js";
-import { extendMarkers, TICK_MARK_LENGTH, TICK_MARK_OFFSET, tickItems, titleItem } from "../render/colorbar.js";
+import {
+  extendMarkers,
+  TICK_MARK_LENGTH,
+  TICK_MARK_OFFSET,
+  tickItems,
+  titleItem,
+} from "../render/colorbar.js";
 import { elide, forEachToken, tokenPx, tokenRoom } from "../render/overlay.js";
 
 /** @typedef {import("../render/layout.js").Layout} Layout */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatValue, linkedRange, moveEnd, niceStep, parseEnd, snap, trackBounds } from "../range/rangemath.js";
+import {
+  formatValue,
+  linkedRange,
+  moveEnd,
+  niceStep,
+  parseEnd,
+  snap,
+  trackBounds,
+} from "../range/rangemath.js";
 
 describe("track bounds", () => {
   it("cover the data, the range and the centre, with a margin", () => {
