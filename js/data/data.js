@@ -11,8 +11,12 @@ import { brief } from "./traits.js";
  * @typedef {Object} MatrixData
  * @property {number} rows
  * @property {number} cols
- * @property {Float32Array} values   rows*cols float32, C order
- * @property {Float64Array | null} exact  float64 originals for the tooltip, or null
+ * @property {number} [panels]  how many matrices of this shape the values hold (a stack of
+ *   panels); absent means 1
+ * @property {Float32Array} values   panels*rows*cols float32, C order, panel-major: panel p's
+ *   cell (r, c) at (p * rows + r) * cols + c
+ * @property {Float64Array | null} exact  float64 originals for the tooltip (laid out as
+ *   values), or null
  */
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -208,13 +212,15 @@ export function checkMatrixState(s) {
 }
 
 /**
- * Decode `_shape`, `_values` and `_exact` into a matrix, or explain why they disagree.
+ * Decode `_shape`, `_values` and `_exact` into a matrix (or a stack of `panels` matrices
+ * of that shape), or explain why they disagree.
  * @param {unknown} shape
  * @param {BinaryLike} values
  * @param {BinaryLike} exact
+ * @param {unknown} [panels] matrices in the values; absent means 1
  * @returns {{ data: MatrixData } | { error: string }}
  */
-export function decodeMatrix(shape, values, exact) {
+export function decodeMatrix(shape, values, exact, panels = 1) {
   if (!Array.isArray(shape) || shape.length !== 2) {
     return { error: `_shape must be [rows, cols], got ${JSON.stringify(shape)}` };
   }
@@ -223,20 +229,26 @@ export function decodeMatrix(shape, values, exact) {
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
     return { error: `_shape must hold two integers >= 1, got ${JSON.stringify(shape)}` };
   }
-  const n = rows * cols;
+  if (typeof panels !== "number" || !Number.isSafeInteger(panels) || panels < 1) {
+    return { error: `_panels must be an integer >= 1, got ${brief(panels)}` };
+  }
+  const n = panels * rows * cols;
+  const what =
+    panels === 1
+      ? `_shape ${rows}\u00d7${cols} needs`
+      : `${panels} panels of _shape ${rows}\u00d7${cols} need`;
   const v = decodeFloat32(values);
   if (v.length !== n) {
-    return {
-      error: `_values holds ${v.length} float32 values but _shape ${rows}\u00d7${cols} needs ${n}`,
-    };
+    return { error: `_values holds ${v.length} float32 values but ${what} ${n}` };
   }
   const e = decodeFloat64(exact);
   if (e.length !== 0 && e.length !== n) {
-    return {
-      error: `_exact holds ${e.length} float64 values but _shape ${rows}\u00d7${cols} needs ${n} (or none)`,
-    };
+    return { error: `_exact holds ${e.length} float64 values but ${what} ${n} (or none)` };
   }
-  return { data: { rows, cols, values: v, exact: e.length ? e : null } };
+  /** @type {MatrixData} */
+  const data = { rows, cols, values: v, exact: e.length ? e : null };
+  if (panels !== 1) data.panels = panels;
+  return { data };
 }
 
 /**

@@ -10,6 +10,10 @@
 // of the matrix per axis, 7/9 for both. A covered range splits into at most ~6 aligned
 // blocks per level it spans (`fillBlocks`), so a pixel reads a few dozen values at most.
 // Picking is comparison only (no arithmetic), so float32 results are exact everywhere.
+//
+// A stack of P panels (P matrices of one shape, panel-major) gets one pyramid per panel,
+// so a level never merges cells of two panels; laid end to end with a fixed stride, panel
+// p's level k starts at p * stride + offsets[k].
 
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 
@@ -245,16 +249,120 @@ export function buildPyramid(values, rows, cols, rowLevels, colLevels, reuse = n
 }
 
 /**
- * Keeps the pyramids of the two latest matrices, so that renderers of one view share them
- * and each level is built once, also while a big matrix's view goes back and forth
- * between its overview and a window (js/data/lod.js).
+ * The pyramids of a stack of panels: one per panel, all with the same levels.
+ * @typedef {Object} PyramidStack
+ * @property {Float32Array} values the whole stack, panels * rows * cols, panel-major
+ * @property {number} panels
+ * @property {number} rows
+ * @property {number} cols
+ * @property {number} topA
+ * @property {number} topB
+ * @property {boolean} rowLevels
+ * @property {boolean} colLevels
+ * @property {Int32Array} offsets start of each level inside a panel's stretch (every
+ *   panel's are the same)
+ * @property {number} stride values of one panel in all its levels
+ * @property {number} total panels * stride
+ * @property {Pyramid[]} pyramids panel p's pyramid; its levels[0] is its part of `values`
+ */
+
+/**
+ * The values in all levels of a stack's pyramids, without building them.
+ * @param {number} rows
+ * @param {number} cols
+ * @param {number} panels
+ * @param {boolean} rowLevels
+ * @param {boolean} colLevels
+ */
+export function stackSize(rows, cols, panels, rowLevels, colLevels) {
+  return panels * pyramidSize(rows, cols, rowLevels, colLevels);
+}
+
+/**
+ * Build the pyramid of every panel of a stack. Levels of `reuse` (an earlier stack of
+ * the same values) are taken over.
+ * @param {Float32Array} values panels * rows * cols, panel-major
+ * @param {number} rows
+ * @param {number} cols
+ * @param {number} panels
+ * @param {boolean} rowLevels
+ * @param {boolean} colLevels
+ * @param {PyramidStack | null} [reuse]
+ * @returns {PyramidStack}
+ */
+export function buildStack(values, rows, cols, panels, rowLevels, colLevels, reuse = null) {
+  const n = rows * cols;
+  const old = reuse && reuse.values === values && reuse.panels === panels ? reuse : null;
+  /** @type {Pyramid[]} */
+  const pyramids = new Array(panels);
+  for (let p = 0; p < panels; p++) {
+    const prev = old ? old.pyramids[p] : null;
+    // a single panel is the matrix itself (no view), as before stacks
+    const v = prev ? prev.levels[0] : panels === 1 ? values : values.subarray(p * n, (p + 1) * n);
+    pyramids[p] = buildPyramid(v, rows, cols, rowLevels, colLevels, prev);
+  }
+  const { topA, topB, offsets, total } = pyramids[0];
+  return {
+    values,
+    panels,
+    rows,
+    cols,
+    topA,
+    topB,
+    rowLevels: pyramids[0].rowLevels,
+    colLevels: pyramids[0].colLevels,
+    offsets,
+    stride: total,
+    total: panels * total,
+    pyramids,
+  };
+}
+
+/**
+ * Keeps the pyramids of the two latest matrices (or stacks), so that renderers of one view
+ * share them and each level is built once, also while a big matrix's view goes back and
+ * forth between its overview and a window (js/data/lod.js).
  */
 export function createPyramidCache() {
-  /** @type {Pyramid[]} most recently used first */
+  /** @type {PyramidStack[]} most recently used first */
   let recent = [];
+
+  /**
+   * The pyramids of a stack that have at least the levels asked for.
+   * @param {Float32Array} values
+   * @param {number} rows
+   * @param {number} cols
+   * @param {number} panels
+   * @param {boolean} rowLevels
+   * @param {boolean} colLevels
+   * @returns {PyramidStack}
+   */
+  function stack(values, rows, cols, panels, rowLevels, colLevels) {
+    const p =
+      recent.find((q) => q.values === values && q.rows === rows && q.cols === cols && q.panels === panels) ??
+      null;
+    const others = recent.filter((q) => q !== p);
+    if (p && (p.rowLevels || !rowLevels) && (p.colLevels || !colLevels)) {
+      recent = [p, ...others];
+      return p;
+    }
+    const built = buildStack(
+      values,
+      rows,
+      cols,
+      panels,
+      rowLevels || (p?.rowLevels ?? false),
+      colLevels || (p?.colLevels ?? false),
+      p,
+    );
+    recent = [built, ...others].slice(0, 2);
+    return built;
+  }
+
   return {
+    stack,
     /**
-     * A pyramid of `values` that has at least the levels asked for.
+     * The pyramid of a single matrix (a stack of one panel).
      * @param {Float32Array} values
      * @param {number} rows
      * @param {number} cols
@@ -263,22 +371,7 @@ export function createPyramidCache() {
      * @returns {Pyramid}
      */
     get(values, rows, cols, rowLevels, colLevels) {
-      const p = recent.find((q) => q.levels[0] === values && q.rows === rows && q.cols === cols) ?? null;
-      const others = recent.filter((q) => q !== p);
-      if (p && (p.rowLevels || !rowLevels) && (p.colLevels || !colLevels)) {
-        recent = [p, ...others];
-        return p;
-      }
-      const built = buildPyramid(
-        values,
-        rows,
-        cols,
-        rowLevels || (p?.rowLevels ?? false),
-        colLevels || (p?.colLevels ?? false),
-        p,
-      );
-      recent = [built, ...others].slice(0, 2);
-      return built;
+      return stack(values, rows, cols, 1, rowLevels, colLevels).pyramids[0];
     },
     clear() {
       recent = [];

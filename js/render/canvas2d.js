@@ -9,13 +9,15 @@
 
 import { colorize, lutIndex, packLut, packRGB } from "./color.js";
 import { axisBlocks, createPyramidCache, pixelRanges, reduceImage } from "../data/reduce.js";
+import { coversCanvas, panelCount, panelsToDraw, wholeCanvas } from "./stack.js";
 
 /** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("./color.js").ColorScale} ColorScale */
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
 /** @typedef {import("./gl.js").Renderer} Renderer */
+/** @typedef {import("./stack.js").Panel} Panel */
 
-// Above this many cells, skip the per-cell colour cache (it would take 4 bytes a cell).
+// Above this many cells (of all panels), skip the per-cell colour cache (4 bytes a cell).
 const MAX_CACHED_CELLS = 4096 * 4096;
 
 /**
@@ -25,31 +27,37 @@ const MAX_CACHED_CELLS = 4096 * 4096;
  * @returns {{ renderer: Renderer } | { error: string }}
  */
 export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
-  const maybeCtx = canvas.getContext("2d", { alpha: false });
+  // not opaque: the gaps between panels are transparent (every cell is drawn opaque)
+  const maybeCtx = canvas.getContext("2d");
   if (!maybeCtx) return { error: "neither WebGL2 nor a 2D canvas is available" };
   const ctx = maybeCtx;
   /** @type {MatrixData | null} */
   let data = null;
   const packed = new Uint32Array(256);
-  /** @type {Uint32Array | null} colour of each cell, C order */
+  /** @type {Uint32Array | null} colour of each cell of every panel, as the values */
   let cellColors = null;
-  /** @type {ImageData | null} */
+  /** @type {ImageData | null} the whole canvas */
   let image = null;
   let pixels = new Uint32Array(0);
+  // pixel -> cells tables of one panel (every panel has the same size and view)
   let rowLo = new Int32Array(0);
   let rowHi = new Int32Array(0);
   let colLo = new Int32Array(0);
   let colHi = new Int32Array(0);
   let rowsReduced = false;
   let colsReduced = false;
-  /** @type {Float32Array} value of each pixel when zoomed out */
-  let shown = new Float32Array(0);
+  /** @type {Float32Array[]} value of each pixel of panel p when zoomed out */
+  let shown = [];
+  /** @type {Int32Array} the `blocksStamp` shown[p] was made for (0: none) */
+  let shownFor = new Int32Array(0);
   /** @type {import("../data/reduce.js").AxisBlocks | undefined} */
   let rowBlocks;
   /** @type {import("../data/reduce.js").AxisBlocks | undefined} */
   let colBlocks;
-  /** @type {import("../data/reduce.js").Pyramid | null} what the blocks (and `shown`) were made for */
+  /** @type {import("../data/reduce.js").PyramidStack | null} what the blocks were made for */
   let blocksFor = null;
+  let blocksStamp = 0;
+  const whole = wholeCanvas();
   // what the index tables and the colour cache were made for
   let tView0 = NaN;
   let tView1 = NaN;
@@ -65,14 +73,12 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
   /**
    * @param {ViewWindow} view
    * @param {MatrixData} d
+   * @param {number} w panel width, device px
+   * @param {number} h
    */
-  function updateTables(view, d) {
-    const w = canvas.width;
-    const h = canvas.height;
+  function updateTables(view, d, w, h) {
     let stale = view.row0 !== tView0 || view.row1 !== tView1 || view.col0 !== tView2 || view.col1 !== tView3;
-    if (!image || image.width !== w || image.height !== h) {
-      image = ctx.createImageData(w, h);
-      pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, w * h);
+    if (rowLo.length !== h || colLo.length !== w) {
       rowLo = new Int32Array(h);
       rowHi = new Int32Array(h);
       colLo = new Int32Array(w);
@@ -91,34 +97,95 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
   }
 
   /**
-   * Zoomed out along an axis: each pixel shows the strongest cell it covers.
+   * Zoomed out along an axis: each pixel of the panel shows the strongest cell it covers.
    * @param {MatrixData} d
    * @param {ColorScale} scale
+   * @param {Panel} panel
    */
-  function drawReduced(d, scale) {
-    const pyr = pyramids.get(d.values, d.rows, d.cols, rowsReduced, colsReduced);
-    const n = pixels.length;
-    if (blocksFor !== pyr || !rowBlocks || !colBlocks || shown.length !== n) {
+  function drawReduced(d, scale, panel) {
+    const st = pyramids.stack(d.values, d.rows, d.cols, panelCount(d), rowsReduced, colsReduced);
+    const { index, w, h } = panel;
+    const n = w * h;
+    if (blocksFor !== st || !rowBlocks || !colBlocks) {
       // a new view, size or matrix (a colour change keeps the values shown)
-      rowBlocks = axisBlocks(rowLo, rowHi, pyr.topA, rowBlocks);
-      colBlocks = axisBlocks(colLo, colHi, pyr.topB, colBlocks);
-      if (shown.length !== n) shown = new Float32Array(n);
-      reduceImage(pyr, rowBlocks, colBlocks, shown);
-      blocksFor = pyr;
+      rowBlocks = axisBlocks(rowLo, rowHi, st.topA, rowBlocks);
+      colBlocks = axisBlocks(colLo, colHi, st.topB, colBlocks);
+      blocksFor = st;
+      blocksStamp++;
     }
+    if (shownFor.length !== st.panels) {
+      shownFor = new Int32Array(st.panels);
+      shown = new Array(st.panels);
+    }
+    if (shownFor[index] !== blocksStamp) {
+      if (!shown[index] || shown[index].length !== n) shown[index] = new Float32Array(n);
+      reduceImage(st.pyramids[index], rowBlocks, colBlocks, shown[index]);
+      shownFor[index] = blocksStamp;
+    }
+    const values = shown[index];
     const nan = packRGB(scale.nan[0], scale.nan[1], scale.nan[2]);
     const { vmin, vmax, center } = scale;
     const out = pixels;
+    const W = canvas.width;
     let prev = NaN;
     let prevColor = nan;
-    for (let i = 0; i < n; i++) {
-      const v = shown[i];
-      if (v !== prev) {
-        const k = lutIndex(v, vmin, vmax, center);
-        prevColor = k < 0 ? nan : packed[k];
-        prev = v;
+    for (let y = 0, i = 0; y < h; y++) {
+      for (let x = 0, o = (panel.y + y) * W + panel.x; x < w; x++, o++, i++) {
+        const v = values[i];
+        if (v !== prev) {
+          const k = lutIndex(v, vmin, vmax, center);
+          prevColor = k < 0 ? nan : packed[k];
+          prev = v;
+        }
+        out[o] = prevColor;
       }
-      out[i] = prevColor;
+    }
+  }
+
+  /**
+   * Zoomed in: each pixel of the panel shows the cell under its centre.
+   * @param {MatrixData} d
+   * @param {ColorScale} scale
+   * @param {Panel} panel
+   */
+  function drawCells(d, scale, panel) {
+    const { w, h } = panel;
+    const W = canvas.width;
+    const out = pixels;
+    const cols = d.cols;
+    const first = panel.index * d.rows * cols;
+    const nan = packRGB(scale.nan[0], scale.nan[1], scale.nan[2]);
+    if (d.values.length <= MAX_CACHED_CELLS) {
+      if (
+        !colored ||
+        scale.vmin !== cVmin ||
+        scale.vmax !== cVmax ||
+        scale.center !== cCenter ||
+        nan !== cNan
+      ) {
+        if (!cellColors) cellColors = new Uint32Array(d.values.length);
+        colorize(d.values, cellColors, packed, scale);
+        colored = true;
+        cVmin = scale.vmin;
+        cVmax = scale.vmax;
+        cCenter = scale.center;
+        cNan = nan;
+      }
+      const cells = /** @type {Uint32Array} */ (cellColors);
+      for (let y = 0; y < h; y++) {
+        const base = first + rowLo[y] * cols;
+        for (let x = 0, o = (panel.y + y) * W + panel.x; x < w; x++, o++) out[o] = cells[base + colLo[x]];
+      }
+    } else {
+      const { vmin, vmax, center } = scale;
+      const values = d.values;
+      for (let y = 0; y < h; y++) {
+        const base = first + rowLo[y] * cols;
+        for (let x = 0, o = (panel.y + y) * W + panel.x; x < w; x++, o++) {
+          const k = lutIndex(values[base + colLo[x]], vmin, vmax, center);
+          out[o] = k < 0 ? nan : packed[k];
+        }
+      }
     }
   }
 
@@ -132,6 +199,8 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
       cellColors = null;
       tView0 = NaN;
       blocksFor = null;
+      shown = [];
+      shownFor = new Int32Array(0);
       return null;
     },
     setLut(lut) {
@@ -142,58 +211,33 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
       if (canvas.width !== w) canvas.width = w;
       if (canvas.height !== h) canvas.height = h;
     },
-    draw(view, scale) {
+    draw(view, scale, panels) {
       const d = data;
       if (!d) return;
-      updateTables(view, d);
-      const w = canvas.width;
-      const h = canvas.height;
-      const out = pixels;
-      const cols = d.cols;
-      if (rowsReduced || colsReduced) {
-        drawReduced(d, scale);
-      } else if (d.rows * d.cols <= MAX_CACHED_CELLS) {
-        const nan = packRGB(scale.nan[0], scale.nan[1], scale.nan[2]);
-        if (
-          !colored ||
-          scale.vmin !== cVmin ||
-          scale.vmax !== cVmax ||
-          scale.center !== cCenter ||
-          nan !== cNan
-        ) {
-          if (!cellColors) cellColors = new Uint32Array(d.rows * d.cols);
-          colorize(d.values, cellColors, packed, scale);
-          colored = true;
-          cVmin = scale.vmin;
-          cVmax = scale.vmax;
-          cCenter = scale.center;
-          cNan = nan;
-        }
-        const cells = /** @type {Uint32Array} */ (cellColors);
-        for (let y = 0; y < h; y++) {
-          const base = rowLo[y] * cols;
-          for (let x = 0, o = y * w; x < w; x++, o++) out[o] = cells[base + colLo[x]];
-        }
-      } else {
-        const nan = packRGB(scale.nan[0], scale.nan[1], scale.nan[2]);
-        const { vmin, vmax, center } = scale;
-        const values = d.values;
-        for (let y = 0; y < h; y++) {
-          const base = rowLo[y] * cols;
-          for (let x = 0, o = y * w; x < w; x++, o++) {
-            const k = lutIndex(values[base + colLo[x]], vmin, vmax, center);
-            out[o] = k < 0 ? nan : packed[k];
-          }
+      const W = canvas.width;
+      const H = canvas.height;
+      if (!image || image.width !== W || image.height !== H) {
+        image = ctx.createImageData(W, H);
+        pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, W * H);
+      }
+      const list = panelsToDraw(panels, panelCount(d), W, H, whole);
+      if (!coversCanvas(list, W, H)) pixels.fill(0);
+      if (list.length > 0) {
+        updateTables(view, d, list[0].w, list[0].h);
+        for (const panel of list) {
+          if (rowsReduced || colsReduced) drawReduced(d, scale, panel);
+          else drawCells(d, scale, panel);
         }
       }
-      ctx.putImageData(/** @type {ImageData} */ (image), 0, 0);
+      ctx.putImageData(image, 0, 0);
     },
     destroy() {
       data = null;
       image = null;
       cellColors = null;
       pixels = new Uint32Array(0);
-      shown = new Float32Array(0);
+      shown = [];
+      shownFor = new Int32Array(0);
       rowBlocks = colBlocks = undefined;
       blocksFor = null;
       canvas.width = canvas.height = 0;

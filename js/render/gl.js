@@ -8,13 +8,19 @@
 // values are reduced once per view into a float texture and coloured from there
 // (shaders.js), so dragging the colour range does not walk the pyramid again; with a
 // software renderer the CPU fills that texture when both axes are reduced (faster there).
+// A stack of panels (stack.js) shares that texture, one pyramid per panel at a fixed
+// stride, and the one context: every panel is drawn into its rectangle with the same
+// pixel tables, only its base offset differs.
 
-import { axisBlocks, createPyramidCache, pixelRanges, pyramidSize, reduceImage } from "../data/reduce.js";
+import { axisBlocks, createPyramidCache, pixelRanges, reduceImage, stackSize } from "../data/reduce.js";
 import { link, softwareRenderer } from "./shaders.js";
+import { coversCanvas, createPanelKey, panelCount, panelsToDraw, wholeCanvas } from "./stack.js";
 
 /** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("./color.js").ColorScale} ColorScale */
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("./stack.js").Panel} Panel */
+/** @typedef {import("../data/reduce.js").PyramidStack} PyramidStack */
 
 /**
  * What the view needs from a cell renderer (this one or the canvas 2D fallback).
@@ -24,7 +30,9 @@ import { link, softwareRenderer } from "./shaders.js";
  * @property {(data: MatrixData) => string | null} setData upload; an error message when it cannot
  * @property {(lut: Uint8Array) => void} setLut
  * @property {(width: number, height: number) => void} resize backing store size, device px
- * @property {(view: ViewWindow, scale: ColorScale) => void} draw
+ * @property {(view: ViewWindow, scale: ColorScale, panels?: Panel[]) => void} draw draw the
+ *   view of each panel of the data into its rectangle (all the same size) and clear the
+ *   rest of the canvas to transparent; without `panels`, panel 0 fills the canvas
  * @property {() => void} destroy release everything
  */
 
@@ -63,7 +71,8 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
     gl = canvas.getContext("webgl2", {
       preserveDrawingBuffer: true,
       antialias: false,
-      alpha: false,
+      // the gaps between panels are transparent (every cell is drawn opaque)
+      alpha: true,
       depth: false,
       stencil: false,
       premultipliedAlpha: false,
@@ -91,7 +100,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
   let data = null;
   /** @type {Uint8Array | null} */
   let lut = null;
-  /** @type {import("../data/reduce.js").Pyramid | null} the pyramid in tex.values */
+  /** @type {PyramidStack | null} the pyramids in tex.values */
   let uploaded = null;
   let shift = 0;
   let lost = false;
@@ -112,12 +121,15 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
   let rView2 = NaN;
   let rView3 = NaN;
   let ranges = 0;
-  // pass 1's target: its size and what it holds (`ranges` and pyramid)
+  // pass 1's target: its size and what it holds (`ranges`, pyramids and panels: each
+  // panel's reduction sits at the panel's place in the canvas)
   let reducedW = 0;
   let reducedH = 0;
   let reducedFor = -1;
   /** @type {unknown} */
   let reducedPyr = null;
+  const reducedPanels = createPanelKey();
+  const whole = wholeCanvas();
 
   /** @param {WebGLTexture | null} t */
   function setupTexture(t) {
@@ -182,21 +194,30 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
    */
   function upload(rowLevels, colLevels) {
     const d = /** @type {MatrixData} */ (data);
-    const size = pyramidSize(d.rows, d.cols, rowLevels, colLevels);
+    const panels = panelCount(d);
+    const size = stackSize(d.rows, d.cols, panels, rowLevels, colLevels);
     const L = linearLayout(size, maxTextureSize);
     if (!L) {
-      const what = rowLevels || colLevels ? " with its zoomed-out levels" : "";
-      return `matrix ${d.rows}\u00d7${d.cols}${what} does not fit a texture (MAX_TEXTURE_SIZE ${maxTextureSize})`;
+      const what = rowLevels || colLevels ? ` with ${panels === 1 ? "its" : "their"} zoomed-out levels` : "";
+      const x = "\u00d7";
+      const matrix =
+        panels === 1 ? `matrix ${d.rows}${x}${d.cols}` : `stack of ${panels} ${d.rows}${x}${d.cols} panels`;
+      return `${matrix}${what} does not fit a texture (MAX_TEXTURE_SIZE ${maxTextureSize})`;
     }
-    const pyr = pyramids.get(d.values, d.rows, d.cols, rowLevels, colLevels);
+    const st = pyramids.stack(d.values, d.rows, d.cols, panels, rowLevels, colLevels);
     clearErrors();
     bind(0, tex.values);
     ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32F, L.width, L.height, 0, ctx.RED, ctx.FLOAT, null);
-    for (let k = 0; k < pyr.levels.length; k++) writeLinear(pyr.offsets[k], pyr.levels[k], L.shift);
+    for (let p = 0; p < panels; p++) {
+      const pyr = st.pyramids[p];
+      for (let k = 0; k < pyr.levels.length; k++) {
+        writeLinear(p * st.stride + st.offsets[k], pyr.levels[k], L.shift);
+      }
+    }
     bind(4, tex.offsets);
-    const nb = pyr.topB + 1;
-    const na = pyr.topA + 1;
-    ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32I, nb, na, 0, ctx.RED_INTEGER, ctx.INT, pyr.offsets);
+    const nb = st.topB + 1;
+    const na = st.topA + 1;
+    ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32I, nb, na, 0, ctx.RED_INTEGER, ctx.INT, st.offsets);
     const err = checkErrors();
     if (err) {
       // free what was allocated, so that the canvas fallback has the memory
@@ -205,7 +226,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       uploaded = null;
       return err;
     }
-    uploaded = pyr;
+    uploaded = st;
     shift = L.shift;
     return null;
   }
@@ -243,7 +264,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
   }
 
   /**
-   * Which cells each device pixel shows, for this view and drawing buffer size.
+   * Which cells each device pixel of a panel shows, for this view and panel size.
    * @param {ViewWindow} view
    * @param {number} w
    * @param {number} h
@@ -287,20 +308,37 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
   function staleRanges() {
     rView0 = NaN;
     reducedFor = -1;
+    reducedPanels.clear();
   }
 
   /**
    * Uniforms that say where the values are (passes 0 and 1).
    * @param {Pass} p
-   * @param {import("../data/reduce.js").Pyramid} pyr
+   * @param {PyramidStack} st
    * @param {number} h
    */
-  function valueUniforms(p, pyr, h) {
+  function valueUniforms(p, st, h) {
     ctx.uniform1i(p.loc.uShift, shift);
-    ctx.uniform1i(p.loc.uCols, pyr.cols);
-    ctx.uniform1i(p.loc.uTopA, pyr.topA);
-    ctx.uniform1i(p.loc.uTopB, pyr.topB);
+    ctx.uniform1i(p.loc.uCols, st.cols);
+    ctx.uniform1i(p.loc.uTopA, st.topA);
+    ctx.uniform1i(p.loc.uTopB, st.topB);
     ctx.uniform1i(p.loc.uHeight, h);
+  }
+
+  /**
+   * Point the bound pass at one panel: its viewport, corner and (passes 0, 1) base offset.
+   * @param {Pass} p
+   * @param {Panel} panel
+   * @param {number} H drawing buffer height
+   * @param {number} w width drawn (the panel's, or less in pass 1's target)
+   * @param {number} h
+   * @param {number} stride values per panel, or -1 (pass 2 has no values)
+   */
+  function panelUniforms(p, panel, H, w, h, stride) {
+    const oy = H - panel.y - panel.h;
+    ctx.uniform2i(p.loc.uOrigin, panel.x, oy);
+    if (stride >= 0) ctx.uniform1i(p.loc.uBase, panel.index * stride);
+    ctx.viewport(panel.x, oy, w, h);
   }
 
   /**
@@ -320,25 +358,36 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
   }
 
   /**
-   * Pass 1: the strongest values into tex.reduced (when they are not there already).
-   * @param {import("../data/reduce.js").Pyramid} pyr
-   * @param {number} w
-   * @param {number} h
+   * Pass 1: the strongest values of every panel into tex.reduced, each at its panel's
+   * place (when they are not there already).
+   * @param {PyramidStack} st
+   * @param {Panel[]} list
+   * @param {number} H drawing buffer height
+   * @param {number} w panel width
+   * @param {number} h panel height
    * @param {number} firstRow first matrix row shown, or -1 when rows are reduced
    * @param {number} firstCol
    * @returns {boolean} false when the float target is unusable
    */
-  function reduce(pyr, w, h, firstRow, firstCol) {
-    if (reducedFor === ranges && reducedPyr === pyr) return true;
+  function reduce(st, list, H, w, h, firstRow, firstCol) {
+    if (reducedFor === ranges && reducedPyr === st && reducedPanels.same(list)) return true;
     const tw = firstCol < 0 ? w : colLo[w - 1] - firstCol + 1;
     const th = firstRow < 0 ? h : rowLo[h - 1] - firstRow + 1;
+    // the target reaches the panels' corners plus what each holds (its whole size for one
+    // panel filling the canvas, as before panels)
+    let needW = 0;
+    let needH = 0;
+    for (const panel of list) {
+      needW = Math.max(needW, panel.x + tw);
+      needH = Math.max(needH, H - panel.y - panel.h + th);
+    }
     ctx.bindFramebuffer(ctx.FRAMEBUFFER, fbo);
-    if (tw !== reducedW || th !== reducedH) {
+    if (needW !== reducedW || needH !== reducedH) {
       bind(5, tex.reduced);
-      ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.RG32F, tw, th, 0, ctx.RG, ctx.FLOAT, null);
+      ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.RG32F, needW, needH, 0, ctx.RG, ctx.FLOAT, null);
       ctx.framebufferTexture2D(ctx.FRAMEBUFFER, ctx.COLOR_ATTACHMENT0, ctx.TEXTURE_2D, tex.reduced, 0);
-      reducedW = tw;
-      reducedH = th;
+      reducedW = needW;
+      reducedH = needH;
       if (ctx.checkFramebufferStatus(ctx.FRAMEBUFFER) !== ctx.FRAMEBUFFER_COMPLETE) {
         ctx.bindFramebuffer(ctx.FRAMEBUFFER, null);
         floatTargets = false;
@@ -347,51 +396,58 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
     }
     if (software && firstRow < 0 && firstCol < 0) {
       ctx.bindFramebuffer(ctx.FRAMEBUFFER, null);
-      reduceOnCpu(pyr, tw, th);
-      reducedFor = ranges;
-      reducedPyr = pyr;
-      return true;
+      // every panel has the same pixel ranges and levels: the same blocks
+      cpu.rows = axisBlocks(rowLo, rowHi, st.topA, cpu.rows);
+      cpu.cols = axisBlocks(colLo, colHi, st.topB, cpu.cols);
+      for (const panel of list) reduceOnCpu(st.pyramids[panel.index], panel.x, H - panel.y - h, tw, th);
+    } else {
+      bind(5, null); // the target must not be bound for sampling while drawn into
+      const p = /** @type {Pass} */ (passes[1]);
+      ctx.useProgram(p.program);
+      valueUniforms(p, st, h);
+      ctx.uniform2i(p.loc.uFirst, firstRow, firstCol);
+      for (const panel of list) {
+        panelUniforms(p, panel, H, tw, th, st.stride);
+        drawTriangle();
+      }
+      ctx.bindFramebuffer(ctx.FRAMEBUFFER, null);
     }
-    bind(5, null); // the target must not be bound for sampling while drawn into
-    const p = /** @type {Pass} */ (passes[1]);
-    ctx.useProgram(p.program);
-    valueUniforms(p, pyr, h);
-    ctx.uniform2i(p.loc.uFirst, firstRow, firstCol);
-    ctx.viewport(0, 0, tw, th);
-    drawTriangle();
-    ctx.bindFramebuffer(ctx.FRAMEBUFFER, null);
     reducedFor = ranges;
-    reducedPyr = pyr;
+    reducedPyr = st;
+    reducedPanels.set(list);
     return true;
   }
 
   /**
-   * Pass 1 on the CPU (software rendering, both axes reduced): the same values, uploaded.
-   * @param {import("../data/reduce.js").Pyramid} pyr
+   * Pass 1 of one panel on the CPU (software rendering, both axes reduced; cpu.rows and
+   * cpu.cols made): the same values, uploaded at (x, y) of the target.
+   * @param {import("../data/reduce.js").Pyramid} pyr the panel's pyramid
+   * @param {number} x
+   * @param {number} y
    * @param {number} w
    * @param {number} h
    */
-  function reduceOnCpu(pyr, w, h) {
-    cpu.rows = axisBlocks(rowLo, rowHi, pyr.topA, cpu.rows);
-    cpu.cols = axisBlocks(colLo, colHi, pyr.topB, cpu.cols);
+  function reduceOnCpu(pyr, x, y, w, h) {
+    const rows = /** @type {import("../data/reduce.js").AxisBlocks} */ (cpu.rows);
+    const cols = /** @type {import("../data/reduce.js").AxisBlocks} */ (cpu.cols);
     if (cpu.values.length !== w * h) {
       cpu.values = new Float32Array(w * h);
       cpu.pairs = new Float32Array(2 * w * h);
     }
-    reduceImage(pyr, cpu.rows, cpu.cols, cpu.values);
+    reduceImage(pyr, rows, cols, cpu.values);
     // pass 1's format: the value and whether there is one (rows from the bottom, as drawn)
     const { values, pairs } = cpu;
-    for (let y = 0; y < h; y++) {
-      const src = (h - 1 - y) * w;
-      for (let x = 0, o = 2 * y * w; x < w; x++, o += 2) {
-        const v = values[src + x];
+    for (let j = 0; j < h; j++) {
+      const src = (h - 1 - j) * w;
+      for (let i = 0, o = 2 * j * w; i < w; i++, o += 2) {
+        const v = values[src + i];
         const found = v === v;
         pairs[o] = found ? v : 0;
         pairs[o + 1] = found ? 1 : 0;
       }
     }
     bind(5, tex.reduced);
-    ctx.texSubImage2D(ctx.TEXTURE_2D, 0, 0, 0, w, h, ctx.RG, ctx.FLOAT, pairs);
+    ctx.texSubImage2D(ctx.TEXTURE_2D, 0, x, y, w, h, ctx.RG, ctx.FLOAT, pairs);
   }
 
   /** @param {Event} e */
@@ -429,10 +485,18 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       if (canvas.width !== w) canvas.width = w;
       if (canvas.height !== h) canvas.height = h;
     },
-    draw(view, scale) {
+    draw(view, scale, panels) {
       if (lost || failed || !data || !uploaded) return;
-      const w = ctx.drawingBufferWidth;
-      const h = ctx.drawingBufferHeight;
+      const W = ctx.drawingBufferWidth;
+      const H = ctx.drawingBufferHeight;
+      const list = panelsToDraw(panels, panelCount(data), W, H, whole);
+      if (!coversCanvas(list, W, H)) {
+        ctx.viewport(0, 0, W, H);
+        ctx.clearColor(0, 0, 0, 0);
+        ctx.clear(ctx.COLOR_BUFFER_BIT);
+      }
+      if (list.length === 0) return;
+      const { w, h } = list[0];
       updateRanges(view, w, h);
       if ((rowsReduced && !uploaded.rowLevels) || (colsReduced && !uploaded.colLevels)) {
         const err = upload(rowsReduced || uploaded.rowLevels, colsReduced || uploaded.colLevels);
@@ -442,7 +506,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
           return;
         }
       }
-      const pyr = /** @type {import("../data/reduce.js").Pyramid} */ (uploaded);
+      const st = /** @type {PyramidStack} */ (uploaded);
       bind(0, tex.values);
       bind(1, tex.lut);
       bind(2, tex.rows);
@@ -450,21 +514,27 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       bind(4, tex.offsets);
       const firstRow = rowsReduced ? -1 : rowLo[0];
       const firstCol = colsReduced ? -1 : colLo[0];
-      if (floatTargets && (rowsReduced || colsReduced) && reduce(pyr, w, h, firstRow, firstCol)) {
+      if (floatTargets && (rowsReduced || colsReduced) && reduce(st, list, H, w, h, firstRow, firstCol)) {
         const p = /** @type {Pass} */ (passes[2]);
         ctx.useProgram(p.program);
         bind(5, tex.reduced);
         ctx.uniform1i(p.loc.uHeight, h);
         ctx.uniform2i(p.loc.uFirst, firstRow, firstCol);
         colourUniforms(p, scale);
+        for (const panel of list) {
+          panelUniforms(p, panel, H, w, h, -1);
+          drawTriangle();
+        }
       } else {
         const p = /** @type {Pass} */ (passes[0]);
         ctx.useProgram(p.program);
-        valueUniforms(p, pyr, h);
+        valueUniforms(p, st, h);
         colourUniforms(p, scale);
+        for (const panel of list) {
+          panelUniforms(p, panel, H, w, h, st.stride);
+          drawTriangle();
+        }
       }
-      ctx.viewport(0, 0, w, h);
-      drawTriangle();
     },
     destroy() {
       canvas.removeEventListener("webglcontextlost", onLost);

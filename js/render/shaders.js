@@ -10,6 +10,10 @@
 // (texel = first, last index), so every renderer agrees on it. The block walk and the
 // choice of the strongest value are reduce.js's forEachBlock and stronger: comparisons
 // only, so the GPU picks exactly the float32 value the CPU does.
+// A stack of panels is drawn one panel at a time into its own viewport: uOrigin is the
+// panel's corner in window coordinates (pixel (0, 0) of its tables), uBase where its
+// pyramid starts in the values texture (panel index x stride). Pass 1's target holds
+// each panel's reduction at the panel's own place, so pass 2 reads it at the same corner.
 
 const VERTEX = `#version 300 es
 void main() {
@@ -27,19 +31,22 @@ precision highp sampler2D;
 precision highp isampler2D;
 uniform isampler2D uRowRanges;  // texel y: first, last matrix row of pixel row y (from the top)
 uniform isampler2D uColRanges;  // texel x: first, last matrix column of pixel column x
-uniform int uHeight;            // pixel rows
+uniform int uHeight;            // pixel rows (of one panel)
+uniform ivec2 uOrigin;          // the panel's lower left corner in window pixels
 out vec4 outColor;
 
 #if PASS != 2
 uniform sampler2D uValues;      // pyramid levels end to end, in rows of 2^uShift texels
 uniform isampler2D uOffsets;    // texel (b, a): start of pyramid level (a, b)
 uniform int uShift;
+uniform int uBase;              // the panel's first texel (its level (0, 0))
 uniform int uCols;
 uniform int uTopA;              // highest pyramid level along rows, along columns
 uniform int uTopB;
 
 float valueAt(int i) {
-  return texelFetch(uValues, ivec2(i & ((1 << uShift) - 1), i >> uShift), 0).r;
+  int j = uBase + i;
+  return texelFetch(uValues, ivec2(j & ((1 << uShift) - 1), j >> uShift), 0).r;
 }
 
 void take(float x, inout float v, inout bool found) {
@@ -121,12 +128,12 @@ uniform sampler2D uReduced;     // pass 1: strongest value (r), whether there is
 #endif
 
 void main() {
-  int fx = int(gl_FragCoord.x);
-  int fy = int(gl_FragCoord.y);
+  int fx = int(gl_FragCoord.x) - uOrigin.x;
+  int fy = int(gl_FragCoord.y) - uOrigin.y;
 #if PASS == 2
   int ix = uFirst.y >= 0 ? texelFetch(uColRanges, ivec2(fx, 0), 0).x - uFirst.y : fx;
   int iy = uFirst.x >= 0 ? texelFetch(uRowRanges, ivec2(uHeight - 1 - fy, 0), 0).x - uFirst.x : fy;
-  vec2 t = texelFetch(uReduced, ivec2(ix, iy), 0).rg;
+  vec2 t = texelFetch(uReduced, uOrigin + ivec2(ix, iy), 0).rg;
   outColor = colour(t.r, t.g > 0.5);
 #else
   float v;
@@ -162,10 +169,12 @@ function fragmentShader(pass) {
 
 /** Uniforms of each pass (looked up once per program). */
 const UNIFORMS = {
-  0: ["uRowRanges", "uColRanges", "uHeight", "uValues", "uOffsets", "uShift", "uCols", "uTopA", "uTopB"],
-  1: ["uRowRanges", "uColRanges", "uHeight", "uValues", "uOffsets", "uShift", "uCols", "uTopA", "uTopB"],
-  2: ["uRowRanges", "uColRanges", "uHeight", "uReduced"],
+  0: ["uRowRanges", "uColRanges", "uHeight", "uOrigin", "uValues", "uOffsets", "uShift", "uBase", "uCols"],
+  1: ["uRowRanges", "uColRanges", "uHeight", "uOrigin", "uValues", "uOffsets", "uShift", "uBase", "uCols"],
+  2: ["uRowRanges", "uColRanges", "uHeight", "uOrigin", "uReduced"],
 };
+UNIFORMS[0].push("uTopA", "uTopB");
+UNIFORMS[1].push("uTopA", "uTopB");
 UNIFORMS[0].push("uLut", "uRange", "uCentered", "uNan");
 UNIFORMS[1].push("uFirst");
 UNIFORMS[2].push("uFirst", "uLut", "uRange", "uCentered", "uNan");
