@@ -72,7 +72,7 @@ REFUSED = {
     "bytes": (b"abc", InvalidSettingType, "got bytes"),
     "scalar": (3.0, InvalidSetting, "must be 2-D"),
     "1-D": ([1, 2, 3], InvalidSetting, "must be 2-D"),
-    "3-D": (np.zeros((2, 2, 2)), InvalidSetting, "got 3-D"),
+    "5-D": (np.zeros((2, 2, 2, 2, 2)), InvalidSetting, "got 5-D"),
     "empty": (np.zeros((0, 0)), InvalidSetting, "must not be empty, got shape (0, 0)"),
     "no columns": (np.zeros((3, 0)), InvalidSetting, "got shape (3, 0)"),
     "empty list": ([], InvalidSetting, "must be 2-D"),

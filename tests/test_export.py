@@ -240,7 +240,7 @@ def brute_force_shown(w: Heatmap, width: int, height: int) -> np.ndarray:
     r0, r1, c0, c1 = w.view
     rlo, rhi = export.pixel_ranges(r0, r1, w.shape[0], height)
     clo, chi = export.pixel_ranges(c0, c1, w.shape[1], width)
-    f32 = w._matrix.f32
+    f32 = w._matrix.f32[0]
     out = np.full((height, width), np.nan, dtype=np.float32)
     for y in range(height):
         for x in range(width):

@@ -1,5 +1,5 @@
 """Panels (small multiples): the stack, its labels, normalisation, focus and selection
-(tokenheat._panels, tokenheat._normalize)."""
+(tokenheat._panels, tokenheat._panel_settings, tokenheat._normalize)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,8 @@ from tokenheat._normalize import (
     normalized,
     normalized_range,
 )
-from tokenheat._panels import (
-    Stack,
-    coerce_focus,
-    coerce_panel_labels,
-    coerce_selection,
-    coerce_stack,
-)
+from tokenheat._panel_settings import coerce_focus, coerce_panel_labels, coerce_selection
+from tokenheat._panels import Stack, coerce_stack
 
 F32_MAX = float(np.finfo(np.float32).max)
 F32_TINY = float(np.finfo(np.float32).smallest_subnormal)
@@ -225,12 +220,12 @@ def test_masked_cells_and_none_become_nan() -> None:
         (
             np.zeros((1, 2, 3, 4, 5)),
             r"values must be 2-D \(rows, cols\), 3-D \(panels, rows, "
-            r"cols\) or 4-D \(grid_rows, grid_cols, rows, cols\), got a 5-D array of shape "
+            r"cols\) or 4-D \(grid_rows, grid_cols, rows, cols\), got 5-D array of shape "
             r"\(1, 2, 3, 4, 5\)",
         ),
-        (np.float64(3.0), r"must be 2-D .*got a 0-D array of shape \(\); .*reshape"),
-        ([1.0, 2.0], r"must be 2-D .*got a 1-D array of shape \(2,\)"),
-        ([np.float32(1)], r"must be 2-D .*got a 1-D array"),
+        (np.float64(3.0), r"must be 2-D .*got 0-D array of shape \(\); .*reshape"),
+        ([1.0, 2.0], r"must be 2-D .*got 1-D array of shape \(2,\)"),
+        ([np.float32(1)], r"must be 2-D .*got 1-D array"),
         ([], "values must hold at least one panel, got an empty list"),
         (np.zeros((0, 3, 4)), r"values must not be empty, got a 3-D array of shape \(0, 3, 4\)"),
         (np.zeros((2, 0, 4)), r"values must not be empty, .*shape \(2, 0, 4\).*one row"),
@@ -341,7 +336,7 @@ def test_dataframe_cannot_hold_panels() -> None:
         r"DataFrame is one 2-D panel: pass a 3-D array \(panels, rows, cols\)",
     ):
         coerce_stack(df)
-    with pytest.raises(ValueError, match="got a 1-D array"):
+    with pytest.raises(ValueError, match="got 1-D array"):
         coerce_stack(pd.Series([1.0, 2.0]))
 
 

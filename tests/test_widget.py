@@ -154,7 +154,7 @@ BAD_VALUES = [
     (None, TypeError, "got None"),
     ("abc", TypeError, "got str"),
     (np.zeros(3), ValueError, r"must be 2-D .* got 1-D"),
-    (np.zeros((2, 2, 2)), ValueError, "got 3-D"),
+    (np.zeros((2, 2, 2, 2, 2)), ValueError, "got 5-D"),
     (np.zeros((0, 3)), ValueError, "must not be empty"),
     ([[1, 2], [3]], ValueError, "rectangular"),
     ([["a", "b"]], TypeError, "dtype <U1"),

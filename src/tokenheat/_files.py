@@ -1,5 +1,6 @@
 """Writing export files safely: whole or not at all, with the mode the file would get
-from ``open()``, to a symbolic link's target, and only ever a regular file.
+from ``open()``, to a symbolic link's target, and only ever a regular file; and the
+format ``save()`` writes, from the suffix or the argument.
 
 Errors name the path the user gave, never the hidden temporary file.
 """
@@ -25,6 +26,31 @@ def user_path(path: object) -> Path:
     if "\0" in text:
         raise ValueError(f"path must not contain a NUL character, got {text!r:.80}")
     return Path(os.path.expanduser(text))
+
+
+def save_format(target: Path, format: object) -> str:
+    """The format ``save()`` writes: ``format`` ("png", "svg" or "html", any case), else
+    the suffix of ``target`` (".htm" is HTML).
+
+    Examples
+    --------
+    >>> save_format(Path("fig.HTM"), None), save_format(Path("fig"), "SVG")
+    ('html', 'svg')
+    """
+    if format is not None and not isinstance(format, str):
+        raise TypeError(
+            f"format must be 'png', 'svg', 'html' or None, got {type(format).__name__} "
+            f"{format!r:.40}"
+        )
+    fmt = (format or target.suffix.lstrip(".")).lower()
+    if fmt == "htm":
+        fmt = "html"
+    if fmt not in ("png", "svg", "html"):
+        raise ValueError(
+            f"cannot tell the format of {str(target)!r}: use a .png, .svg or .html suffix "
+            f"or format='png'/'svg'/'html' (got {fmt or 'no suffix'!r})"
+        )
+    return fmt
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> Path:

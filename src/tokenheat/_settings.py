@@ -81,7 +81,8 @@ def default_labels(n: int) -> list[str]:
 
 
 def coerce_tokens(tokens: object) -> np.ndarray:
-    """Validate per-cell token text: a 2-D array-like of strings (None = no text)."""
+    """Validate per-cell token text: a 2-D array-like of strings (None = no text), or a
+    3-D / 4-D one for panels (one per cell of every panel; the widget checks the shape)."""
     expected = "tokens must be a 2-D array-like of strings, one per cell of values"
     if isinstance(tokens, (str, bytes)):
         raise TypeError(f"{expected}, got a single string {tokens!r:.40}")
@@ -90,22 +91,51 @@ def coerce_tokens(tokens: object) -> np.ndarray:
     try:
         arr = np.array(tokens, dtype=object)
     except ValueError:
-        raise ValueError(f"{expected}, got ragged nested sequences") from None
-    if arr.ndim != 2:
-        raise ValueError(f"{expected}, got {arr.ndim}-D input of shape {arr.shape}")
+        arr = None
+    if arr is None or arr.ndim == 1:  # ragged: maybe panels of different shapes
+        padded = _padded_panels(tokens)
+        if padded is None and arr is None:
+            raise ValueError(f"{expected}, got ragged nested sequences")
+        arr = arr if padded is None else padded
+    if arr.ndim not in (2, 3, 4):
+        raise ValueError(
+            f"{expected} (or 3-D / 4-D, the shape of values, for panels), got {arr.ndim}-D "
+            f"input of shape {arr.shape}"
+        )
+
+    def where(i: int) -> str:
+        return "][".join(str(int(k)) for k in np.unravel_index(i, arr.shape))
+
     flat = arr.ravel()
     for i, tok in enumerate(flat):
         if tok is None:
             flat[i] = ""
         elif not isinstance(tok, str):
-            r, c = divmod(i, arr.shape[1])
             raise TypeError(
-                f"tokens[{r}][{c}] must be a string (or None for no text), "
+                f"tokens[{where(i)}] must be a string (or None for no text), "
                 f"got {type(tok).__name__} {tok!r:.40}"
             )
-    check_text(flat, "tokens", lambda i: "][".join(map(str, divmod(i, arr.shape[1]))))
+    check_text(flat, "tokens", where)
     out = flat.reshape(arr.shape)
     out.flags.writeable = False
+    return out
+
+
+def _padded_panels(tokens: object) -> np.ndarray | None:
+    """A list of 2-D token arrays of different shapes (one per panel of a list of
+    matrices), padded with "" at the bottom and right as the matrices are; else None."""
+    if not isinstance(tokens, (list, tuple)) or not tokens:
+        return None
+    try:
+        items = [np.array(getattr(t, "to_numpy", lambda t=t: t)(), dtype=object) for t in tokens]
+    except ValueError:
+        return None
+    if any(a.ndim != 2 for a in items):
+        return None
+    rows, cols = max(a.shape[0] for a in items), max(a.shape[1] for a in items)
+    out = np.full((len(items), rows, cols), "", dtype=object)
+    for p, a in enumerate(items):
+        out[p, : a.shape[0], : a.shape[1]] = a
     return out
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import traitlets as t
 
-from . import _data, _settings
+from . import _normalize, _panel_settings, _panels, _settings
 
 
 class InvalidSetting(t.TraitError, ValueError):
@@ -84,28 +84,29 @@ class _ArrayTrait(t.TraitType[Any, Any]):
 
 
 class MatrixTrait(_ArrayTrait):
-    """A 2-D real matrix, coerced and checked by :func:`tokenheat._data.coerce_matrix`.
+    """One matrix or a stack of panels, coerced and checked by
+    :func:`tokenheat._panels.coerce_stack`; the value is the stack's ``array``.
 
-    The prepared :class:`~tokenheat._data.Matrix` is left on the widget as
+    The prepared :class:`~tokenheat._panels.Stack` is left on the widget as
     ``_pending_matrix`` for its observers (so the float32 conversion happens once).
     """
 
-    info_text = "a 2-D array-like of real numbers"
+    info_text = "a 2-D, 3-D or 4-D array-like of real numbers, or a list of 2-D ones"
 
     @checked
     def validate(self, obj: Any, value: Any) -> np.ndarray:
-        pending = obj._pending_matrix
-        if pending is not None and pending.array is value:
-            return value
-        matrix = _data.coerce_matrix(value)
-        obj._pending_matrix = matrix
-        return matrix.array
+        for known in (obj._pending_matrix, obj._matrix):  # (a rollback restores the old)
+            if known is not None and known.array is value:
+                return value
+        stack = _panels.coerce_stack(value)
+        obj._pending_matrix = stack
+        return stack.array
 
 
 class TokensTrait(_ArrayTrait):
     """Per-cell token text; its shape is checked against ``values`` by the widget."""
 
-    info_text = "None or a 2-D array-like of strings"
+    info_text = "None or a 2-D (or, for panels, 3-D / 4-D) array-like of strings"
 
     @checked
     def validate(self, obj: Any, value: Any) -> np.ndarray | None:
@@ -205,7 +206,7 @@ class ViewTrait(t.TraitType[tuple, Any]):
 
     @checked
     def validate(self, obj: Any, value: Any) -> tuple[float, float, float, float]:
-        rows, cols = obj.values.shape
+        rows, cols = obj.shape
         if value is None:
             return (0.0, float(rows), 0.0, float(cols))
         expected = (
@@ -233,15 +234,19 @@ class ViewTrait(t.TraitType[tuple, Any]):
 
 
 class SelectionTrait(t.TraitType[Any, Any]):
-    """None, ``{"row": i, "col": j}``, ``{"row": i}`` or ``{"col": j}``."""
+    """None, ``{"row": i, "col": j}``, ``{"row": i}`` or ``{"col": j}``; with panels, each
+    also has ``"panel"`` (:func:`tokenheat._panel_settings.coerce_selection`)."""
 
     info_text = 'None or a dict {"row": i, "col": j} / {"row": i} / {"col": j}'
     allow_none = True
 
     @checked
-    def validate(self, obj: Any, value: Any) -> dict[str, int] | None:
+    def validate(self, obj: Any, value: Any) -> dict[str, Any] | None:
         if value is None:
             return None
+        layout = obj.panel_layout
+        if layout:
+            return _panel_settings.coerce_selection(value, layout, *obj.shape)
         expected = 'selection must be None, {"row": i, "col": j}, {"row": i} or {"col": j}'
         if not isinstance(value, Mapping):
             raise TypeError(f"{expected}, got {type(value).__name__} {value!r:.60}")
@@ -249,7 +254,7 @@ class SelectionTrait(t.TraitType[Any, Any]):
         if not keys or keys - {"row", "col"}:
             raise ValueError(f"{expected}, got keys {sorted(map(str, keys))}")
         out = {}
-        for key, n in (("row", obj.values.shape[0]), ("col", obj.values.shape[1])):
+        for key, n in (("row", obj.shape[0]), ("col", obj.shape[1])):
             if key not in value:
                 continue
             index = value[key]
@@ -259,3 +264,40 @@ class SelectionTrait(t.TraitType[Any, Any]):
                 raise ValueError(f"selection[{key!r}] must be in 0..{n - 1}, got {index}")
             out[key] = int(index)
         return out
+
+
+class PanelLabelsTrait(t.TraitType[Any, Any]):
+    """Titles of the panels (:func:`tokenheat._panel_settings.coerce_panel_labels`):
+    ``[]`` for a single heatmap, one str per panel, or a pair of lists for a grid;
+    None = numbers."""
+
+    info_text = "None, a list of str (one per panel) or a pair of lists for a grid"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__([], **kwargs)
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> list[str] | tuple[list[str], list[str]]:
+        return _panel_settings.coerce_panel_labels(value, obj.panel_layout)
+
+
+class FocusTrait(t.TraitType[Any, Any]):
+    """The panel shown alone: None, an int (a row of panels) or ``(i, j)`` (a grid)."""
+
+    info_text = "None, a panel index, or (grid_row, grid_col)"
+    allow_none = True
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> int | tuple[int, int] | None:
+        return _panel_settings.coerce_focus(value, obj.panel_layout)
+
+
+class NormalizeTrait(t.TraitType[Any, Any]):
+    """None, "row", "column" or "panel" (:func:`tokenheat._normalize.coerce_normalize`)."""
+
+    info_text = "None, 'row', 'column' or 'panel'"
+    allow_none = True
+
+    @checked
+    def validate(self, obj: Any, value: Any) -> str | None:
+        return _normalize.coerce_normalize(value)

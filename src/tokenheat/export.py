@@ -13,41 +13,76 @@ all text as text.
 from __future__ import annotations
 
 import base64
-import functools
 import io
 import math
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import numpy as np
 
 from . import colormaps
+from ._export_text import (
+    ELLIPSIS,
+    FONT_SIZE,
+    FONTS,
+    LABEL_CAP,
+    MEASURE_CHARS,
+    TITLE_SIZE,
+    elide,
+    font,
+    one_line,
+    visible_if_blank,
+    visible_whitespace,
+)
+from ._export_text import text_width as _text_width
+from ._panel_view import (
+    drawn_block,
+    drawn_f32,
+    figure_title,
+    focused,
+    is_grid,
+    panel_title,
+    token,
+)
 from ._png import encode_png
 from ._settings import coerce_scale
 
 if TYPE_CHECKING:
     from .widget import Heatmap
 
-FONT_SIZE = 12
-TITLE_SIZE = 14
+__all__ = [  # and the text helpers of tokenheat._export_text, used here
+    "ELLIPSIS",
+    "FONTS",
+    "FONT_SIZE",
+    "LABEL_CAP",
+    "MEASURE_CHARS",
+    "TITLE_SIZE",
+    "cell_pixels",
+    "colours",
+    "elide",
+    "figure_title",
+    "font",
+    "layout",
+    "one_line",
+    "panel_title",
+    "rgba",
+    "shown_values",
+    "static_png",
+    "to_png",
+    "to_svg",
+    "visible_if_blank",
+    "visible_whitespace",
+]
+
 PAD = 8
 BAR_WIDTH, BAR_GAP = 16, 14
 #: Height of the colour bar's "extend" triangles (shown when data lie beyond the range).
 EXT = 12
 #: Above this many visible cells an SVG embeds the cell area as one PNG image.
 SVG_MAX_RECTS = 20_000
-#: Longest label drawn, in px; longer ones are cut with an ellipsis (as in the widget).
-LABEL_CAP = 180
 #: Room a label needs along its axis: one line of text plus a gap.
 LINE = FONT_SIZE + 3
-ELLIPSIS = "\u2026"
-#: Longest text measured: longer text is cut to this many characters (and an ellipsis)
-#: first. No text this long fits in an export (the widest, the title, is about 1000 px),
-#: and Pillow refuses to measure strings of a million characters.
-MEASURE_CHARS = 1024
 
 
 @dataclass(frozen=True)
@@ -63,94 +98,12 @@ class Frame:
     columns: tuple[int, ...] = ()  # columns whose label is drawn
 
 
-FONTS = Path(__file__).with_name("fonts")
-
-
-@functools.lru_cache(maxsize=32)
-def font(size: float, bold: bool = False):
-    """The export font (a subset of DejaVu Sans shipped with tokenheat, so an image
-    looks the same on every machine) at ``size`` px."""
-    from PIL import ImageFont
-
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(FONTS / name), size=max(1, round(size)))
-
-
-def _text_width(text: str, size: int = FONT_SIZE) -> float:
-    """Width of ``text`` in px, in the export font."""
-    return font(size, size == TITLE_SIZE).getlength(text)
-
-
-_GLYPHS = {
-    " ": "\u2423",
-    "\n": "\u21b5",
-    "\r": "\u240d",
-    "\t": "\u21e5",
-    "\u00a0": "\u237d",
-}
-_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
-_WHITESPACE = re.compile(f"[{_SPACE}]")
-_BLANK = re.compile(f"[{_SPACE}]+")
-
-
-def visible_whitespace(text: str) -> str:
-    """Whitespace as visible glyphs, the front end's rule (js/data/text.js): space ␣,
-    newline ↵ ("\\r\\n" too), tab ⇥, no-break space ⍽, other spaces ␣.
-
-    >>> visible_whitespace(" the\\n")
-    '␣the↵'
-    """
-    text = text.replace("\r\n", "\n")
-    return _WHITESPACE.sub(lambda m: _GLYPHS.get(m.group(), "\u2423"), text)
-
-
-def visible_if_blank(text: str) -> str:
-    """A label made only of whitespace, made visible; other labels unchanged."""
-    return visible_whitespace(text) if _BLANK.fullmatch(text) else text
-
-
-_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]")
-_UNDRAWABLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def one_line(text: str) -> str:
-    """``text`` as one line of drawable text: line breaks and tabs become spaces;
-    control characters (not allowed in SVG) and lone surrogates are dropped.
-
-    >>> one_line("a\\nb\\x00c")
-    'a bc'
-    """
-    return _UNDRAWABLE.sub("", _BREAKS.sub(" ", text))
-
-
 def _token_text(widget: Heatmap, text: str) -> str:
     return one_line(visible_whitespace(text) if widget.show_whitespace else text)
 
 
 def _label_text(widget: Heatmap, text: str) -> str:
     return elide(one_line(visible_if_blank(text) if widget.show_whitespace else text))
-
-
-def elide(text: str, cap: float = LABEL_CAP, size: int = FONT_SIZE) -> str:
-    """``text`` cut to at most ``cap`` px with an ellipsis (as the widget does).
-
-    >>> elide("short")
-    'short'
-    >>> elide("x" * 40, cap=60)
-    'xxxxxx…'
-    """
-    if len(text) > MEASURE_CHARS:
-        text = text[:MEASURE_CHARS] + ELLIPSIS
-    if _text_width(text, size) <= cap:
-        return text
-    lo, hi = 0, len(text) - 1
-    while lo < hi:  # the longest prefix that fits with the ellipsis
-        mid = (lo + hi + 1) // 2
-        if _text_width(text[:mid] + ELLIPSIS, size) <= cap:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo] + ELLIPSIS if lo else ""
 
 
 def label_indices(start: float, end: float, pitch: float, need: float) -> list[int]:
@@ -190,7 +143,7 @@ def layout(widget: Heatmap, plot_width: int = 600) -> Frame:
         (_text_width(_label_text(widget, widget.column_labels[j])) for j in columns), default=0
     )
     bottom = PAD + (int(widest_col) if rotate else FONT_SIZE) + 6
-    top = PAD + (TITLE_SIZE + 10 if widget.title else 0)
+    top = PAD + (TITLE_SIZE + 10 if figure_title(widget) else 0)
     ticks_w = max(_text_width(t) for t in tick_labels(widget)[1])
     bar_x = left + 6 + plot_width + BAR_GAP
     right = bar_x + BAR_WIDTH + 6 + int(ticks_w) + (FONT_SIZE + 10 if widget.colorbar_title else 0)
@@ -272,16 +225,18 @@ def _extreme(ufunc: np.ufunc, a: np.ndarray, lo: np.ndarray, hi: np.ndarray, axi
     return out
 
 
-def shown_values(widget: Heatmap, width: int, height: int) -> np.ndarray:
+def shown_values(widget: Heatmap, width: int, height: int, panel: int | None = None) -> np.ndarray:
     """The float32 value each pixel of a ``width`` x ``height`` cell area shows: the
     strongest cell it covers (largest magnitude; the positive one of +x and -x; NaN only
-    if all are NaN), exactly as the browser draws the current view."""
+    if all are NaN), exactly as the browser draws the current view, of one panel
+    (default: the focused one, or the only one), normalised if that is set."""
     r0, r1, c0, c1 = widget.view
     rows_n, cols_n = widget.shape
     rlo, rhi = pixel_ranges(r0, r1, rows_n, height)
     clo, chi = pixel_ranges(c0, c1, cols_n, width)
     a, b, c, d = rlo.min(), rhi.max() + 1, clo.min(), chi.max() + 1
-    block = widget._matrix.f32[a:b, c:d]  # type: ignore[union-attr]
+    p = focused(widget) if panel is None else panel
+    block = drawn_f32(widget, p, slice(a, b), slice(c, d))
     rlo, rhi, clo, chi = rlo - a, rhi - a, clo - c, chi - c
     # reduce first along the axis that shrinks most (max and min are separable)
     steps = [(clo, chi, 1), (rlo, rhi, 0)]
@@ -311,14 +266,33 @@ def colours(widget: Heatmap, values: np.ndarray) -> np.ndarray:
     )
 
 
-def cell_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
+def drawn(widget: Heatmap) -> np.ndarray:
+    """The values whose colours are shown, in the shape of ``widget.values``: the values
+    themselves, or with :attr:`~tokenheat.Heatmap.normalize` set, the normalised float32
+    values (as :func:`tokenheat._normalize.normalized`)."""
+    if widget.normalize is None:
+        return widget.values
+    stack = widget._matrix
+    with np.errstate(under="ignore"):  # tiny quotients become 0 of their sign
+        out = np.divide(stack.f32, stack.divisors(widget.normalize), dtype=np.float32)
+    return out.reshape(widget.values.shape)
+
+
+def rgba(widget: Heatmap) -> np.ndarray:
+    """:meth:`tokenheat.Heatmap.to_rgba`: the colours of :func:`drawn`, ``(..., 4)`` uint8."""
+    return colours(widget, drawn(widget))
+
+
+def cell_pixels(widget: Heatmap, width: int, height: int, panel: int | None = None) -> np.ndarray:
     """The cell area as ``(height, width, 4)`` uint8, exactly as the browser draws it:
     each pixel the colour of the strongest cell it covers (:func:`shown_values`)."""
-    return colours(widget, shown_values(widget, width, height))
+    return colours(widget, shown_values(widget, width, height, panel))
 
 
-def _block_colours(widget: Heatmap, rows: range, cols: range) -> np.ndarray:
-    return colours(widget, widget.values[rows.start : rows.stop, cols.start : cols.stop])
+def block_colours(widget: Heatmap, rows: range, cols: range, panel: int | None = None):
+    p = focused(widget) if panel is None else panel
+    rs, cs = slice(rows.start, rows.stop), slice(cols.start, cols.stop)
+    return colours(widget, drawn_block(widget, p, rs, cs))
 
 
 def extends(widget: Heatmap, f: Frame) -> list[tuple[list[tuple[float, float]], tuple]]:
@@ -359,6 +333,10 @@ def _render_png(widget: Heatmap, scale: float, plot_width: int, fast: bool) -> t
     except ImportError as exc:  # pragma: no cover - Pillow is a default dependency
         raise ImportError("PNG export needs Pillow: pip install pillow") from exc
     scale = coerce_scale(scale)
+    if is_grid(widget):
+        from . import _grid_export
+
+        return _grid_export.render_png(widget, scale, plot_width, fast)
     f = layout(widget, plot_width)
     s = scale
     image = Image.new("RGBA", (round(f.width * s), round(f.height * s)), "white")
@@ -369,9 +347,20 @@ def _render_png(widget: Heatmap, scale: float, plot_width: int, fast: bool) -> t
     draw = ImageDraw.Draw(image)
     for points, colour in extends(widget, f):
         draw.polygon([(x * s, y * s) for x, y in points], fill=colour)
+    draw_texts(image, _texts(widget, f), s)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="PNG", compress_level=1 if fast else 6)
+    return out.getvalue(), f
+
+
+def draw_texts(image, texts, s: float) -> None:
+    """Draw :func:`_texts` items on a Pillow image at ``s`` device px per CSS px."""
+    from PIL import Image, ImageDraw
+
+    draw = ImageDraw.Draw(image)
     label_font = font(FONT_SIZE * s)
     title_font = font(TITLE_SIZE * s, bold=True)
-    for item in _texts(widget, f):
+    for item in texts:
         x, y, text, anchor, size, rotate, fill = item
         use = title_font if size == TITLE_SIZE else label_font
         if rotate:
@@ -385,9 +374,6 @@ def _render_png(widget: Heatmap, scale: float, plot_width: int, fast: bool) -> t
             )
         else:
             draw.text((x * s, y * s), text, font=use, fill=fill, anchor=anchor)
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", compress_level=1 if fast else 6)
-    return out.getvalue(), f
 
 
 #: Largest ``image/png`` put in a widget's output (REACH rule 5: size-capped).
@@ -403,7 +389,8 @@ def static_png(widget: Heatmap) -> tuple[bytes, tuple[int, int]]:
     a smaller cell area if the file would exceed :data:`STATIC_MAX_BYTES`)."""
     rows, cols = visible_cells(widget)
     tries = [(2, 600), (1, 600), (1, 300)]  # (scale, plot width), smaller and smaller
-    if len(rows) * len(cols) > STATIC_SHARP_CELLS:
+    panels = widget._matrix.panels if is_grid(widget) else 1  # type: ignore[union-attr]
+    if len(rows) * len(cols) * panels > STATIC_SHARP_CELLS:
         tries = tries[1:]
     for scale, plot_width in tries:
         png, f = _render_png(widget, scale, plot_width, fast=True)
@@ -414,13 +401,11 @@ def static_png(widget: Heatmap) -> tuple[bytes, tuple[int, int]]:
 
 def _texts(widget: Heatmap, f: Frame):
     """Every text of the figure: (x, y, text, anchor, size, rotation, fill)."""
-    rows, cols = visible_cells(widget)
     r0, r1, c0, c1 = widget.view
     px, py, pw, ph = f.plot
-    ink = (34, 34, 34, 255)
-    if widget.title:
-        title = elide(one_line(widget.title), cap=f.width - 2 * PAD, size=TITLE_SIZE)
-        yield (px + pw / 2, PAD + TITLE_SIZE / 2, title, "mm", TITLE_SIZE, 0, ink)
+    ink = INK
+    if figure_title(widget):
+        yield title_item(widget, px + pw / 2, f.width)
     for i in f.rows:
         y = py + (i + 0.5 - r0) / (r1 - r0) * ph
         yield (px - 6, y, _label_text(widget, widget.row_labels[i]), "rm", FONT_SIZE, 0, ink)
@@ -431,13 +416,30 @@ def _texts(widget: Heatmap, f: Frame):
             yield (x, py + ph + 6 + _text_width(text) / 2, text, "mm", FONT_SIZE, 90, ink)
         else:
             yield (x, py + ph + 6, text, "mt", FONT_SIZE, 0, ink)
+    yield from token_texts(widget, f.plot, focused(widget))
+    yield from bar_texts(widget, f)
+
+
+INK = (34, 34, 34, 255)
+
+
+def title_item(widget: Heatmap, x: float, width: float):
+    title = elide(one_line(figure_title(widget)), cap=width - 2 * PAD, size=TITLE_SIZE)
+    return (x, PAD + TITLE_SIZE / 2, title, "mm", TITLE_SIZE, 0, INK)
+
+
+def token_texts(widget: Heatmap, plot: tuple[int, int, int, int], p: int):
+    """The token text drawn in the cells of panel ``p`` drawn in ``plot``, where it fits."""
+    rows, cols = visible_cells(widget)
+    r0, r1, c0, c1 = widget.view
+    px, py, pw, ph = plot
     cell_w, cell_h = pw / (c1 - c0), ph / (r1 - r0)
     if widget.tokens is not None and cell_h >= FONT_SIZE + 2 and cell_w >= 8:
-        rgba = _block_colours(widget, rows, cols)
+        rgba = block_colours(widget, rows, cols, p)
         for a, i in enumerate(rows):
             for b, j in enumerate(cols):
-                token = _token_text(widget, widget.tokens[i, j] or "")
-                if not token or len(token) > MEASURE_CHARS or _text_width(token) > cell_w - 4:
+                text = _token_text(widget, token(widget, p, i, j))
+                if not text or len(text) > MEASURE_CHARS or _text_width(text) > cell_w - 4:
                     continue
                 x = px + (j + 0.5 - c0) * cell_w
                 y = py + (i + 0.5 - r0) * cell_h
@@ -445,7 +447,12 @@ def _texts(widget: Heatmap, f: Frame):
                     continue
                 r, g, bl = (int(v) for v in rgba[a, b, :3])
                 light = 0.2126 * r + 0.7152 * g + 0.0722 * bl > 140
-                yield (x, y, token, "mm", FONT_SIZE, 0, ink if light else (255, 255, 255, 255))
+                yield (x, y, text, "mm", FONT_SIZE, 0, INK if light else (255, 255, 255, 255))
+
+
+def bar_texts(widget: Heatmap, f):
+    """The colour bar's tick labels and title, for a frame with a ``bar`` and a ``width``."""
+    ink = INK
     bx, by, bw, bh = f.bar
     for value, text in zip(*tick_labels(widget), strict=True):
         y = by + (widget.vmax - value) / (widget.vmax - widget.vmin) * bh
@@ -458,20 +465,38 @@ def _texts(widget: Heatmap, f: Frame):
 
 def to_svg(widget: Heatmap) -> str:
     """The current view as an SVG document; all text stays text."""
+    if is_grid(widget):
+        from . import _grid_export
+
+        return _grid_export.to_svg(widget)
     f = layout(widget)
-    px, py, pw, ph = f.plot
+    rows, cols = visible_cells(widget)
+    parts = svg_head(f.width, f.height)
+    parts += svg_cells(widget, f.plot, focused(widget), len(rows) * len(cols) <= SVG_MAX_RECTS)
+    parts += svg_bar(widget, f)
+    parts += svg_texts(_texts(widget, f))
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def svg_head(width: int, height: int) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'font-size="{FONT_SIZE}">',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+
+
+def svg_cells(widget: Heatmap, plot: tuple[int, int, int, int], p: int, rects: bool) -> list[str]:
+    """Panel ``p``'s cells in ``plot``: a ``<rect>`` each, or one PNG ``<image>``."""
+    px, py, pw, ph = plot
     rows, cols = visible_cells(widget)
     r0, r1, c0, c1 = widget.view
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{f.width}" height="{f.height}" '
-        f'viewBox="0 0 {f.width} {f.height}" font-family="DejaVu Sans, Arial, sans-serif" '
-        f'font-size="{FONT_SIZE}">',
-        f'<rect width="{f.width}" height="{f.height}" fill="#ffffff"/>',
-        f'<svg x="{px}" y="{py}" width="{pw}" height="{ph}">',
-    ]
-    if len(rows) * len(cols) <= SVG_MAX_RECTS:
+    parts = [f'<svg x="{px}" y="{py}" width="{pw}" height="{ph}">']
+    if rects:
         cw, ch = pw / (c1 - c0), ph / (r1 - r0)
-        colours = _block_colours(widget, rows, cols)
+        colours = block_colours(widget, rows, cols, p)
         for a, i in enumerate(rows):
             for b, j in enumerate(cols):
                 r, g, bl = colours[a, b, :3]
@@ -480,32 +505,44 @@ def to_svg(widget: Heatmap) -> str:
                     f'width="{cw:.3f}" height="{ch:.3f}" fill="#{r:02x}{g:02x}{bl:02x}"/>'
                 )
     else:
-        png = base64.b64encode(encode_png(cell_pixels(widget, pw, ph))).decode("ascii")
+        png = base64.b64encode(encode_png(cell_pixels(widget, pw, ph, p))).decode("ascii")
         parts.append(f'<image width="{pw}" height="{ph}" href="data:image/png;base64,{png}"/>')
     parts.append("</svg>")
+    return parts
+
+
+def svg_bar(widget: Heatmap, f) -> list[str]:
+    """The colour bar (a PNG gradient) and its extend triangles."""
     bar = base64.b64encode(encode_png(colorbar_pixels(widget, 1, 256))).decode("ascii")
     bx, by, bw, bh = f.bar
-    parts.append(
+    parts = [
         f'<image x="{bx}" y="{by}" width="{bw}" height="{bh}" preserveAspectRatio="none" '
         f'href="data:image/png;base64,{bar}"/>'
-    )
+    ]
     for points, (r, g, b, _) in extends(widget, f):
         coords = " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
         parts.append(f'<polygon points="{coords}" fill="#{r:02x}{g:02x}{b:02x}"/>')
-    anchors = {
-        "mm": ("middle", "central"),
-        "rm": ("end", "central"),
-        "lm": ("start", "central"),
-        "mt": ("middle", "hanging"),
-    }
-    for x, y, text, anchor, size, rotate, fill in _texts(widget, f):
-        h, v = anchors[anchor]
+    return parts
+
+
+_ANCHORS = {
+    "mm": ("middle", "central"),
+    "rm": ("end", "central"),
+    "lm": ("start", "central"),
+    "mt": ("middle", "hanging"),
+}
+
+
+def svg_texts(texts) -> list[str]:
+    """:func:`_texts` items as SVG ``<text>`` elements."""
+    out = []
+    for x, y, text, anchor, size, rotate, fill in texts:
+        h, v = _ANCHORS[anchor]
         colour = "#{:02x}{:02x}{:02x}".format(*fill[:3])
         transform = f' transform="rotate({-rotate} {x:.2f} {y:.2f})"' if rotate else ""
         weight = ' font-weight="bold"' if size == TITLE_SIZE else ""
-        parts.append(
+        out.append(
             f'<text x="{x:.2f}" y="{y:.2f}" text-anchor="{h}" dominant-baseline="{v}" '
             f'font-size="{size}" fill="{colour}"{weight}{transform}>{escape(text)}</text>'
         )
-    parts.append("</svg>")
-    return "\n".join(parts)
+    return out

@@ -130,6 +130,11 @@ def _png_size(png: bytes) -> tuple[int, int] | None:
 def _alt_text(state: dict[str, Any]) -> str:
     shape = state.get("_shape") or ["?", "?"]
     title = str(state.get("title") or "Heatmap")
+    panels = state.get("_panels") or []
+    if len(panels) == 2:
+        return f"{title} ({panels[0]} \u00d7 {panels[1]} heatmaps of {shape[0]} \u00d7 {shape[1]})"
+    if len(panels) == 1:
+        return f"{title} ({panels[0]} heatmaps of {shape[0]} \u00d7 {shape[1]})"
     return f"{title} ({shape[0]} \u00d7 {shape[1]} heatmap)"
 
 

@@ -1,11 +1,16 @@
-"""The :class:`Heatmap` widget: traits, their validation, public methods."""
+"""The :class:`Heatmap` widget: traits, their validation, public methods.
+
+The class wires; the logic its observers and handlers call lives by concern: the state
+derived from the matrix for the front end in :mod:`tokenheat._sync`, the messages from
+the front end in :mod:`tokenheat._requests`, settings checked against the matrix's shape
+in :mod:`tokenheat._shape_checks`, the matrix itself in :mod:`tokenheat._panels`.
+"""
 
 from __future__ import annotations
 
 import base64
 import logging
 import os
-import uuid
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
@@ -16,13 +21,26 @@ import ipywidgets
 import numpy as np
 import traitlets as t
 
-from . import _blocks, _data, _files, _settings, colormaps
+from . import (
+    _files,
+    _normalize,
+    _panel_settings,
+    _requests,
+    _settings,
+    _shape_checks,
+    _sync,
+    colormaps,
+)
+from ._panels import Stack, coerce_stack
 from ._traits import (
     Bool,
     CenterTrait,
+    FocusTrait,
     LabelsTrait,
     LimitTrait,
     MatrixTrait,
+    NormalizeTrait,
+    PanelLabelsTrait,
     RangeTrait,
     SelectionTrait,
     SizeTrait,
@@ -44,17 +62,13 @@ if not _STATIC.joinpath("widget.js").is_file():
         "`pip install -e .`, which runs the build)."
     )
 
-_SIDES = ("vmin", "vmax")
-# Interaction state that a matrix of a new shape resets.
-_RESET_BY_SHAPE = ("view", "selection")
+# What a matrix of a new shape (view, selection) or a new panel layout (selection, focus,
+# the panels' default titles) resets; given in the same update() they win.
+_RESET_BY_SHAPE = ("view", "selection", "focus", "panel_labels")
 
 
-def _int_list(value: object, n: int) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == n
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    )
+def _update_order(item: tuple[str, Any]) -> int:
+    return {"values": 0, "normalize": 1}.get(item[0], 2)
 
 
 class Heatmap(anywidget.AnyWidget):
@@ -64,16 +78,39 @@ class Heatmap(anywidget.AnyWidget):
     sent to the browser once, as float32 binary; colour settings are small synced traits,
     so changing them redraws without re-sending the data.
 
+    Several matrices of one shape (e.g. the heads of a layer, or layers x heads) are
+    drawn as small multiples ("panels") in one widget, side by side with one colour
+    scale, one view (zooming one zooms all) and shared row / column labels; the single
+    heatmap is the case of one panel.
+
     Parameters
     ----------
-    values : array-like, shape (rows, cols)
-        Real numbers: a numpy array, nested lists, a CPU torch tensor, a pandas
-        DataFrame, anything with ``__array__``. NaN means "no value" (e.g. padding).
+    values : array-like
+        Real numbers, shape ``(rows, cols)`` for one heatmap, ``(panels, rows, cols)``
+        for a row of panels (wrapped to fit), ``(grid_rows, grid_cols, rows, cols)`` for
+        a grid of panels, or a list of 2-D arrays for a row of panels that may differ in
+        shape (padded with NaN at the bottom and right; the tooltip says "padding").
+        A numpy array, nested lists, a CPU torch tensor, a pandas DataFrame, anything
+        with ``__array__``. NaN means "no value" (e.g. padding).
         The widget keeps a snapshot: later changes to your array are not shown.
     row_labels, column_labels : sequence of str, optional
-        One label per row / column. Default: a DataFrame's index / columns, else indices.
-    tokens : 2-D array-like of str, optional
-        Text shown inside each cell (when it fits) and in the tooltip.
+        One label per row / column (shared by all panels). Default: a DataFrame's index /
+        columns, else indices.
+    tokens : array-like of str, optional
+        Text shown inside each cell (when it fits) and in the tooltip: 2-D
+        ``(rows, cols)``, the same for every panel, or the shape of ``values`` (one per
+        cell of every panel).
+    panel_labels : optional
+        Titles of the panels: one str per panel for a row of panels, a pair
+        ``(grid_row_labels, grid_col_labels)`` for a grid. Default: panel numbers.
+    normalize : {None, "row", "column", "panel"}
+        Divide each row / column / whole panel (of each panel) by its own largest
+        ``|value|``, keeping the sign, so the colours compare the shapes of the
+        patterns, not their magnitudes (every unit then reaches ±1). Default None:
+        the values as they are. Tooltips still show the values given.
+    focus : int or (int, int), optional
+        The panel shown alone (its number, or ``(grid_row, grid_col)`` for a grid);
+        default None shows every panel.
     vmin, vmax : float, optional
         Colour range. Default: symmetric about ``center``, ``center ± max|values - center|``.
     center : float or None
@@ -101,6 +138,10 @@ class Heatmap(anywidget.AnyWidget):
     >>> w.vmin, w.vmax
     (-1.0, 1.0)
     >>> w.cmap = "RdBu"          # redraws in the browser; the matrix is not re-sent
+    >>> heads = Heatmap(np.random.default_rng(0).normal(size=(4, 5, 6)),
+    ...                 panel_labels=["h0", "h1", "h2", "h3"], normalize="panel")
+    >>> heads.shape, heads.panel_layout
+    ((5, 6), (4,))
     """
 
     _esm = _STATIC / "widget.js"
@@ -108,9 +149,27 @@ class Heatmap(anywidget.AnyWidget):
     values = MatrixTrait()
     """The matrix: a read-only snapshot of what was passed, taken when it was assigned
     (changing your array afterwards changes nothing shown or exported; assign it again).
-    In the dtype given, or float32 above 2**24 cells. Assigning redraws."""
+    A 2-D matrix in the dtype given, or float32 above 2**24 cells. Panels: the stack in
+    the layout given, ``(panels, rows, cols)`` (a 3-D input or a list of 2-D arrays,
+    padded with NaN) or ``(grid_rows, grid_cols, rows, cols)``, as float64 when float32
+    would change some value and the stack is at most 2**24 cells, else float32.
+    Assigning redraws."""
     tokens = TokensTrait(None)
-    """Per-cell token text, a read-only 2-D object array of str, or None."""
+    """Per-cell token text, a read-only object array of str, ``(rows, cols)`` (shared by
+    the panels) or the shape of ``values``; or None."""
+    panel_labels = PanelLabelsTrait().tag(sync=True)
+    """Titles of the panels: ``[]`` for a single heatmap, a list of str (one per panel)
+    for a row of panels, a pair ``(grid_row_labels, grid_col_labels)`` for a grid. Set
+    None for the default, the panel numbers. Default titles follow new values."""
+    normalize = NormalizeTrait(None).tag(sync=True)
+    """None (default), "row", "column" or "panel": divide each row / column / panel (of
+    each panel) by its own largest ``|value|`` (sign kept; a unit of zeros or NaN stays
+    as it is), so colours compare the shapes of the patterns, not their magnitudes.
+    Exports and :meth:`to_rgba` show the normalised colours, tooltips the values given.
+    Colour-range ends at their default move to the new default."""
+    focus = FocusTrait(None).tag(sync=True)
+    """The panel shown alone: its number (a row of panels) or ``(grid_row, grid_col)``
+    (a grid); None (default) shows all. A new panel layout resets it."""
 
     row_labels = LabelsTrait("row").tag(sync=True)
     """One label per row (list of str)."""
@@ -150,7 +209,9 @@ class Heatmap(anywidget.AnyWidget):
     the browser settles; set it to zoom there, or None (or :meth:`reset_view`) for all."""
     selection = SelectionTrait(None).tag(sync=True)
     """Selected cell ``{"row": i, "col": j}``, row ``{"row": i}``, column ``{"col": j}``,
-    or None. Set by clicks and arrow keys in the browser, or from Python."""
+    or None. With several panels each also names its panel, ``"panel": p`` (a row of
+    panels) or ``"panel": (i, j)`` (a grid). Set by clicks and arrow keys in the browser,
+    or from Python."""
     symmetric = Bool(True).tag(sync=True)
     """Keep ``vmin = 2*center - vmax`` while dragging a colour-range handle (bool)."""
     color_range = RangeTrait((-1.0, 1.0)).tag(sync=True)
@@ -165,8 +226,17 @@ class Heatmap(anywidget.AnyWidget):
     # the block of the overview of a big matrix (see _data.SEND_CELLS and "Big matrices"
     # in docs/architecture.md).
     _block = t.List(t.Int(), [1, 1]).tag(sync=True)
+    # the range drawn: of the values, or of the normalised ones (see `normalize`)
     _data_range = t.List(t.Float(), None, allow_none=True).tag(sync=True)
     _tokens = t.List(t.Unicode()).tag(sync=True)
+    # Panels (docs/architecture.md): [] a single heatmap, [P] a row, [gr, gc] a grid.
+    _panels = t.List(t.Int(), []).tag(sync=True)
+    # [] when no panel is padded, else every panel's own [rows, cols]
+    _panel_shapes = t.List(t.List(t.Int()), []).tag(sync=True)
+    # float32 normalisation divisors: P*rows per row, P*cols per column, P per panel
+    _norms = t.Any(b"").tag(sync=True)
+    # the data range drawn in each mode: {"none"|"row"|"column"|"panel": [lo, hi] | None}
+    _norm_ranges = t.Dict({}).tag(sync=True)
     _luts = t.Dict(
         {name: colormaps.get_lut(name).tobytes() for name in colormaps.base_names()}
     ).tag(sync=True)
@@ -189,24 +259,34 @@ class Heatmap(anywidget.AnyWidget):
         height: int | None = None,
         show_whitespace: bool = True,
         static_png: bool = True,
+        panel_labels: Any = None,
+        normalize: str | None = None,
+        focus: Any = None,
     ) -> None:
-        self._matrix: _data.Matrix | None = None
-        self._pending_matrix: _data.Matrix | None = None
+        self._matrix: Stack | None = None
+        self._pending_matrix: Stack | None = None
         # The default colour range is computed here, before the traits exist, so that
         # the first state sent to the browser is complete.
-        matrix = checked(_data.coerce_matrix)(values)
+        matrix = checked(coerce_stack)(values)
         self._pending_matrix = matrix
         if center is not None:
             center = checked(_settings.coerce_limit)(center, name="center")
-        self._auto_range = _settings.auto_range(matrix.data_range, center)
+        normalize = checked(_normalize.coerce_normalize)(normalize)
+        self._auto_range = _settings.auto_range(matrix.ranges[normalize], center)
         limits = {
             side: self._auto_range[i] if given is None else given
-            for i, (side, given) in enumerate(zip(_SIDES, (vmin, vmax), strict=True))
+            for i, (side, given) in enumerate(zip(_sync.SIDES, (vmin, vmax), strict=True))
         }
-        labels = {"row_labels": row_labels, "column_labels": column_labels}
+        labels = {
+            "row_labels": row_labels,
+            "column_labels": column_labels,
+            "panel_labels": panel_labels,
+        }
         super().__init__(
             values=matrix.array,
+            normalize=normalize,
             **{name: value for name, value in labels.items() if value is not None},
+            focus=focus,
             tokens=tokens,
             **limits,
             center=center,
@@ -220,21 +300,36 @@ class Heatmap(anywidget.AnyWidget):
             static_png=static_png,
         )
         self._select_callbacks = ipywidgets.CallbackDispatcher()
-        self._captures: dict[str, tuple[Callable[[bytes], Any], Callable[[str], Any] | None]] = {}
+        self._captures = _requests.Captures()
         self.on_msg(self._handle_request)
 
     # ----------------------------------------------------------------- public API
     @property
     def shape(self) -> tuple[int, int]:
-        """``(rows, cols)`` of the matrix."""
-        return self.values.shape
+        """``(rows, cols)`` of the matrix (of one panel, the largest when padded)."""
+        _, rows, cols = self._matrix_for(self.values).f32.shape
+        return (rows, cols)
+
+    @property
+    def panel_layout(self) -> tuple[int, ...]:
+        """How the panels are arranged: ``()`` a single heatmap, ``(P,)`` a row of ``P``
+        panels (wrapped to fit), ``(grid_rows, grid_cols)`` a grid.
+
+        >>> import numpy as np
+        >>> Heatmap(np.zeros((2, 3, 4, 5))).panel_layout
+        (2, 3)
+        """
+        return self._matrix_for(self.values).layout
 
     def update(self, **settings: Any) -> Heatmap:
         """Change several settings at once, atomically.
 
         Use it to change ``values`` together with labels or tokens of a new shape, or
         ``vmin`` and ``vmax`` together. Either every setting is applied or, if one is
-        invalid, none is and the error is raised.
+        invalid, none is and the error is raised. ``values`` is applied first and the
+        others are checked against it; new values of another shape reset the view and
+        the selection, of another panel layout also ``focus`` and default
+        ``panel_labels``, unless they are given in the same call.
 
         Examples
         --------
@@ -253,8 +348,9 @@ class Heatmap(anywidget.AnyWidget):
         try:
             with self.hold_sync():
                 with self.hold_trait_notifications():
-                    # the matrix first: the other settings are checked against it
-                    for name, value in sorted(settings.items(), key=lambda kv: kv[0] != "values"):
+                    # the matrix first: the other settings are checked against it; then
+                    # the normalisation, which the default colour range depends on
+                    for name, value in sorted(settings.items(), key=_update_order):
                         setattr(self, name, value)
                 # A new shape resets the view and the selection when the notifications
                 # run; ones given in the same call are meant for the new matrix (they
@@ -286,8 +382,9 @@ class Heatmap(anywidget.AnyWidget):
         """Call ``callback(selection)`` whenever the selection changes.
 
         ``selection`` is ``{"row": i, "col": j}``, ``{"row": i}``, ``{"col": j}`` or None
-        (see :attr:`selection`). Clicks in the browser reach Python once the kernel is
-        free, so a callback runs after the cell that is executing finishes.
+        (see :attr:`selection`); with several panels it also has ``"panel"``. Clicks in
+        the browser reach Python once the kernel is free, so a callback runs after the
+        cell that is executing finishes.
         Pass ``remove=True`` to unregister a callback.
         """
         if not callable(callback):
@@ -359,19 +456,7 @@ class Heatmap(anywidget.AnyWidget):
         True
         """
         target = _files.user_path(path)
-        if format is not None and not isinstance(format, str):
-            raise TypeError(
-                f"format must be 'png', 'svg', 'html' or None, got {type(format).__name__} "
-                f"{format!r:.40}"
-            )
-        fmt = (format or target.suffix.lstrip(".")).lower()
-        if fmt == "htm":
-            fmt = "html"
-        if fmt not in ("png", "svg", "html"):
-            raise ValueError(
-                f"cannot tell the format of {str(target)!r}: use a .png, .svg or .html suffix "
-                f"or format='png'/'svg'/'html' (got {fmt or 'no suffix'!r})"
-            )
+        fmt = _files.save_format(target, format)
         _files.check_target(target)
         if fmt == "png":
             data = self.to_png(scale=scale)
@@ -416,15 +501,7 @@ class Heatmap(anywidget.AnyWidget):
         >>> w.capture(shots.append)  # doctest: +SKIP
         >>> # in a later cell: open("view.png", "wb").write(shots[0])
         """
-        if not callable(callback):
-            raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-        if on_error is not None and not callable(on_error):
-            raise TypeError(f"on_error must be callable or None, got {type(on_error).__name__}")
-        if scale is not None:
-            scale = _settings.coerce_scale(scale)
-        request = uuid.uuid4().hex
-        self._captures[request] = (callback, on_error)
-        self.send({"type": "capture", "id": request, "scale": scale})
+        self.send(self._captures.request(callback, scale, on_error))
 
     @classmethod
     def _settable(cls) -> set[str]:
@@ -432,69 +509,42 @@ class Heatmap(anywidget.AnyWidget):
         return {name for name in own if not name.startswith("_")}
 
     # ------------------------------------------------------------ validation
-    def _matrix_for(self, array: np.ndarray) -> _data.Matrix:
+    def _matrix_for(self, array: np.ndarray) -> Stack:
         for m in (self._pending_matrix, self._matrix):
             if m is not None and m.array is array:
                 return m
         raise AssertionError("values was set without going through its trait")
 
-    @staticmethod
-    def _labels_follow(matrix: _data.Matrix | None, axis: int, labels: list[str]) -> bool:
-        """Whether labels are unset or the defaults of ``matrix`` (so they follow the data)."""
-        if not labels:
-            return True
-        if matrix is None:
-            return False
-        names = matrix.row_names if axis == 0 else matrix.col_names
-        return labels == names or labels == _settings.default_labels(matrix.array.shape[axis])
-
-    @staticmethod
-    def _label_count_error(name: str, axis: int, n: int, got: int) -> ValueError:
-        kind = ("row", "column")[axis]
-        return ValueError(
-            f"values has {n} {kind}s but {name} has {got} entries; to change both, "
-            f"pass them together: w.update(values=..., {name}=...)"
-        )
+    @t.default("panel_labels")
+    def _default_panel_labels(self) -> list[str] | tuple[list[str], list[str]]:
+        return _panel_settings.coerce_panel_labels(None, self.panel_layout)
 
     @t.validate("values")
     @checked
     def _check_values(self, proposal: dict[str, Any]) -> np.ndarray:
-        shape = proposal["value"].shape
-        for axis, name in enumerate(("row_labels", "column_labels")):
-            labels = getattr(self, name)
-            if len(labels) != shape[axis] and not self._labels_follow(self._matrix, axis, labels):
-                raise self._label_count_error(name, axis, shape[axis], len(labels))
-        if self.tokens is not None and self.tokens.shape != shape:
-            raise ValueError(
-                f"values has shape {shape} but tokens has shape {self.tokens.shape}; "
-                "to change both, pass them together: w.update(values=..., tokens=...)"
-            )
+        stack = self._matrix_for(proposal["value"])
+        _shape_checks.check_new_values(
+            stack, self._matrix, self.row_labels, self.column_labels, self.tokens
+        )
+        _shape_checks.check_new_layout(stack, self._matrix, self.panel_labels)
         return proposal["value"]
 
     @t.validate("row_labels", "column_labels")
     @checked
     def _check_labels(self, proposal: dict[str, Any]) -> list[str]:
         name, labels = proposal["trait"].name, proposal["value"]
-        axis = 0 if name == "row_labels" else 1
-        n = self.values.shape[axis]
-        if len(labels) != n:
-            raise self._label_count_error(name, axis, n, len(labels))
+        _shape_checks.check_labels(name, labels, self.shape[0 if name == "row_labels" else 1])
         return labels
 
     @t.validate("tokens")
     @checked
     def _check_tokens(self, proposal: dict[str, Any]) -> np.ndarray | None:
-        value = proposal["value"]
-        if value is not None and value.shape != self.values.shape:
-            raise ValueError(
-                f"values has shape {self.values.shape} but tokens has shape {value.shape}; "
-                "to change both, pass them together: w.update(values=..., tokens=...)"
-            )
-        return value
+        _shape_checks.check_tokens(self._matrix_for(self.values), proposal["value"])
+        return proposal["value"]
 
     def _default_limit(self, side: str) -> float:
-        auto = _settings.auto_range(self._matrix_for(self.values).data_range, self.center)
-        return auto[_SIDES.index(side)]
+        drawn = self._matrix_for(self.values).ranges[self.normalize]
+        return _settings.auto_range(drawn, self.center)[_sync.SIDES.index(side)]
 
     @t.validate("vmin", "vmax")
     @checked
@@ -525,7 +575,7 @@ class Heatmap(anywidget.AnyWidget):
         r, g, b = colormaps.parse_hex_color(proposal["value"], name="nan_color")
         return f"#{r:02x}{g:02x}{b:02x}"
 
-    # ------------------------------------------------------------ derived state
+    # ------------------------------------------------------------ messages
     def _handle_request(self, _: Any, content: Any, buffers: list) -> None:
         """Transient requests from the front end (state itself always travels as traits)."""
         if not isinstance(content, dict):
@@ -533,61 +583,20 @@ class Heatmap(anywidget.AnyWidget):
         if content.get("type") == "exact":
             self.send_exact()
         elif content.get("type") == "capture":
-            self._capture_arrived(content, buffers)
+            self._captures.arrived(content, buffers)
         elif content.get("type") == "tile":
             self._send_tile(content)
 
     def _send_tile(self, content: dict) -> None:
-        """Answer a view's request for the window it shows of a big matrix: the values
-        of ``window`` in blocks of at least ``block`` (grown to fit ``TILE_CELLS``)."""
+        """Answer a view's request for the window it shows of a big matrix
+        (:func:`tokenheat._sync.tile`); a bad request is logged and ignored."""
         matrix = self._matrix
         if matrix is None or self._block == [1, 1]:
             return
-        window, block, request = content.get("window"), content.get("block"), content.get("id")
-        rows, cols = matrix.f32.shape
-        # every field checked against the matrix before any work
-        if not (
-            isinstance(request, str)
-            and len(request) <= 200
-            and _int_list(window, 4)
-            and _int_list(block, 2)
-            and 0 <= window[0] < window[1] <= rows
-            and 0 <= window[2] < window[3] <= cols
-            and 1 <= block[0] <= rows
-            and 1 <= block[1] <= cols
-        ):
-            log = logging.getLogger("tokenheat")
-            log.warning("tokenheat: ignored a bad tile request %.300r", content)
-            return
-        r0, r1, c0, c1 = window
-        fr, fc = _blocks.block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, tuple(block))
-        tile = _blocks.reduce_blocks(matrix.f32, fr, fc, (r0, r1, c0, c1))
-        reply = {
-            "type": "tile",
-            "id": request,
-            "window": [r0, r1, c0, c1],
-            "block": [fr, fc],
-            "shape": list(tile.shape),
-        }
-        self.send(reply, [memoryview(tile).cast("B")])
-
-    def _capture_arrived(self, content: dict, buffers: list) -> None:
-        # Every view answers; the first answer wins and later ones find no callback.
-        pending = self._captures.pop(str(content.get("id")), None)
-        if pending is None:
-            return
-        callback, on_error = pending
-        error = content.get("error")
-        if error is None and not buffers:
-            error = "the browser sent no image"
-        if error is not None:
-            message = f"tokenheat: the browser could not capture the view: {error}"
-            if on_error is not None:
-                on_error(message)
-            else:
-                logging.getLogger("tokenheat").warning(message)
-            return
-        callback(bytes(buffers[0]))
+        request = _requests.tile_request(content, *matrix.f32.shape[1:])
+        if request is not None:
+            reply, tile = _sync.tile(matrix, request[1], request[2], request[0])
+            self.send(reply, [memoryview(tile).cast("B")])
 
     def send_exact(self) -> None:
         """Send the float64 originals of the matrix to the browser, for exact tooltips.
@@ -601,6 +610,7 @@ class Heatmap(anywidget.AnyWidget):
         if exact is not None and not len(self._exact):
             self._exact = memoryview(exact).cast("B")
 
+    # ------------------------------------------------------------ derived state
     def notify_change(self, change: Any) -> None:
         """Send a change and everything its observers change in one message.
 
@@ -617,32 +627,31 @@ class Heatmap(anywidget.AnyWidget):
         matrix = self._matrix_for(change["new"])
         self._matrix, self._pending_matrix = matrix, None
         with self.hold_sync():
-            self._shape = list(matrix.array.shape)
-            if matrix.f32.size > _data.SEND_CELLS:
-                # A big matrix: an overview now, the window on screen when zoomed in.
-                block = _blocks.block_factors(matrix.f32.shape, _data.TILE_CELLS)
-                overview = _blocks.reduce_blocks(matrix.f32, *block)
-                self._values = memoryview(overview).cast("B")
-                self._block = list(block)
-            else:
-                self._values = memoryview(matrix.f32).cast("B")
-                self._block = [1, 1]
-            # The float64 originals (for exact tooltips) follow when the browser asks,
-            # after its first paint: the cells need not wait for them.
-            self._exact = b""
-            self._exact_available = matrix.approximate
-            self._data_range = None if matrix.data_range is None else list(matrix.data_range)
-            for axis, (name, names) in enumerate(
-                (("row_labels", matrix.row_names), ("column_labels", matrix.col_names))
-            ):
-                if self._labels_follow(old, axis, getattr(self, name)):
-                    n = matrix.array.shape[axis]
-                    setattr(self, name, names if names is not None else _settings.default_labels(n))
+            for name, value in _sync.matrix_state(matrix).items():
+                setattr(self, name, value)
+            self._data_range = _sync.data_range(matrix, self.normalize)
+            for axis, name in enumerate(("row_labels", "column_labels")):
+                labels = _sync.new_labels(old, matrix, axis, getattr(self, name))
+                if labels is not None:
+                    setattr(self, name, labels)
+            new_layout = _sync.new_layout(old, matrix)
+            if new_layout and _sync.panel_labels_follow(old, self.panel_labels):
+                self.panel_labels = None  # the defaults of the new layout
             self._refresh_auto_range()
-            if old is None or old.array.shape != matrix.array.shape:
+            reshaped = _sync.reshaped(old, matrix)
+            if reshaped:
                 self.view = None  # the whole new matrix
-                if self.selection is not None:
-                    self.selection = None
+            if (reshaped or new_layout) and self.selection is not None:
+                self.selection = None
+            if old is not None and new_layout and self.focus is not None:
+                self.focus = None  # (the one given to __init__ is for this layout)
+
+    @t.observe("normalize")
+    def _on_normalize(self, change: dict[str, Any]) -> None:
+        if self._matrix is not None:  # during __init__ the values observer does it
+            with self.hold_sync():
+                self._data_range = _sync.data_range(self._matrix, self.normalize)
+                self._refresh_auto_range()
 
     @t.observe("center")
     def _on_center(self, change: dict[str, Any]) -> None:
@@ -652,14 +661,11 @@ class Heatmap(anywidget.AnyWidget):
     def _refresh_auto_range(self) -> None:
         """Move each end of the colour range that sat at its default to the new default."""
         previous = self._auto_range
-        self._auto_range = _settings.auto_range(self._matrix.data_range, self.center)
-        keep = {side: getattr(self, side) for side in _SIDES}
-        new = {
-            side: self._auto_range[i] if keep[side] == previous[i] else keep[side]
-            for i, side in enumerate(_SIDES)
-        }
-        if new != keep and new["vmin"] < new["vmax"]:
-            self.set_range(new["vmin"], new["vmax"])
+        drawn = self._matrix.ranges[self.normalize]  # type: ignore[union-attr]
+        self._auto_range = _settings.auto_range(drawn, self.center)
+        new = _sync.followed_range(previous, self._auto_range, (self.vmin, self.vmax))
+        if new is not None:
+            self.set_range(*new)
 
     @t.observe("tokens")
     def _on_tokens(self, change: dict[str, Any]) -> None:
@@ -683,10 +689,12 @@ class Heatmap(anywidget.AnyWidget):
 
     # ------------------------------------------------------------ output
     def to_rgba(self) -> np.ndarray:
-        """The cell colours as shown, ``(rows, cols, 4)`` uint8 (same rule as the browser)."""
+        """The cell colours as shown, ``(rows, cols, 4)`` uint8 (same rule as the browser);
+        for panels ``(panels, rows, cols, 4)`` or ``(grid_rows, grid_cols, rows, cols, 4)``.
+        With :attr:`normalize` set, the colours of the normalised values."""
         from . import export
 
-        return export.colours(self, self.values)
+        return export.rgba(self)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict] | None:
         bundle = super()._repr_mimebundle_(**kwargs)

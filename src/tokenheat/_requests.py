@@ -1,0 +1,94 @@
+"""Custom messages between the widget and its views (state itself always travels as
+traits; docs/architecture.md): a view's request for a tile of a big matrix, checked
+field by field before any work, and the capture requests the kernel sends with the
+answers the views send back.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from . import _settings
+
+_log = logging.getLogger("tokenheat")
+
+
+def _int_list(value: object, n: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == n
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    )
+
+
+def tile_request(content: dict, rows: int, cols: int) -> tuple[str, list[int], list[int]] | None:
+    """``(id, window, block)`` of a tile request for a matrix of ``rows`` x ``cols``, or
+    None (logged) when a field is missing or out of range: ``id`` a str of at most 200
+    characters, ``window`` ``[r0, r1, c0, c1]`` a non-empty window inside the matrix,
+    ``block`` ``[rows, cols]`` of at least one cell and at most the matrix.
+
+    Examples
+    --------
+    >>> tile_request({"id": "v:1:0", "window": [0, 2, 1, 3], "block": [1, 1]}, 4, 4)
+    ('v:1:0', [0, 2, 1, 3], [1, 1])
+    """
+    window, block, request = content.get("window"), content.get("block"), content.get("id")
+    if not (
+        isinstance(request, str)
+        and len(request) <= 200
+        and _int_list(window, 4)
+        and _int_list(block, 2)
+        and 0 <= window[0] < window[1] <= rows  # type: ignore[index]
+        and 0 <= window[2] < window[3] <= cols  # type: ignore[index]
+        and 1 <= block[0] <= rows  # type: ignore[index]
+        and 1 <= block[1] <= cols  # type: ignore[index]
+    ):
+        _log.warning("tokenheat: ignored a bad tile request %.300r", content)
+        return None
+    return request, window, block  # type: ignore[return-value]
+
+
+class Captures:
+    """Capture requests waiting for a view's answer (:meth:`tokenheat.Heatmap.capture`)."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, tuple[Callable[[bytes], Any], Callable[[str], Any] | None]] = {}
+
+    def request(
+        self,
+        callback: Callable[[bytes], Any],
+        scale: float | None,
+        on_error: Callable[[str], Any] | None,
+    ) -> dict[str, Any]:
+        """Check the arguments of a capture, remember the callbacks; the message to send."""
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+        if on_error is not None and not callable(on_error):
+            raise TypeError(f"on_error must be callable or None, got {type(on_error).__name__}")
+        if scale is not None:
+            scale = _settings.coerce_scale(scale)
+        request = uuid.uuid4().hex
+        self._pending[request] = (callback, on_error)
+        return {"type": "capture", "id": request, "scale": scale}
+
+    def arrived(self, content: dict, buffers: list) -> None:
+        """A view's answer: the PNG in ``buffers[0]``, or ``content["error"]``."""
+        # Every view answers; the first answer wins and later ones find no callback.
+        pending = self._pending.pop(str(content.get("id")), None)
+        if pending is None:
+            return
+        callback, on_error = pending
+        error = content.get("error")
+        if error is None and not buffers:
+            error = "the browser sent no image"
+        if error is not None:
+            message = f"tokenheat: the browser could not capture the view: {error}"
+            if on_error is not None:
+                on_error(message)
+            else:
+                _log.warning(message)
+            return
+        callback(bytes(buffers[0]))

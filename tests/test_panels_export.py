@@ -1,0 +1,168 @@
+"""Python exports of many panels: every panel in one figure with one colour bar, or the
+focused panel alone; the pixel rule per panel; normalised colours."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tokenheat import Heatmap, _grid_export, colormaps, export
+from tokenheat._normalize import normalized
+
+
+def image(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def colour(w: Heatmap, value: float) -> tuple[int, int, int]:
+    return tuple(int(v) for v in export.colours(w, np.array([value]))[0, :3])
+
+
+def box(f, p: int, scale: float = 2) -> tuple[int, int, int, int]:
+    """Panel p's device pixels: x0, y0, x1, y1."""
+    _, x, y, w, h = f.panels[p]
+    x0, y0 = round(x * scale), round(y * scale)
+    return x0, y0, x0 + round(w * scale), y0 + round(h * scale)
+
+
+def test_a_comparison_of_two_panels_shows_each_in_its_place() -> None:
+    values = np.stack([np.full((8, 6), 1.0), np.full((8, 6), -1.0)])
+    w = Heatmap(values, panel_labels=["before", "after"], title="compare")
+    f = _grid_export.grid_layout(w)
+    assert (f.nr, f.nc) == (1, 2)  # tall panels: side by side have the larger cells
+    pixels = image(w.to_png())
+    green, red = colour(w, 1.0), colour(w, -1.0)
+    for p, expected in ((0, green), (1, red)):
+        x0, y0, x1, y1 = box(f, p)
+        assert (pixels[y0:y1, x0:x1] == expected).all()
+    # between them, the gap, not a cell colour
+    gap = pixels[(box(f, 0)[1] + box(f, 0)[3]) // 2, box(f, 0)[2] : box(f, 1)[0]]
+    assert (gap == 255).all()
+
+
+def test_a_strong_cell_shows_in_its_own_panel_only() -> None:
+    values = np.zeros((4, 4, 400, 400), dtype=np.float32)
+    values[2, 1, 399, 399] = 5.0  # the last cell of panel (2, 1): next to (2, 2) and (3, 1)
+    w = Heatmap(values, vmin=-5, vmax=5)
+    f = _grid_export.grid_layout(w)
+    assert (f.nr, f.nc) == (4, 4)
+    pixels = image(w.to_png())
+    strong = colour(w, 5.0)
+    cells = pixels[:, : round(f.bar[0] * 2)]  # not the colour bar, which has the colour too
+    hits = np.argwhere((cells == strong).all(axis=2))
+    x0, y0, x1, y1 = box(f, 2 * 4 + 1)
+    assert len(hits) > 0  # zoomed out (400 cells on ~290 px): the pixel rule keeps it
+    assert all(y0 <= y < y1 and x0 <= x < x1 for y, x in hits)
+    assert (hits[:, 0] == y1 - 1).all() and (hits[:, 1] == x1 - 1).all()  # its corner
+
+
+def test_the_pixel_rule_applies_to_each_panel_alone() -> None:
+    values = np.random.default_rng(3).normal(size=(3, 50, 70)).astype(np.float32)
+    w = Heatmap(values, normalize="row")
+    drawn = normalized(values, "row")
+    for p in range(3):
+        single = Heatmap(drawn[p])
+        np.testing.assert_array_equal(
+            export.shown_values(w, 17, 23, p), export.shown_values(single, 17, 23)
+        )
+
+
+def test_normalised_panels_export_their_normalised_colours() -> None:
+    base = np.random.default_rng(4).uniform(-1, 1, size=(5, 6))
+    w = Heatmap(np.stack([base, 0.001 * base]), normalize="panel")
+    f = _grid_export.grid_layout(w)
+    pixels = image(w.to_png())
+    x0, y0, x1, y1 = box(f, 0)
+    a0, b0, a1, b1 = box(f, 1)
+    # the same pattern at a thousandth of the strength: the same colours
+    np.testing.assert_array_equal(pixels[y0:y1, x0:x1], pixels[b0:b1, a0:a1])
+    rgba = w.to_rgba()
+    assert rgba.shape == (2, 5, 6, 4)
+    np.testing.assert_array_equal(rgba[0], rgba[1])
+    w.normalize = None
+    assert not (w.to_rgba()[0] == w.to_rgba()[1]).all()
+
+
+def test_svg_of_a_row_and_of_a_grid_has_the_titles_as_text() -> None:
+    w = Heatmap(np.random.default_rng(5).normal(size=(3, 4, 4)), panel_labels=["h<0>", "h1", "h2"])
+    svg = w.to_svg()
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [el.text for el in ET.fromstring(svg).iter(f"{ns}text")]
+    assert {"h<0>", "h1", "h2"} <= set(texts)
+    assert len(re.findall(r"<svg x=", svg)) == 3  # one cell area per panel
+    assert len(re.findall(r"<rect x=", svg)) == 3 * 16
+    grid = Heatmap(np.zeros((2, 3, 2, 2)), panel_labels=(["L0", "L1"], ["H0", "H1", "H2"]))
+    texts = [el.text for el in ET.fromstring(grid.to_svg()).iter(f"{ns}text")]
+    assert {"L0", "L1", "H0", "H1", "H2"} <= set(texts)
+    assert texts.count("L0") == 1 and texts.count("H2") == 1  # each grid label once
+    assert texts.count("0") == 2 + 3  # matrix row / column "0" once per panel row / column
+
+
+def test_a_focused_panel_is_exported_like_a_single_heatmap() -> None:
+    values = np.random.default_rng(6).normal(size=(2, 2, 5, 7))
+    w = Heatmap(values, panel_labels=(["L0", "L1"], ["H0", "H1"]), title="attn", vmin=-3, vmax=3)
+    w.focus = (1, 0)
+    alone = Heatmap(values[1, 0], title="attn \u2014 L1 \u00b7 H0", vmin=-3, vmax=3)
+    assert w.to_png() == alone.to_png()
+    assert w.to_svg() == alone.to_svg()
+    w.title = ""
+    assert export.figure_title(w) == "L1 \u00b7 H0"
+
+
+def test_tokens_are_drawn_in_every_panel() -> None:
+    tokens = np.array([[[f"p{p}r{r}c{c}" for c in range(2)] for r in range(2)] for p in range(2)])
+    w = Heatmap(np.zeros((2, 2, 2)), tokens=tokens)
+    texts = [el.text for el in ET.fromstring(w.to_svg()).iter("{http://www.w3.org/2000/svg}text")]
+    assert {f"p{p}r{r}c{c}" for p in range(2) for r in range(2) for c in range(2)} <= set(texts)
+
+
+def test_static_png_and_html_of_a_grid() -> None:
+    w = Heatmap(np.random.default_rng(7).normal(size=(3, 4, 30, 30)), title="layers x heads")
+    png, (width, height) = export.static_png(w)
+    assert Image.open(io.BytesIO(png)).size in ((width, height), (2 * width, 2 * height))
+    data, metadata = w._repr_mimebundle_()
+    assert "image/png" in data and metadata["image/png"]["width"] == width
+    page = w.to_html()
+    assert "3 \u00d7 4 heatmaps of 30 \u00d7 30" in page
+    state = json.loads(
+        re.search(r'<script type="application/vnd.tokenheat.state\+json"[^>]*>(.*?)</script>', page)
+        .group(1)
+        .replace("\\u003c", "<")
+        .replace("\\u003e", ">")
+        .replace("\\u0026", "&")
+    )
+    assert state["state"]["_panels"] == [3, 4]
+    assert state["state"]["panel_labels"] == [["0", "1", "2"], ["0", "1", "2", "3"]]
+    paths = {tuple(b["path"]) for b in state["buffers"]}
+    assert {("_values",), ("_norms",)} <= paths
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 7, 16])
+def test_a_wrapped_row_takes_the_columns_with_the_largest_cells(count: int) -> None:
+    nr, nc = _grid_export.arrange(count, 10, 10, 600, 600)
+    assert nr == -(-count // nc)
+
+    def cell(n: int) -> float:
+        rows = -(-count // n)
+        w = (600 - (n - 1) * _grid_export.GAP) // n if n > 1 else 600
+        h = 600 - rows * _grid_export.TITLE_HEIGHT
+        h = (h - (rows - 1) * _grid_export.GAP) // rows if rows > 1 else h
+        return min(w / 10, h / 10)
+
+    assert cell(nc) == max(cell(n) for n in range(1, count + 1))
+
+
+def test_colormap_of_a_grid_png_is_the_widgets() -> None:
+    w = Heatmap(np.full((2, 2, 3, 3), 0.5), cmap="viridis", vmin=0, vmax=1, center=None)
+    f = _grid_export.grid_layout(w)
+    pixels = image(w.to_png())
+    expected = tuple(int(v) for v in colormaps.get_lut("viridis")[128, :3])
+    for p in range(4):
+        x0, y0, x1, y1 = box(f, p)
+        assert (pixels[y0:y1, x0:x1] == expected).all()
