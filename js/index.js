@@ -6,16 +6,25 @@ import { createAxes } from "./render/axes.js";
 import { createCells } from "./render/cells.js";
 import { parseHexColor, resolveLut, textColorTable } from "./render/color.js";
 import { colorbarTicks, createColorbar } from "./render/colorbar.js";
-import { checkMatrixState, decodeFloat64, decodeMatrix, formatCell } from "./data/data.js";
+import { checkMatrixState, decodeFloat32, decodeFloat64, decodeMatrix, formatCell } from "./data/data.js";
 import { defaultScale, exportFileName, fitScale } from "./export/export.js";
 import { createInteraction } from "./interact/interaction.js";
 import { blockCells, createLod, gridCell, sourceView, wholeSource } from "./data/lod.js";
 import { axisLabels, canvasRatio, computeLayout, explicitSize } from "./render/layout.js";
 import { createOverlay } from "./render/overlay.js";
+import {
+  createHoverOutlines,
+  createPanelTitles,
+  focusTrait,
+  placePanels,
+  readPanels,
+} from "./render/panelview.js";
+import { hoverBoxes } from "./interact/hover.js";
+import { normalizeStack, readNormalize } from "./data/normalize.js";
 import { createRangeControl } from "./range/range.js";
 import { syncColorRange } from "./range/rangesync.js";
 import { coveredCells } from "./data/reduce.js";
-import { createSelectionOutline, selCol, selRow } from "./interact/selection.js";
+import { createSelectionOutline, selCol, selPanel, selRow } from "./interact/selection.js";
 import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from "./export/snapshot.js";
 import { CSS, readColors, readFonts } from "./render/theme.js";
 import { createDownloadButtons } from "./interact/toolbar.js";
@@ -50,7 +59,8 @@ const TOKENS = 32;
 const VIEW = 64; // the view window changed (labels, cells, tokens, outline, tooltip follow)
 const SELECTION = 128;
 const RANGE_UI = 256; // `symmetric` changed
-const ALL = 511;
+const HOVER = 512; // the hovered cell changed (its outline in every panel)
+const ALL = 1023;
 
 /** Above this many labels, the margins are sized from the labels shown in full view only. */
 const MEASURE_ALL_LABELS = 5000;
@@ -107,6 +117,18 @@ function render({ model, el }) {
 
   /** @type {MatrixData | null} the matrix's shape; its values when sent whole */
   let data = null;
+  /** @type {MatrixData | null} what the renderer draws: `data`, normalised when asked */
+  let drawn = null;
+  let panelState = readPanels([], [], null);
+  /** @type {ReturnType<typeof placePanels> | null} */
+  let placed = null;
+  let tokensPerPanel = false;
+  /** @type {import("./interact/geometry.js").PanelGeometry | null} cached for the pointer */
+  let geometry = null;
+  /** @type {ReturnType<typeof placePanels> | null} */
+  let geometryFor = null;
+  /** @type {Array<number | [number, number]> | null} */
+  let geometryKeys = null;
   /** @type {ColorScale} */
   const scale = { lut: new Uint8Array(1024), vmin: 0, vmax: 1, center: null, nan: [128, 128, 128] };
   let lutVersion = 0;
@@ -133,6 +155,8 @@ function render({ model, el }) {
   let colLabelMax = 0;
 
   const cells = createCells(plotbox, overlayCanvas, forceCanvas, () => schedule(LAYOUT));
+  const titles = createPanelTitles(plotbox);
+  const hoverOutlines = createHoverOutlines(plotbox);
 
   let dirty = ALL;
   let raf = 0;
@@ -155,7 +179,48 @@ function render({ model, el }) {
     dpr: () => dpr,
     viewChanged: () => schedule(VIEW),
     selectionChanged: () => schedule(SELECTION),
+    panels: panelGeometry,
+    setFocus,
+    focused: () => panelState.focus !== null,
+    hoverChanged: () => schedule(HOVER),
   });
+
+  /**
+   * The panels shown, for the pointer: CSS rectangles relative to the plot box.
+   * @returns {import("./interact/interaction.js").PanelGeometry}
+   */
+  function panelGeometry() {
+    if (geometry && geometryFor === placed && geometryKeys === panelState.keys) return geometry;
+    const P = placed;
+    geometryFor = placed;
+    geometryKeys = panelState.keys;
+    geometry = {
+      count: panelState.count,
+      keys: panelState.keys,
+      rects: P
+        ? P.layout.panels.map((r) => ({ index: P.shown[r.index], x: r.x, y: r.y, w: r.w, h: r.h }))
+        : [],
+      titles:
+        !P || P.single
+          ? []
+          : P.layout.panels.flatMap((r) => (r.title ? [{ index: P.shown[r.index], ...r.title }] : [])),
+    };
+    return geometry;
+  }
+
+  /**
+   * Show panel p alone (null: all panels again); Python's `focus` follows.
+   * @param {number | null} p
+   */
+  function setFocus(p) {
+    if (panelState.count < 2) return;
+    const next = p !== null && p >= 0 && p < panelState.count ? p : null;
+    if (next === panelState.focus) return;
+    panelState = { ...panelState, focus: next };
+    model.set("focus", focusTrait(next, panelState.layout));
+    model.save_changes();
+    schedule(LAYOUT | VIEW | SELECTION | TOKENS);
+  }
   const downloads = createDownloadButtons(
     /** @type {HTMLElement} */ (root.querySelector(".tokenheat-toolbar")),
     (format) => void download(format),
@@ -234,6 +299,7 @@ function render({ model, el }) {
       rowLabels: model.get("row_labels"),
       colLabels: model.get("column_labels"),
       tokens: model.get("_tokens"),
+      panels: model.get("_panels"),
     };
   }
 
@@ -250,6 +316,7 @@ function render({ model, el }) {
       [g.gridRows, g.gridCols],
       model.get("_values"),
       whole ? model.get("_exact") : null,
+      g.panels,
     );
     if ("error" in res) {
       data = null;
@@ -258,9 +325,45 @@ function render({ model, el }) {
     const prev = data;
     // An overview's values are only drawn through `lod`; the matrix itself is not here.
     data = whole ? res.data : { rows, cols, values: new Float32Array(0), exact: null };
+    if (g.panels !== 1) data.panels = g.panels;
+    tokensPerPanel = g.tokensPerPanel;
+    panelState = readPanels(g.layout, model.get("panel_labels"), model.get("focus"));
     lod.setOverview(wholeSource(res.data, rows, cols, fr, fc));
+    readNormalized();
     interaction.dataChanged(!prev || prev.rows !== data.rows || prev.cols !== data.cols);
     return null;
+  }
+
+  /**
+   * What the renderer draws: the matrix, or each row / column / panel divided by its max
+   * |v| (`normalize`, divisors from Python in `_norms`). An overview is drawn as sent.
+   */
+  function readNormalized() {
+    drawn = data;
+    const mode = readNormalize(model.get("normalize"));
+    if (!data || mode === null || lod.active) return;
+    const norms = decodeFloat32(model.get("_norms"));
+    drawn = {
+      ...data,
+      values: normalizeStack(data.values, data.panels ?? 1, data.rows, data.cols, norms, mode),
+    };
+  }
+
+  /**
+   * Panel p of the matrix drawn (its own values), for the token overlay and the tooltip.
+   * @param {MatrixData} d
+   * @param {number} p
+   * @returns {MatrixData}
+   */
+  function panelOf(d, p) {
+    if ((d.panels ?? 1) === 1) return d;
+    const n = d.rows * d.cols;
+    return {
+      rows: d.rows,
+      cols: d.cols,
+      values: d.values.subarray(p * n, (p + 1) * n),
+      exact: d.exact ? d.exact.subarray(p * n, (p + 1) * n) : null,
+    };
   }
 
   /** @returns {string | null} */
@@ -334,37 +437,55 @@ function render({ model, el }) {
     const v = model.get("_tokens");
     const show = model.get("show_whitespace") !== false;
     tokens =
-      Array.isArray(v) && data && v.length === data.rows * data.cols
+      Array.isArray(v) && data && (v.length === data.rows * data.cols || tokensPerPanel)
         ? v.map((s) => (typeof s !== "string" ? "" : show ? visibleWhitespace(shownText(s)) : shownText(s)))
         : [];
   }
 
   /**
-   * What the tooltip says about cell (r, c).
+   * What the tooltip says about cell (r, c) of panel p.
    * @param {number} r
    * @param {number} c
+   * @param {number} [p]
    * @returns {import("./interact/tooltip.js").TooltipContent}
    */
-  function cellInfo(r, c) {
-    const d = /** @type {MatrixData} */ (data);
+  function cellInfo(r, c, p = 0) {
+    const d = panelOf(/** @type {MatrixData} */ (data), p);
     const exactPending = model.get("_exact_available") === true;
+    const panel = panelState.count > 1 ? panelState.labels[p] : null;
     if (lod.active) {
       // The value drawn for the cell: its own in a tile of single cells, else its block's.
-      const drawn = lod.source(interaction.view);
-      const src = gridCell(drawn, r, c) ? drawn : lod.overview;
+      const shown = lod.source(interaction.view);
+      const src = gridCell(shown, r, c) ? shown : lod.overview;
       const [i, j] = /** @type {[number, number]} */ (gridCell(src, r, c));
-      return blockInfo(src, i, j, exactPending);
+      return { ...blockInfo(src, i, j, exactPending, p), panel };
     }
     const i = r * d.cols + c;
-    const hasTokens = tokens.length === d.rows * d.cols;
+    const n = d.rows * d.cols;
+    const token = tokens.length === n ? tokens[i] : tokens.length > n ? tokens[p * n + i] : null;
+    const padded = isPadding(p, r, c);
     return {
       row: r,
       rowLabel: rowText(r),
       col: c,
       colLabel: colText(c),
-      token: hasTokens ? tokens[i] : null,
-      value: formatCell(d, i, exactPending),
+      token,
+      value: padded ? null : formatCell(d, i, exactPending),
+      panel,
+      padding: padded,
     };
+  }
+
+  /**
+   * Whether cell (r, c) of panel p is padding: the panel was smaller than the stack.
+   * @param {number} p
+   * @param {number} r
+   * @param {number} c
+   */
+  function isPadding(p, r, c) {
+    const shapes = model.get("_panel_shapes");
+    const s = Array.isArray(shapes) ? shapes[p] : null;
+    return Array.isArray(s) && s.length === 2 && (r >= s[0] || c >= s[1]);
   }
 
   /**
@@ -374,9 +495,10 @@ function render({ model, el }) {
    * @param {number} i
    * @param {number} j
    * @param {boolean} exactPending
+   * @param {number} [p] the panel
    * @returns {import("./interact/tooltip.js").TooltipContent}
    */
-  function blockInfo(src, i, j, exactPending) {
+  function blockInfo(src, i, j, exactPending, p = 0) {
     const b = blockCells(src, i, j);
     return {
       row: b.rows[0],
@@ -388,7 +510,7 @@ function render({ model, el }) {
       colEnd: b.cols[1],
       colEndLabel: colText(b.cols[1]),
       token: null,
-      value: formatCell(src.grid, i * src.grid.cols + j, exactPending),
+      value: formatCell(panelOf(src.grid, p), i * src.grid.cols + j, exactPending),
     };
   }
 
@@ -401,18 +523,24 @@ function render({ model, el }) {
    * @param {number} x
    * @param {number} y
    * @param {number} dpr
+   * @param {number} [p] the panel (w, h, x, y are that panel's)
    * @returns {import("./interact/tooltip.js").TooltipContent | null}
    */
-  function pointInfo(view, w, h, x, y, dpr) {
+  function pointInfo(view, w, h, x, y, dpr, p = 0) {
     if (!data) return null;
     const src = lod.source(view);
-    const g = src.grid;
+    // the values the pixel rule reads: the panel's, as drawn (normalised when asked)
+    const g =
+      src.grid === lod.overview.grid && !lod.active && drawn ? panelOf(drawn, p) : panelOf(src.grid, p);
     const cov = coveredCells(sourceView(src, view), w, h, g.rows, g.cols, x, y, dpr, g.values);
     if (!cov) return null;
     const single = src.fr === 1 && src.fc === 1;
     const info = single
-      ? cellInfo(src.row0 + cov.row, src.col0 + cov.col)
-      : blockInfo(src, cov.row, cov.col, model.get("_exact_available") === true);
+      ? cellInfo(src.row0 + cov.row, src.col0 + cov.col, p)
+      : {
+          ...blockInfo(src, cov.row, cov.col, model.get("_exact_available") === true, p),
+          panel: panelState.count > 1 ? panelState.labels[p] : null,
+        };
     const lo = blockCells(src, cov.rowLo, cov.colLo);
     const hi = blockCells(src, cov.rowHi, cov.colHi);
     const rows = /** @type {[number, number]} */ ([lo.rows[0], hi.rows[1]]);
@@ -438,7 +566,13 @@ function render({ model, el }) {
       rowLabelMax = widestOf(d.rows, rowWidth);
       colLabelMax = widestOf(d.cols, colWidth);
     }
-    const title = readTitle("title");
+    // Many panels in view: the matrix's own row and column labels are not drawn (the
+    // tooltip names them; a focused panel shows them).
+    const grid = panelState.count > 1 && panelState.focus === null;
+    const focusName =
+      panelState.count > 1 && panelState.focus !== null ? panelState.labels[panelState.focus] : "";
+    const own = readTitle("title");
+    const title = focusName ? (own ? `${own} \u2014 ${focusName}` : focusName) : own;
     const barTitle = readTitle("colorbar_title");
     let titleWidth = 0;
     if (title && measureCtx) {
@@ -466,10 +600,10 @@ function render({ model, el }) {
         titleWidth,
         hasColorbarTitle: barTitle !== "",
         tickWidth,
-        rowLabelWidth: rowWidth,
-        colLabelWidth: colWidth,
-        rowLabelMax,
-        colLabelMax,
+        rowLabelWidth: grid ? () => 0 : rowWidth,
+        colLabelWidth: grid ? () => 0 : colWidth,
+        rowLabelMax: grid ? 0 : rowLabelMax,
+        colLabelMax: grid ? 0 : colLabelMax,
       });
     let L = lay(reservedTickWidth);
     tickSet = colorbarTicks(scale.vmin, scale.vmax, L.bar.height);
@@ -479,6 +613,20 @@ function render({ model, el }) {
     }
     layout = L;
     dpr = canvasRatio(window.devicePixelRatio || 1, L.width, L.height);
+    const gridRowWidth = panelState.gridRows.reduce((m, t) => Math.max(m, measure(t)), 0);
+    placed = placePanels(
+      panelState,
+      L.plot.width,
+      L.plot.height,
+      d.rows,
+      d.cols,
+      fonts.lineHeight,
+      gridRowWidth,
+      dpr,
+    );
+    if (grid) hideAxisLabels(L);
+    titles.update(panelState, placed);
+    interaction.readSelection(); // a selection's panel may be gone with the arrangement
 
     root.style.height = `${L.height}px`;
     root.setAttribute("aria-label", `${title || "Heatmap"}: ${d.rows} \u00d7 ${d.cols} heatmap`);
@@ -493,6 +641,18 @@ function render({ model, el }) {
     range.place(L);
     interaction.place(L.plot, L.width);
   }
+
+  /**
+   * No matrix labels in a view of many panels.
+   * @param {Layout} L
+   */
+  function hideAxisLabels(L) {
+    L.rows = { ...L.rows, indices: [] };
+    L.cols = { ...L.cols, indices: [] };
+  }
+
+  /** Many panels in view (not one, and none focused). */
+  const manyShown = () => panelState.count > 1 && panelState.focus === null;
 
   function widestTick() {
     return tickSet.labels.reduce((m, s) => Math.max(m, Math.ceil(measure(s))), 0);
@@ -550,21 +710,31 @@ function render({ model, el }) {
     const L = /** @type {Layout} */ (layout);
     if (flags & (LAYOUT | VIEW) && !(flags & LAYOUT)) {
       Object.assign(L, axisLabels(L, view, fonts.lineHeight, colWidth));
+      if (manyShown()) hideAxisLabels(L);
     }
     if (flags & (LAYOUT | VIEW | SELECTION)) {
       const sel = interaction.selection;
       axes.update(L, view, rowText, colText, rowWidth, colWidth, fonts.lineHeight, selRow(sel), selCol(sel));
     }
     const src = lod.source(view);
-    const renderer = cells.renderer(src.grid, scale.lut, lutVersion);
-    const pxCols = Math.max(1, Math.round(L.plot.width * dpr));
-    const pxRows = Math.max(1, Math.round(L.plot.height * dpr));
+    const grid = src.grid === lod.overview.grid && !lod.active && drawn ? drawn : src.grid;
+    const renderer = cells.renderer(grid, scale.lut, lutVersion);
+    const P = /** @type {NonNullable<typeof placed>} */ (placed);
+    const pxCols = P.canvas.width;
+    const pxRows = P.canvas.height;
     renderer.resize(pxCols, pxRows);
-    renderer.draw(sourceView(src, view), scale);
+    // one matrix filling the canvas is drawn as before; panels each in their rectangle
+    const whole = panelState.count === 1;
+    renderer.draw(sourceView(src, view), scale, whole ? undefined : P.device);
     if (flags & (LAYOUT | COLORS | TOKENS | VIEW)) {
-      // token text needs the matrix's own cells (a big matrix's tokens are not drawn)
-      if (lod.active) overlay.draw(src.grid, [], view, scale, whiteText, L.plot, dpr, fonts);
-      else overlay.draw(data, tokens, view, scale, whiteText, L.plot, dpr, fonts);
+      // Token text needs the matrix's own cells (a big matrix's tokens are not drawn), and
+      // room: it is drawn for one panel (alone or focused), not in a view of many.
+      const k = P.shown[0];
+      const n = data.rows * data.cols;
+      const own = tokens.length > n ? tokens.slice(k * n, (k + 1) * n) : tokens;
+      if (lod.active || !P.single)
+        overlay.draw(panelOf(src.grid, k), [], view, scale, whiteText, L.plot, dpr, fonts);
+      else overlay.draw(panelOf(grid, k), own, view, scale, whiteText, L.plot, dpr, fonts);
     }
     if (lod.active && flags & (LAYOUT | VIEW)) {
       lod.request(() => (destroyed || !layout ? null : { view: interaction.view, pxRows, pxCols }));
@@ -581,7 +751,16 @@ function render({ model, el }) {
       });
     }
     if (flags & (LAYOUT | VIEW | SELECTION)) {
-      outline.update(interaction.selection, view, L.plot.width, L.plot.height);
+      // the selection's outline, in its panel
+      const sel = interaction.selection;
+      const rect = sel ? panelGeometry().rects.find((r) => r.index === selPanel(sel)) : null;
+      if (rect) outline.update(sel, view, rect.w, rect.h, rect.x, rect.y);
+      else outline.update(null, view, L.plot.width, L.plot.height);
+    }
+    if (flags & (LAYOUT | VIEW | HOVER)) {
+      hoverOutlines.update(
+        panelState.count > 1 ? hoverBoxes(interaction.hovered(), view, panelGeometry().rects) : [],
+      );
     }
     if (flags & (LAYOUT | VIEW)) interaction.followView();
     if (root.dataset.renderer !== renderer.kind) root.dataset.renderer = renderer.kind;
@@ -685,7 +864,21 @@ function render({ model, el }) {
   const listen = (names, flags) => {
     for (const name of names) on(name, () => schedule(flags));
   };
-  listen(["_values", "_shape", "_block"], DATA);
+  listen(["_values", "_shape", "_block", "_panels"], DATA);
+  for (const name of ["panel_labels", "focus"]) {
+    on(name, () => {
+      panelState = readPanels(panelState.layout, model.get("panel_labels"), model.get("focus"));
+      schedule(LAYOUT | VIEW | SELECTION | TOKENS);
+    });
+  }
+  on("normalize", () => {
+    readNormalized();
+    schedule(COLORS | VIEW);
+  });
+  on("_norms", () => {
+    readNormalized();
+    schedule(COLORS | VIEW);
+  });
   on("_exact", readExact);
   listen(["_luts", "cmap"], LUT);
   listen(["vmin", "vmax", "center", "nan_color", "_data_range"], COLORS);
@@ -743,6 +936,8 @@ function render({ model, el }) {
     dprQuery?.removeEventListener("change", onDprChange);
     window.removeEventListener("resize", onWindowResize);
     cells.destroy();
+    titles.destroy();
+    hoverOutlines.destroy();
     lod.destroy();
     overlay.resize(0, 0);
     root.remove();

@@ -99,6 +99,8 @@ export const MAX_CELLS = 2 ** 31;
  * @property {unknown} rowLabels `row_labels`
  * @property {unknown} colLabels `column_labels`
  * @property {unknown} tokens `_tokens`
+ * @property {unknown} [panels] `_panels`: [] (or absent, a state saved before it) for one
+ *   matrix, [P] for a wrapped row of P panels, [gr, gc] for a grid
  */
 
 /**
@@ -110,6 +112,10 @@ export const MAX_CELLS = 2 ** 31;
  * @property {number} fc matrix columns per cell of `_values`
  * @property {number} gridRows rows of `_values`, ceil(rows / fr)
  * @property {number} gridCols columns of `_values`, ceil(cols / fc)
+ * @property {number} panels matrices of `_shape` in `_values`, panel-major (1 for one)
+ * @property {number[]} layout `_panels`: [], [P] or [gr, gc]
+ * @property {boolean} tokensPerPanel `_tokens` holds one string per cell of every panel
+ *   (else one per cell, shared by all panels, or none)
  */
 
 /**
@@ -150,9 +156,21 @@ export function checkMatrixState(s) {
   if (!shape) return { error: `_shape must be [rows, cols], two integers >= 1, got ${brief(s.shape)}` };
   const [rows, cols] = shape;
   const x = "\u00d7";
-  if (rows * cols > MAX_CELLS) {
+  const layout = s.panels == null ? [] : s.panels;
+  if (
+    !Array.isArray(layout) ||
+    layout.length > 2 ||
+    !layout.every((n) => Number.isSafeInteger(n) && n >= 1 && n <= MAX_CELLS)
+  ) {
     return {
-      error: `_shape ${rows}${x}${cols} has more than ${MAX_CELLS} (2**31) cells, the most tokenheat draws`,
+      error: `_panels must be [], [panels] or [grid rows, grid columns], integers >= 1, got ${brief(s.panels)}`,
+    };
+  }
+  const panels = layout.reduce((a, b) => a * b, 1);
+  if (rows * cols * panels > MAX_CELLS) {
+    const stack = panels === 1 ? "" : ` in ${panels} panels`;
+    return {
+      error: `_shape ${rows}${x}${cols}${stack} has more than ${MAX_CELLS} (2**31) cells, the most tokenheat draws`,
     };
   }
   const block = s.block == null ? [1, 1] : pair(s.block);
@@ -168,23 +186,26 @@ export function checkMatrixState(s) {
   const gridRows = Math.ceil(rows / fr);
   const gridCols = Math.ceil(cols / fc);
   const whole = fr === 1 && fc === 1;
+  const of = panels === 1 ? "" : `${panels} panels of `;
   const what = whole
-    ? `_shape ${rows}${x}${cols}`
-    : `the ${gridRows}${x}${gridCols} overview of _shape ${rows}${x}${cols} in ${fr}${x}${fc} blocks`;
+    ? `${of}_shape ${rows}${x}${cols}`
+    : `the ${gridRows}${x}${gridCols} overview of ${of}_shape ${rows}${x}${cols} in ${fr}${x}${fc} blocks`;
   const got = byteLengthOf(s.values);
   if (got < 0) return { error: `_values must be binary (float32 bytes), got ${brief(s.values)}` };
-  const need = 4 * gridRows * gridCols;
+  const need = 4 * panels * gridRows * gridCols;
   if (got !== need) {
-    return { error: `_values holds ${got} bytes but ${what} needs ${need} (4 per float32 value)` };
+    return {
+      error: `_values holds ${got} bytes but ${what} ${panels === 1 ? "needs" : "need"} ${need} (4 per float32 value)`,
+    };
   }
   const exact = byteLengthOf(s.exact);
   if (exact < 0) return { error: `_exact must be binary (float64 bytes), got ${brief(s.exact)}` };
   if (exact !== 0 && !whole) {
     return { error: `_exact must be empty for an overview (_block ${fr}${x}${fc}), got ${exact} bytes` };
   }
-  if (exact !== 0 && exact !== 8 * rows * cols) {
+  if (exact !== 0 && exact !== 8 * panels * rows * cols) {
     return {
-      error: `_exact holds ${exact} bytes but ${what} needs ${8 * rows * cols} (8 per float64 value) or none`,
+      error: `_exact holds ${exact} bytes but ${what} ${panels === 1 ? "needs" : "need"} ${8 * panels * rows * cols} (8 per float64 value) or none`,
     };
   }
   for (const [name, labels, n, kind] of /** @type {const} */ ([
@@ -201,14 +222,16 @@ export function checkMatrixState(s) {
   }
   const tokens = s.tokens == null ? [] : s.tokens;
   if (!Array.isArray(tokens)) return { error: `_tokens must be a list of strings, got ${brief(tokens)}` };
-  if (tokens.length !== 0 && tokens.length !== rows * cols) {
+  const perPanel = panels > 1 && tokens.length === panels * rows * cols;
+  if (tokens.length !== 0 && tokens.length !== rows * cols && !perPanel) {
+    const orPanels = panels > 1 ? `, ${panels * rows * cols} (one per cell of every panel)` : "";
     return {
-      error: `_tokens has ${tokens.length} entries but _shape ${rows}${x}${cols} needs ${rows * cols} (one per cell) or none`,
+      error: `_tokens has ${tokens.length} entries but _shape ${rows}${x}${cols} needs ${rows * cols} (one per cell)${orPanels} or none`,
     };
   }
   const t = notString(tokens);
   if (t >= 0) return { error: `_tokens must be a list of strings, got ${brief(tokens[t])} at [${t}]` };
-  return { rows, cols, fr, fc, gridRows, gridCols };
+  return { rows, cols, fr, fc, gridRows, gridCols, panels, layout: [...layout], tokensPerPanel: perPanel };
 }
 
 /**

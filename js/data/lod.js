@@ -159,9 +159,11 @@ export function gridCell(src, r, c) {
  * @param {DataView | ArrayBuffer | ArrayBufferView | undefined} buffer
  * @param {number} rows matrix rows
  * @param {number} cols matrix columns
+ * @param {number} [panels] matrices in the stack: a stack's tile holds the same window
+ *   of every panel, panel-major, and says `"panels": P` (absent for one matrix)
  * @returns {Source | string} the tile, or what is wrong with the reply
  */
-export function decodeTile(content, buffer, rows, cols) {
+export function decodeTile(content, buffer, rows, cols, panels = 1) {
   const ints = (/** @type {unknown} */ v, /** @type {number} */ n) =>
     Array.isArray(v) && v.length === n && v.every((x) => Number.isInteger(x));
   const { window: w, block: b, shape: s } = content ?? {};
@@ -174,11 +176,18 @@ export function decodeTile(content, buffer, rows, cols) {
   const gr = Math.ceil((r1 - r0) / fr);
   const gc = Math.ceil((c1 - c0) / fc);
   if (s[0] !== gr || s[1] !== gc) return `a tile's shape ${JSON.stringify(s)} should be [${gr}, ${gc}]`;
+  const p = content.panels ?? 1;
+  if (p !== panels) return `a tile for ${JSON.stringify(p)} panels, not ${panels}`;
   if (!buffer) return "a tile reply came without its values";
   const values = decodeFloat32(buffer);
-  if (values.length !== gr * gc) return `a tile holds ${values.length} values, not ${gr * gc}`;
+  if (values.length !== panels * gr * gc) {
+    return `a tile holds ${values.length} values, not ${panels * gr * gc}`;
+  }
+  /** @type {import("./data.js").MatrixData} */
+  const grid = { rows: gr, cols: gc, values, exact: null };
+  if (panels !== 1) grid.panels = panels;
   return {
-    grid: { rows: gr, cols: gc, values, exact: null },
+    grid,
     row0: r0,
     row1: r1,
     col0: c0,
@@ -212,7 +221,7 @@ export function createLod(model, changed) {
   const onMessage = (content, buffers) => {
     if (!content || content.type !== "tile" || typeof content.id !== "string") return;
     if (!content.id.startsWith(`${prefix}${generation}:`) || !overview) return;
-    const res = decodeTile(content, buffers?.[0], overview.row1, overview.col1);
+    const res = decodeTile(content, buffers?.[0], overview.row1, overview.col1, overview.grid.panels ?? 1);
     if (typeof res === "string") {
       console.warn(`tokenheat: ignored a tile: ${res}`);
       return;

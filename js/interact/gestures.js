@@ -2,10 +2,18 @@
 // wheel / trackpad pinch zooms about the pointer, drag pans, shift-drag (or box mode)
 // draws a box to zoom to, two fingers pinch, double-click resets. A press that does not
 // move is a click. The maths is in zoom.js; this module only turns events into views.
+//
+// With several panels every gesture works in the panel it starts in (its box is the plot
+// for the maths, and the result is the view all panels share): a drag pans at that
+// panel's scale, a zoom box stays inside it. A gesture that starts in a gap or on a
+// title does nothing (a press there is still a click), and a wheel there scrolls the
+// page, unless a wheel zoom is under way (the pointer crossing a gap mid-flick).
 
+import { clampTo, fractionIn, rectAt } from "./geometry.js";
 import { boxView, panBy, pinchView, wheelZoomFactor, zoomAt } from "./zoom.js";
 
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
+/** @typedef {import("./geometry.js").PanelRect} PanelRect */
 
 /**
  * What the gestures need from the view.
@@ -15,6 +23,7 @@ import { boxView, panBy, pinchView, wheelZoomFactor, zoomAt } from "./zoom.js";
  * @property {(v: ViewWindow) => void} setView show a new view (a redraw is batched)
  * @property {(clientX: number, clientY: number) => void} click a press without a drag
  * @property {() => void} reset back to the full matrix
+ * @property {() => PanelRect[]} rects the panels shown, CSS px from the plot box's corner
  * @property {() => boolean} boxMode whether a plain drag draws a zoom box
  * @property {(active: boolean) => void} busy a drag or pinch starts / ends
  */
@@ -47,26 +56,34 @@ export function createGestures(plotbox, host) {
   let y0 = 0;
   /** @type {ViewWindow} */
   let startView = host.view();
-  /** plot box in client px, taken when a gesture starts */
-  let rect = { left: 0, top: 0, width: 1, height: 1 };
+  /** plot box's corner in client px, taken when a gesture starts */
+  let ox = 0;
+  let oy = 0;
+  /** @type {PanelRect | null} the panel the gesture started in (null: a gap or a title) */
+  let panel = null;
   // pinch start: fingers' midpoint (fractions of the plot) and distance
   let pfx = 0;
   let pfy = 0;
   let pd = 1;
   let wheelUntil = 0;
 
-  function measure() {
+  /**
+   * The plot box's corner now, and the panel under client point (x, y).
+   * @param {number} x
+   * @param {number} y
+   */
+  function measure(x, y) {
     const b = plotbox.getBoundingClientRect();
-    rect = { left: b.left, top: b.top, width: Math.max(1, b.width), height: Math.max(1, b.height) };
+    ox = b.left;
+    oy = b.top;
+    return rectAt(host.rects(), x - ox, y - oy);
   }
 
-  function pinchState() {
+  /** @param {PanelRect} p */
+  function pinchState(p) {
     const [a, b] = [...pointers.values()];
-    return {
-      fx: ((a.x + b.x) / 2 - rect.left) / rect.width,
-      fy: ((a.y + b.y) / 2 - rect.top) / rect.height,
-      d: Math.max(1, Math.hypot(a.x - b.x, a.y - b.y)),
-    };
+    const { fx, fy } = fractionIn(p, (a.x + b.x) / 2 - ox, (a.y + b.y) / 2 - oy);
+    return { fx, fy, d: Math.max(1, Math.hypot(a.x - b.x, a.y - b.y)) };
   }
 
   /** Restart a one-pointer pan from where the remaining pointer is now. */
@@ -78,14 +95,19 @@ export function createGestures(plotbox, host) {
     mode = "pan";
   }
 
-  function showBox(/** @type {number} */ x, /** @type {number} */ y) {
-    const cx = Math.min(Math.max(x, rect.left), rect.left + rect.width);
-    const cy = Math.min(Math.max(y, rect.top), rect.top + rect.height);
+  /**
+   * Show the zoom box from the press to client point (x, y), kept in its panel.
+   * @param {PanelRect} p
+   * @param {number} x
+   * @param {number} y
+   */
+  function showBox(p, x, y) {
+    const [cx, cy] = clampTo(p, x - ox, y - oy);
     const s = boxEl.style;
-    s.left = `${Math.min(x0, cx) - rect.left}px`;
-    s.top = `${Math.min(y0, cy) - rect.top}px`;
-    s.width = `${Math.abs(cx - x0)}px`;
-    s.height = `${Math.abs(cy - y0)}px`;
+    s.left = `${Math.min(x0 - ox, cx)}px`;
+    s.top = `${Math.min(y0 - oy, cy)}px`;
+    s.width = `${Math.abs(cx - (x0 - ox))}px`;
+    s.height = `${Math.abs(cy - (y0 - oy))}px`;
     boxEl.hidden = false;
   }
 
@@ -114,7 +136,7 @@ export function createGestures(plotbox, host) {
       // the pointer may already be gone
     }
     if (pointers.size === 1) {
-      measure();
+      panel = measure(e.clientX, e.clientY);
       mode = "press";
       boxDrag = e.shiftKey || host.boxMode();
       slop = e.pointerType === "mouse" ? CLICK_SLOP_MOUSE : CLICK_SLOP_TOUCH;
@@ -124,9 +146,11 @@ export function createGestures(plotbox, host) {
     } else if (pointers.size === 2) {
       const wasActive = mode === "pan" || mode === "box";
       boxEl.hidden = true;
-      measure();
+      const [a, b] = [...pointers.values()];
+      // the panel under the fingers' midpoint, else the one the first finger is in
+      panel = measure((a.x + b.x) / 2, (a.y + b.y) / 2) ?? rectAt(host.rects(), a.x - ox, a.y - oy);
       startView = host.view();
-      ({ fx: pfx, fy: pfy, d: pd } = pinchState());
+      if (panel) ({ fx: pfx, fy: pfy, d: pd } = pinchState(panel));
       mode = "pinch";
       if (!wasActive) setActive(true);
       else plotbox.dataset.gesture = mode;
@@ -143,18 +167,24 @@ export function createGestures(plotbox, host) {
     if (!shape) return;
     if (mode === "press") {
       if (Math.hypot(e.clientX - x0, e.clientY - y0) <= slop) return;
+      if (!panel) {
+        // a drag from a gap or a title: neither a pan nor a click
+        mode = "none";
+        return;
+      }
       mode = boxDrag ? "box" : "pan";
       setActive(true);
     }
+    if (!panel) return;
     if (mode === "pan") {
       const v = startView;
-      const dRows = (-(e.clientY - y0) / rect.height) * (v.row1 - v.row0);
-      const dCols = (-(e.clientX - x0) / rect.width) * (v.col1 - v.col0);
+      const dRows = (-(e.clientY - y0) / Math.max(1, panel.h)) * (v.row1 - v.row0);
+      const dCols = (-(e.clientX - x0) / Math.max(1, panel.w)) * (v.col1 - v.col0);
       host.setView(panBy(v, dRows, dCols, shape.rows, shape.cols));
     } else if (mode === "box") {
-      showBox(e.clientX, e.clientY);
+      showBox(panel, e.clientX, e.clientY);
     } else if (mode === "pinch" && pointers.size >= 2) {
-      const now = pinchState();
+      const now = pinchState(panel);
       host.setView(pinchView(startView, pfy, pfx, now.fy, now.fx, now.d / pd, shape.rows, shape.cols));
     }
   }
@@ -169,25 +199,16 @@ export function createGestures(plotbox, host) {
       if (e.type === "pointerup" && shape) host.click(e.clientX, e.clientY);
       return;
     }
-    if (mode === "box" && e.type === "pointerup" && shape) {
-      const x = Math.min(Math.max(e.clientX, rect.left), rect.left + rect.width);
-      const y = Math.min(Math.max(e.clientY, rect.top), rect.top + rect.height);
-      if (Math.abs(x - x0) >= MIN_BOX && Math.abs(y - y0) >= MIN_BOX) {
-        const f = (/** @type {number} */ v, /** @type {number} */ o, /** @type {number} */ s) => (v - o) / s;
-        host.setView(
-          boxView(
-            host.view(),
-            f(y0, rect.top, rect.height),
-            f(x0, rect.left, rect.width),
-            f(y, rect.top, rect.height),
-            f(x, rect.left, rect.width),
-            shape.rows,
-            shape.cols,
-          ),
-        );
+    if (mode === "box" && e.type === "pointerup" && shape && panel) {
+      const [x, y] = clampTo(panel, e.clientX - ox, e.clientY - oy);
+      if (Math.abs(x - (x0 - ox)) >= MIN_BOX && Math.abs(y - (y0 - oy)) >= MIN_BOX) {
+        const a = fractionIn(panel, x0 - ox, y0 - oy);
+        const b = fractionIn(panel, x, y);
+        host.setView(boxView(host.view(), a.fy, a.fx, b.fy, b.fx, shape.rows, shape.cols));
       }
     }
     if (mode === "pinch" && pointers.size === 1) {
+      // the pan goes on in the panel the pinch was in, at its scale
       restartPan();
       plotbox.dataset.gesture = mode;
       return;
@@ -200,11 +221,16 @@ export function createGestures(plotbox, host) {
     const shape = host.shape();
     if (!shape || e.deltaY === 0 || mode === "box") return;
     const b = plotbox.getBoundingClientRect();
-    const fx = (e.clientX - b.left) / Math.max(1, b.width);
-    const fy = (e.clientY - b.top) / Math.max(1, b.height);
+    const now = performance.now();
+    const p = rectAt(host.rects(), e.clientX - b.left, e.clientY - b.top);
+    if (!p) {
+      // a gap or a title: the page scrolls, unless a wheel zoom is under way
+      if (now <= wheelUntil) e.preventDefault();
+      return;
+    }
+    const { fx, fy } = fractionIn(p, e.clientX - b.left, e.clientY - b.top);
     const v = host.view();
     const next = zoomAt(v, fy, fx, wheelZoomFactor(e.deltaY, e.deltaMode, e.ctrlKey), shape.rows, shape.cols);
-    const now = performance.now();
     const moved =
       next.row0 !== v.row0 || next.row1 !== v.row1 || next.col0 !== v.col0 || next.col1 !== v.col1;
     // at a zoom limit the page may scroll, unless a zoom is under way (a flick of the
@@ -225,6 +251,8 @@ export function createGestures(plotbox, host) {
   /** @param {MouseEvent} e */
   function onDblClick(e) {
     if (e.button !== 0) return;
+    const b = plotbox.getBoundingClientRect();
+    if (!rectAt(host.rects(), e.clientX - b.left, e.clientY - b.top)) return;
     e.preventDefault();
     host.reset();
   }

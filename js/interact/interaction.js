@@ -2,16 +2,28 @@
 // (zoom/pan gestures, toolbar, keys; saved ~300 ms after a gesture settles, never per
 // frame) and the selection (click, label click, arrow keys, Escape; saved at once). The
 // view itself redraws in the next animation frame and never waits for Python.
+//
+// Panels: every point is looked up among the panels shown (geometry.js); the panel under
+// it is the plot for the maths and the result is the view they all share. A click on a
+// cell selects (panel, row, col), on a panel's title focuses that panel. Arrow keys move
+// within the selected panel; a first arrow key starts in the hovered panel, else the first
+// shown. A label click selects the row / column in the label's own panel (`data-panel`),
+// else the selected panel if it is shown, else the first shown. Escape cancels a gesture,
+// else clears the selection, else leaves a focused panel, else goes to the host.
 
 import { createGestures } from "./gestures.js";
+import { cellAnchor, cellIn, rectAt, rectOf } from "./geometry.js";
 import { guardShortcuts, isHostKey } from "./hostkeys.js";
-import { centerOf, fullView, indexAt } from "../render/layout.js";
+import { sameHover } from "./hover.js";
+import { fullView } from "../render/layout.js";
 import {
   moveSelection,
   parseSelection,
   sameSelection,
   selCol,
   selectionCorrected,
+  selectionToTrait,
+  selPanel,
   selRow,
 } from "./selection.js";
 import { createToolbar } from "./toolbar.js";
@@ -21,6 +33,8 @@ import { sameView, scrollIntoView, viewCorrected, viewFromTrait, viewToTrait, zo
 /** @typedef {import("./selection.js").Selection} Selection */
 /** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("./tooltip.js").TooltipContent} TooltipContent */
+/** @typedef {import("./geometry.js").PanelGeometry} PanelGeometry */
+/** @typedef {import("./hover.js").Hover} Hover */
 
 const VIEW_SETTLE_MS = 300;
 /** zoom factor of the + and - keys */
@@ -33,13 +47,18 @@ const KEY_ZOOM = 1.5;
  * @property {HTMLElement} plotbox
  * @property {ReturnType<typeof import("./tooltip.js").createTooltip>} tooltip
  * @property {() => MatrixData | null} data
- * @property {(r: number, c: number) => TooltipContent} cellInfo
- * @property {(view: ViewWindow, w: number, h: number, x: number, y: number, dpr: number) => TooltipContent | null} pointInfo
- *   what the device pixel under CSS point (x, y) of a w x h plot shows (reduce.js
- *   coveredCells, through the overview of a big matrix), null outside the plot
+ * @property {() => PanelGeometry} panels the panels, their keys and the boxes of those
+ *   shown and of their titles (CSS px from the plot box's top-left corner)
+ * @property {(r: number, c: number, panel: number) => TooltipContent} cellInfo
+ * @property {(view: ViewWindow, w: number, h: number, x: number, y: number, dpr: number, panel: number) => TooltipContent | null} pointInfo
+ *   what the device pixel under CSS point (x, y) of a w x h panel shows (reduce.js
+ *   coveredCells, through the overview of a big matrix), null outside the panel
  * @property {() => number} dpr device px per CSS px of the view's canvases
  * @property {() => void} viewChanged schedule a redraw for a new view
  * @property {() => void} selectionChanged schedule a redraw of the outline
+ * @property {() => void} hoverChanged schedule a redraw of the hovered cell's outlines
+ * @property {(panel: number | null) => void} setFocus show panel `panel` alone (null: all)
+ * @property {() => boolean} focused whether one panel is shown alone
  */
 
 /**
@@ -61,6 +80,8 @@ export function createInteraction(ctx) {
   let destroyed = false;
   /** last pointer position over the plot, for the tooltip to follow the view */
   let hover = { x: 0, y: 0, inside: false };
+  /** @type {Hover | null} the cell the hover tooltip describes */
+  let hovered = null;
 
   const shape = () => {
     const d = ctx.data();
@@ -130,57 +151,86 @@ export function createInteraction(ctx) {
     const s = shape();
     if (!s) return;
     keyTip = byKeyboard && sel !== null && "row" in sel && "col" in sel;
-    if (!keyTip && byKeyboard) tooltip.hide();
+    if (!keyTip && byKeyboard) hideTip();
     const same = sameSelection(selection, sel);
     selection = sel;
     if (!same) ctx.selectionChanged();
-    if (!sameSelection(parseSelection(model.get("selection"), s.rows, s.cols), sel)) {
-      write("selection", sel === null ? null : { ...sel });
+    const panels = ctx.panels();
+    if (!sameSelection(parseSelection(model.get("selection"), s.rows, s.cols, panels), sel)) {
+      write("selection", selectionToTrait(sel, panels));
       model.save_changes();
     }
     if (keyTip) showKeyTip();
   }
 
-  /**
-   * The cell under a client position, or null.
-   * @param {number} x
-   * @param {number} y
-   * @returns {[number, number] | null}
-   */
-  function cellAt(x, y) {
-    const d = ctx.data();
-    if (!d) return null;
-    const box = plotbox.getBoundingClientRect();
-    const r = indexAt(view.row0, view.row1, y - box.top, box.height, d.rows);
-    const c = indexAt(view.col0, view.col1, x - box.left, box.width, d.cols);
-    return r < 0 || c < 0 ? null : [r, c];
+  /** @param {Hover | null} h */
+  function setHovered(h) {
+    if (sameHover(h, hovered)) return;
+    hovered = h;
+    ctx.hoverChanged();
   }
 
-  /** Tooltip for the keyboard-selected cell, anchored at the cell's lower right corner. */
+  function hideTip() {
+    tooltip.hide();
+    setHovered(null);
+  }
+
+  /**
+   * Tooltip for the keyboard-selected cell, anchored at the cell's lower right corner in its panel
+   * (hidden when that panel is not shown or the cell is out of view).
+   */
   function showKeyTip() {
     const r = selRow(selection);
     const c = selCol(selection);
     if (r < 0 || c < 0) return;
+    const p = selPanel(selection);
+    const rect = rectOf(ctx.panels().rects, p);
+    const at = rect && cellAnchor(view, rect, r, c);
+    setHovered(null);
+    if (!at) return tooltip.hide();
     const box = plotbox.getBoundingClientRect();
-    const x = centerOf(view.col0, view.col1, c + 0.5, box.width);
-    const y = centerOf(view.row0, view.row1, r + 0.5, box.height);
-    if (x < 0 || y < 0 || x > box.width + 1 || y > box.height + 1) {
-      tooltip.hide();
-      return;
-    }
-    tooltip.show(box.left + Math.min(x, box.width), box.top + Math.min(y, box.height), ctx.cellInfo(r, c));
+    tooltip.show(box.left + at[0], box.top + at[1], ctx.cellInfo(r, c, p));
   }
 
   /**
    * Hover tooltip. When zoomed out so far that the pixel under the pointer stands for
    * several cells, it describes the cell the pixel shows (the strongest) and says how
-   * many cells the pixel aggregates.
+   * many cells the pixel aggregates. Nothing over a gap or a title.
    */
   function showHoverTip() {
     const box = plotbox.getBoundingClientRect();
-    const info = ctx.pointInfo(view, box.width, box.height, hover.x - box.left, hover.y - box.top, ctx.dpr());
-    if (!info) return tooltip.hide();
+    const x = hover.x - box.left;
+    const y = hover.y - box.top;
+    const rect = rectAt(ctx.panels().rects, x, y);
+    const info = rect && ctx.pointInfo(view, rect.w, rect.h, x - rect.x, y - rect.y, ctx.dpr(), rect.index);
+    if (!rect || !info) return hideTip();
     tooltip.show(hover.x, hover.y, info);
+    const { row, col } = info;
+    setHovered({ panel: rect.index, row, col, rowEnd: info.rowEnd ?? row, colEnd: info.colEnd ?? col });
+  }
+
+  /**
+   * A click (a press that did not move) at a client position: a cell selects it, a
+   * panel's title focuses that panel; a gap does nothing.
+   * @param {number} clientX
+   * @param {number} clientY
+   */
+  function click(clientX, clientY) {
+    const d = ctx.data();
+    if (!d) return;
+    const box = plotbox.getBoundingClientRect();
+    const x = clientX - box.left;
+    const y = clientY - box.top;
+    const g = ctx.panels();
+    const rect = rectAt(g.rects, x, y);
+    const cell = rect && cellIn(view, rect, x, y, d.rows, d.cols);
+    if (rect && cell) {
+      select(withPanel(g, rect.index, { row: cell[0], col: cell[1] }), false);
+      return;
+    }
+    const title = rectAt(g.titles, x, y);
+    // the focused panel's own title leaves it focused (a double click must not undo it)
+    if (title && !(ctx.focused() && rectOf(g.rects, title.index))) ctx.setFocus(title.index);
   }
 
   const toolbar = createToolbar(plotbox, {
@@ -195,15 +245,13 @@ export function createInteraction(ctx) {
     view: () => view,
     shape,
     setView,
-    click(x, y) {
-      const cell = cellAt(x, y);
-      if (cell) select({ row: cell[0], col: cell[1] }, false);
-    },
+    click,
+    rects: () => ctx.panels().rects,
     reset: resetView,
     boxMode: () => toolbar.boxMode,
     busy(active) {
       if (active) {
-        tooltip.hide();
+        hideTip();
         keyTip = false;
       }
     },
@@ -220,6 +268,7 @@ export function createInteraction(ctx) {
   function onPointerLeave() {
     hover.inside = false;
     if (!keyTip) tooltip.hide();
+    setHovered(null);
   }
 
   /** @param {MouseEvent} e */
@@ -228,7 +277,23 @@ export function createInteraction(ctx) {
     const label = target?.closest?.(".tokenheat-row-label, .tokenheat-col-label");
     if (!(label instanceof HTMLElement) || label.dataset.index === undefined) return;
     const i = Number(label.dataset.index);
-    select(label.classList.contains("tokenheat-row-label") ? { row: i } : { col: i }, false);
+    const g = ctx.panels();
+    const own = label.dataset.panel === undefined ? -1 : Number(label.dataset.panel);
+    const p = own >= 0 && own < g.count ? own : homePanel(g, false);
+    select(withPanel(g, p, label.classList.contains("tokenheat-row-label") ? { row: i } : { col: i }), false);
+  }
+
+  /**
+   * The panel a label click or a first arrow key acts in: the hovered one (for keys),
+   * else the selected one if shown, else the first shown.
+   * @param {PanelGeometry} g
+   * @param {boolean} useHover
+   */
+  function homePanel(g, useHover) {
+    if (useHover && hovered && rectOf(g.rects, hovered.panel)) return hovered.panel;
+    const p = selPanel(selection);
+    if (p >= 0 && rectOf(g.rects, p)) return p;
+    return g.rects.length ? g.rects[0].index : 0;
   }
 
   /** @param {number} k */
@@ -262,7 +327,9 @@ export function createInteraction(ctx) {
       case "ArrowDown":
       case "ArrowLeft":
       case "ArrowRight": {
-        const next = moveSelection(selection, e.key, view, s.rows, s.cols);
+        const g = ctx.panels();
+        const start = g.count > 1 ? homePanel(g, true) : undefined;
+        const next = moveSelection(selection, e.key, view, s.rows, s.cols, start);
         setView(scrollIntoView(view, selRow(next), selCol(next), s.rows, s.cols));
         select(next, true);
         break;
@@ -279,8 +346,9 @@ export function createInteraction(ctx) {
         resetView();
         break;
       case "Escape":
-        if (!gestures.cancel() && selection === null) return;
-        select(null, true);
+        if (gestures.cancel() || selection !== null) select(null, true);
+        else if (ctx.focused()) ctx.setFocus(null);
+        else return;
         break;
       default:
         return;
@@ -364,25 +432,30 @@ export function createInteraction(ctx) {
         write("view", viewToTrait(view));
         changed = true;
       }
-      if (selectionCorrected(model.get("selection"), selection)) {
-        write("selection", selection === null ? null : { ...selection });
+      const panels = ctx.panels();
+      if (selectionCorrected(model.get("selection"), selection, panels)) {
+        write("selection", selectionToTrait(selection, panels));
         changed = true;
       }
       if (changed) model.save_changes();
     });
   }
 
-  /** Read the `selection` trait; one that does not fit the matrix is written back as none. */
+  /**
+   * Read the `selection` trait; one that does not fit the matrix or names no panel of the
+   * layout is written back as none.
+   */
   function readSelection() {
     const s = shape();
     const t = model.get("selection");
-    const sel = s ? parseSelection(t, s.rows, s.cols) : null;
+    const panels = ctx.panels();
+    const sel = s ? parseSelection(t, s.rows, s.cols, panels) : null;
     if (!sameSelection(sel, selection)) {
       selection = sel;
       keyTip = false;
       ctx.selectionChanged();
     }
-    if (currentShape() && selectionCorrected(t, sel)) report();
+    if (currentShape() && selectionCorrected(t, sel, panels)) report();
   }
 
   return {
@@ -391,6 +464,11 @@ export function createInteraction(ctx) {
     },
     get selection() {
       return selection;
+    },
+
+    /** The cell the hover tooltip describes, in the panel under the pointer, or null. */
+    hovered() {
+      return hovered;
     },
     readSelection,
     applyViewTrait,
@@ -443,4 +521,15 @@ export function createInteraction(ctx) {
       toolbar.destroy();
     },
   };
+}
+
+/**
+ * A selection in panel p: the panel is named only when there is more than one.
+ * @param {PanelGeometry} g
+ * @param {number} p
+ * @param {{ row: number, col: number } | { row: number } | { col: number }} sel
+ * @returns {Selection}
+ */
+function withPanel(g, p, sel) {
+  return g.count > 1 ? { panel: p, ...sel } : sel;
 }

@@ -1,4 +1,4 @@
-// Hover tooltip: row, column, token and value of the cell under the pointer, as text.
+// Hover tooltip: panel, row, column, token and value of the cell under the pointer, as text.
 
 /**
  * @typedef {Object} TooltipContent
@@ -15,6 +15,10 @@
  * @property {string} [colEndLabel]
  * @property {Aggregate | null} [aggregate] set when the pixel under the pointer stands for
  *   several cells (zoomed out): it shows the strongest of them, the one described
+ * @property {string | null} [panel] the panel's label (e.g. "L3 H7"), the first line when
+ *   set; null or absent for a single heatmap
+ * @property {boolean} [padding] the cell is NaN padding of a panel smaller than the
+ *   stack's shape: "no value (padding)" instead of "no value"
  */
 
 /**
@@ -45,11 +49,14 @@ export function createTooltip(root) {
     tip.append(key, value);
     return { key, value };
   };
+  const panelLine = line("panel");
   const rowLine = line("row");
   const colLine = line("column");
   const tokenLine = line("token");
   const valueLine = line("value");
   const pixelLine = line("pixel");
+  panelLine.key.textContent = "panel";
+  panelLine.key.hidden = panelLine.value.hidden = true;
   tokenLine.key.textContent = "token";
   valueLine.key.textContent = "value";
   pixelLine.key.textContent = "pixel";
@@ -78,11 +85,14 @@ export function createTooltip(root) {
         : "";
       const rowEnd = c.rowEnd ?? c.row;
       const colEnd = c.colEnd ?? c.col;
-      const what = JSON.stringify([c.row, rowEnd, c.col, colEnd, c.value, pixel]);
+      const panel = c.panel ?? null;
+      const what = JSON.stringify([panel, c.row, rowEnd, c.col, colEnd, c.value, c.padding === true, pixel]);
       if (what !== shown || tip.hidden) {
         pixelLine.key.hidden = pixelLine.value.hidden = !pixel;
         pixelLine.value.textContent = pixel;
         shown = what;
+        panelLine.key.hidden = panelLine.value.hidden = panel === null;
+        panelLine.value.textContent = panel ?? "";
         // a block of cells (a big matrix's overview) names its first and last row/column
         rowLine.key.textContent = rowEnd > c.row ? `rows ${c.row}\u2013${rowEnd}` : `row ${c.row}`;
         rowLine.value.textContent =
@@ -92,7 +102,7 @@ export function createTooltip(root) {
           colEnd > c.col ? `${c.colLabel} \u2026 ${c.colEndLabel ?? colEnd}` : c.colLabel;
         tokenLine.key.hidden = tokenLine.value.hidden = c.token === null;
         tokenLine.value.textContent = c.token ?? "";
-        valueLine.value.textContent = c.value ?? "no value";
+        valueLine.value.textContent = c.value ?? (c.padding ? "no value (padding)" : "no value");
         shownRow = c.row;
         shownCol = c.col;
         tip.hidden = false;

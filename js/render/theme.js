@@ -69,6 +69,26 @@ export const CSS = `
 }
 .tokenheat .tokenheat-overlay { pointer-events: none; }
 .tokenheat .tokenheat-layer { position: absolute; inset: 0; pointer-events: none; }
+.tokenheat .tokenheat-panel-titles { position: absolute; inset: 0; pointer-events: none; }
+.tokenheat .tokenheat-panel-title, .tokenheat .tokenheat-grid-label {
+  position: absolute;
+  box-sizing: border-box;
+  white-space: pre;
+  overflow: hidden;
+  text-overflow: ellipsis;
+  color: var(--th-fg);
+  font-size: 0.95em;
+}
+.tokenheat .tokenheat-panel-title { text-align: center; cursor: zoom-in; }
+.tokenheat .tokenheat-hover {
+  position: absolute;
+  box-sizing: border-box;
+  pointer-events: none;
+  border: 1.5px solid var(--th-fg);
+  box-shadow: 0 0 0 1px var(--th-bg);
+}
+.tokenheat .tokenheat-grid-label[data-axis="row"] { text-align: right; padding-right: 4px; display: flex; align-items: center; justify-content: flex-end; }
+.tokenheat .tokenheat-grid-label[data-axis="col"] { text-align: center; }
 .tokenheat .tokenheat-row-label, .tokenheat .tokenheat-col-label, .tokenheat .tokenheat-colorbar-tick {
   position: absolute;
   white-space: pre;

@@ -140,7 +140,16 @@ describe("checkMatrixState", () => {
   };
 
   it("accepts a consistent matrix, whole or as an overview", () => {
-    expect(checkMatrixState(state())).toEqual({ rows: 3, cols: 2, fr: 1, fc: 1, gridRows: 3, gridCols: 2 });
+    const one = { panels: 1, layout: [], tokensPerPanel: false };
+    expect(checkMatrixState(state())).toEqual({
+      rows: 3,
+      cols: 2,
+      fr: 1,
+      fc: 1,
+      gridRows: 3,
+      gridCols: 2,
+      ...one,
+    });
     expect(error({ tokens: ["a", "b", "c", "d", "e", "f"], exact: new ArrayBuffer(48) })).toBeNull();
     expect(error({ block: undefined })).toBeNull(); // a state saved before `_block`
     const big = state({
@@ -156,11 +165,46 @@ describe("checkMatrixState", () => {
       fr: 40,
       fc: 30,
       gridRows: 1000,
+      ...one,
       gridCols: 1000,
     });
+
     // the last blocks may be smaller: ceil(rows / fr)
     const ragged = state({ shape: [5, 2], block: [2, 2], values: floats(3), rowLabels: labels(5) });
     expect(checkMatrixState(ragged)).toMatchObject({ gridRows: 3, gridCols: 1 });
+  });
+
+  it("checks a stack of panels against the bytes received", () => {
+    const stack = (/** @type {Record<string, unknown>} */ over) =>
+      checkMatrixState(state({ values: floats(4 * 6), ...over }));
+    expect(stack({ panels: [4] })).toMatchObject({ panels: 4, layout: [4], gridRows: 3, gridCols: 2 });
+    expect(stack({ panels: [2, 2], exact: new ArrayBuffer(8 * 24) })).toMatchObject({
+      panels: 4,
+      layout: [2, 2],
+    });
+    expect(stack({ panels: [2, 2], tokens: Array(24).fill("t") })).toMatchObject({ tokensPerPanel: true });
+    expect(stack({ panels: [4], tokens: Array(6).fill("t") })).toMatchObject({ tokensPerPanel: false });
+    expect(stack({ panels: [3] })).toEqual({
+      error: "_values holds 96 bytes but 3 panels of _shape 3×2 need 72 (4 per float32 value)",
+    });
+    expect(stack({ panels: [4], exact: new ArrayBuffer(48) })).toEqual({
+      error: "_exact holds 48 bytes but 4 panels of _shape 3×2 need 192 (8 per float64 value) or none",
+    });
+    expect(stack({ panels: [4], tokens: Array(7).fill("t") })).toEqual({
+      error:
+        "_tokens has 7 entries but _shape 3×2 needs 6 (one per cell), 24 (one per cell of every panel) or none",
+    });
+    for (const bad of [[0], [2, 2, 1], ["4"], [1.5], {}, "4", [2 ** 40]]) {
+      expect(stack({ panels: bad })).toEqual({
+        error: expect.stringMatching(
+          /^_panels must be \[\], \[panels\] or \[grid rows, grid columns\], integers >= 1, got /,
+        ),
+      });
+    }
+    // a claimed stack bigger than anything drawable is refused before any allocation
+    expect(stack({ panels: [65536, 65536] })).toEqual({
+      error: `_shape 3×2 in ${65536 * 65536} panels has more than 2147483648 (2**31) cells, the most tokenheat draws`,
+    });
   });
 
   it("refuses a shape that is not two integers >= 1, or has more than 2**31 cells", () => {
