@@ -357,6 +357,34 @@ def test_a_tile_of_a_stack_holds_the_window_of_every_panel(small_limits) -> None
     assert request(w, window=[0, 21, 0, 5], block=[1, 1]) == []  # checked as today
 
 
+@pytest.mark.parametrize("mode", ["row", "column", "panel"])
+def test_a_normalised_big_stack_sends_the_overview_and_tiles_of_what_is_drawn(
+    small_limits, mode
+) -> None:
+    # rows of very different strength in blocks of several rows: a block's strongest
+    # normalised value is not its strongest value over one divisor, so Python reduces
+    # the normalised stack (the browser cannot)
+    rng = np.random.default_rng(3)
+    values = (rng.normal(size=(3, 31, 20)) * np.logspace(-3, 3, 31)[None, :, None]).astype(
+        np.float32
+    )
+    w = Heatmap(values, normalize=mode)
+    fr, fc = w._block
+    assert (fr, fc) != (1, 1)
+    drawn = normalized(values, mode)
+    gr, gc = -(-31 // fr), -(-20 // fc)
+    overview = sent_f32(w).reshape(3, gr, gc)
+    for p in range(3):
+        np.testing.assert_array_equal(overview[p], brute(drawn[p], fr, fc))
+    [(msg, buffers)] = request(w, window=[2, 9, 1, 7], block=[1, 1])
+    tile = np.frombuffer(bytes(buffers[0]), "<f4").reshape(3, 7, 6)
+    np.testing.assert_array_equal(tile, drawn[:, 2:9, 1:7])
+    # switching the mode sends the overview of the new one; off, the values' own
+    w.normalize = None
+    for p in range(3):
+        np.testing.assert_array_equal(sent_f32(w).reshape(3, gr, gc)[p], brute(values[p], fr, fc))
+
+
 def test_a_strong_cell_of_a_big_grid_is_in_its_own_panels_overview_only() -> None:
     values = np.zeros((12, 12, 512, 512), dtype=np.float32)  # 37.7M cells
     values[7, 3, 511, 0] = -9.0  # bottom-left corner of panel (7, 3)

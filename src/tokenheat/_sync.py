@@ -27,21 +27,37 @@ def panel_cells(panels: int) -> int:
 
 
 def per_panel(
-    f32: np.ndarray, fr: int, fc: int, window: tuple[int, int, int, int] | None = None
+    matrix: Stack,
+    fr: int,
+    fc: int,
+    window: tuple[int, int, int, int] | None = None,
+    normalize: str | None = None,
 ) -> np.ndarray:
-    """Each panel of a ``(P, R, C)`` stack reduced by ``fr`` x ``fc`` blocks on its own
-    (:func:`tokenheat._blocks.reduce_blocks`; no block mixes panels), ``(P, h, w)``."""
-    return np.stack([_blocks.reduce_blocks(panel, fr, fc, window) for panel in f32])
+    """Each panel of the stack reduced by ``fr`` x ``fc`` blocks on its own
+    (:func:`tokenheat._blocks.reduce_blocks`; no block mixes panels), ``(P, h, w)``:
+    of the values drawn, so normalised first when ``normalize`` is set (a block's
+    strongest normalised value is not its strongest value divided by one divisor, as
+    rows or columns in one block have different divisors). One panel is normalised at
+    a time, in float32 as the browser does (:mod:`tokenheat._normalize`)."""
+    divisors = None if normalize is None else matrix.divisors(normalize)
+    out = []
+    for p, panel in enumerate(matrix.f32):
+        if divisors is not None:
+            with np.errstate(under="ignore"):
+                panel = np.divide(panel, divisors[p], dtype=np.float32)
+        out.append(_blocks.reduce_blocks(panel, fr, fc, window))
+    return np.stack(out)
 
 
-def matrix_state(matrix: Stack) -> dict[str, Any]:
+def matrix_state(matrix: Stack, normalize: str | None = None) -> dict[str, Any]:
     """The private traits that carry ``matrix`` to the browser, by name.
 
     Its shape and panel layout; the values to draw: the float32 stack, or for a big
     matrix (more than ``SEND_CELLS``) an overview in blocks, one block size for all
     panels, each panel reduced on its own (the window on screen follows as tiles,
-    :func:`tile`); every normalisation mode's divisors and range, so the browser
-    switches modes by itself. ``_exact`` is emptied: the float64 originals follow when
+    :func:`tile`), of the values drawn (normalised with ``normalize``: the browser
+    cannot normalise blocks); every normalisation mode's divisors and range, so the
+    browser switches modes by itself for a matrix sent whole. ``_exact`` is emptied: the float64 originals follow when
     the browser asks, after its first paint (the cells need not wait for them).
     """
     panels, rows, cols = matrix.f32.shape
@@ -52,7 +68,7 @@ def matrix_state(matrix: Stack) -> dict[str, Any]:
     }
     if matrix.f32.size > _data.SEND_CELLS:
         block = _blocks.block_factors((rows, cols), panel_cells(panels))
-        state["_values"] = memoryview(per_panel(matrix.f32, *block)).cast("B")
+        state["_values"] = memoryview(per_panel(matrix, *block, None, normalize)).cast("B")
         state["_block"] = list(block)
     else:
         state["_values"] = memoryview(matrix.f32).cast("B")
@@ -74,15 +90,20 @@ def data_range(matrix: Stack, normalize: str | None) -> list[float] | None:
 
 
 def tile(
-    matrix: Stack, window: list[int], block: list[int], request: str
+    matrix: Stack,
+    window: list[int],
+    block: list[int],
+    request: str,
+    normalize: str | None = None,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """The reply to a view's request for the window it shows of a big matrix: the values
-    of ``window`` (``[r0, r1, c0, c1]``) in blocks of at least ``block`` (grown to fit
-    ``TILE_CELLS``), the same window of every panel in one message, panel-major."""
+    drawn (normalised with ``normalize``) of ``window`` (``[r0, r1, c0, c1]``) in blocks
+    of at least ``block`` (grown to fit ``TILE_CELLS``), the same window of every panel
+    in one message, panel-major."""
     panels = matrix.f32.shape[0]
     r0, r1, c0, c1 = window
     fr, fc = _blocks.block_factors((r1 - r0, c1 - c0), panel_cells(panels), tuple(block))
-    values = per_panel(matrix.f32, fr, fc, (r0, r1, c0, c1))
+    values = per_panel(matrix, fr, fc, (r0, r1, c0, c1), normalize)
     reply: dict[str, Any] = {
         "type": "tile",
         "id": request,

@@ -595,7 +595,7 @@ class Heatmap(anywidget.AnyWidget):
             return
         request = _requests.tile_request(content, *matrix.f32.shape[1:])
         if request is not None:
-            reply, tile = _sync.tile(matrix, request[1], request[2], request[0])
+            reply, tile = _sync.tile(matrix, request[1], request[2], request[0], self.normalize)
             self.send(reply, [memoryview(tile).cast("B")])
 
     def send_exact(self) -> None:
@@ -627,7 +627,7 @@ class Heatmap(anywidget.AnyWidget):
         matrix = self._matrix_for(change["new"])
         self._matrix, self._pending_matrix = matrix, None
         with self.hold_sync():
-            for name, value in _sync.matrix_state(matrix).items():
+            for name, value in _sync.matrix_state(matrix, self.normalize).items():
                 setattr(self, name, value)
             self._data_range = _sync.data_range(matrix, self.normalize)
             for axis, name in enumerate(("row_labels", "column_labels")):
@@ -650,6 +650,8 @@ class Heatmap(anywidget.AnyWidget):
     def _on_normalize(self, change: dict[str, Any]) -> None:
         if self._matrix is not None:  # during __init__ the values observer does it
             with self.hold_sync():
+                if self._block != [1, 1]:  # an overview is sent as drawn: send it again
+                    self._values = _sync.matrix_state(self._matrix, self.normalize)["_values"]
                 self._data_range = _sync.data_range(self._matrix, self.normalize)
                 self._refresh_auto_range()
 
