@@ -786,7 +786,9 @@ function render({ model, el }) {
     }
     if (!data || !layout || root.dataset.ready !== "true" || !errorEl.hidden) return null;
     const src = lod.source(interaction.view);
-    return {
+    const own = readTitle("title");
+    /** @type {import("./export/export.js").ExportView} */
+    const v = {
       layout,
       view: interaction.view,
       data,
@@ -797,13 +799,51 @@ function render({ model, el }) {
       tokens: lod.active ? [] : tokens,
       fonts,
       colors: readColors(root),
-      title: readTitle("title"),
+      title: own,
       colorbarTitle: readTitle("colorbar_title"),
       tickSet,
       dataRange: readDataRange(model.get("_data_range")),
       rowText,
       colText,
+      panels: placed && !placed.single ? exportPanels(placed) : undefined,
     };
+    const k = panelState.count > 1 && placed && placed.single ? placed.shown[0] : null;
+    if (k === null) return v;
+    // A focused panel of a stack is exported as the matrix it is, alone (as it is drawn),
+    // titled as on screen. Its values are a view of the stack's: the shared pyramid cache
+    // (keyed by the stack's values) is left to the screen.
+    const n = data.rows * data.cols;
+    const name = panelState.labels[k] ?? "";
+    return {
+      ...v,
+      data: panelOf(data, k),
+      cells: v.cells ? { data: panelOf(v.cells.data, k), view: v.cells.view } : undefined,
+      pyramids: undefined,
+      tokens: tokens.length > n && !lod.active ? tokens.slice(k * n, (k + 1) * n) : v.tokens,
+      title: name ? (own ? `${own} \u2014 ${name}` : name) : own,
+    };
+
+    /**
+     * The panels shown and their titles or grid labels, as the DOM shows them.
+     * @param {NonNullable<typeof placed>} P
+     */
+    function exportPanels(P) {
+      const { panels, gridLabels } = P.layout;
+      /** @param {{ x: number, y: number, w: number, h: number }} b */
+      const box = (b) => ({ x: b.x, y: b.y, w: b.w, h: b.h });
+      /** @type {import("./export/export.js").PanelTitle[]} */
+      const titles = [];
+      for (const p of panels) {
+        if (p.title) titles.push({ text: panelState.labels[p.index] ?? "", ...box(p.title), kind: "title" });
+      }
+      for (const r of gridLabels.rows) {
+        titles.push({ text: panelState.gridRows[r.index] ?? "", ...box(r), kind: "gridRow" });
+      }
+      for (const c of gridLabels.cols) {
+        titles.push({ text: panelState.gridCols[c.index] ?? "", ...box(c), kind: "gridCol" });
+      }
+      return { layout: P.layout, shown: P.shown, titles };
+    }
   }
 
   const NOTHING_DRAWN = "nothing is drawn yet";

@@ -24,6 +24,28 @@ import { elide, forEachToken, tokenPx, tokenRoom } from "../render/overlay.js";
 /** @typedef {import("../render/theme.js").Colors} Colors */
 /** @typedef {import("../render/axes.js").TextItem} TextItem */
 /** @typedef {import("../render/colorbar.js").Extend} Extend */
+/** @typedef {import("../render/panels.js").PanelLayout} PanelLayout */
+
+/**
+ * A panel's title or a grid's row / column label, as shown on screen: its box in CSS px
+ * from the plot area's top-left corner.
+ * @typedef {Object} PanelTitle
+ * @property {string} text
+ * @property {number} x
+ * @property {number} y
+ * @property {number} w
+ * @property {number} h
+ * @property {"title" | "gridRow" | "gridCol"} kind
+ */
+
+/**
+ * A view of many panels: where they are in the plot area (CSS px), which matrix of the
+ * stack each place shows, and their titles or grid labels.
+ * @typedef {Object} ExportPanels
+ * @property {PanelLayout} layout
+ * @property {number[]} shown shown[k]: the stack index drawn in place k
+ * @property {PanelTitle[]} titles
+ */
 
 /** Above this many visible cells, an SVG holds the cell area as one PNG image. */
 export const SVG_MAX_RECTS = 20000;
@@ -31,6 +53,21 @@ export const SVG_MAX_RECTS = 20000;
 export const MAX_CAPTURE_BYTES = 9 * 1024 * 1024;
 /** Device px per CSS px of the images inside an SVG (cells above SVG_MAX_RECTS, colour bar). */
 export const SVG_IMAGE_SCALE = 2;
+/** Panel titles and grid labels are 0.95em of the label font (theme.js). */
+export const PANEL_FONT_EM = 0.95;
+/** A grid row label's padding at its right (theme.js). */
+export const GRID_ROW_PADDING = 4;
+
+/**
+ * Size (px), CSS font and line height of the panel titles and grid labels.
+ * @param {Fonts} fonts
+ */
+export function panelFont(fonts) {
+  const size = Math.round(fonts.size * PANEL_FONT_EM * 100) / 100;
+  // they inherit the root's line-height factor (the title's is the same factor)
+  const factor = fonts.titleSize > 0 ? fonts.titleLineHeight / fonts.titleSize : 1.3;
+  return { size, css: `${size}px ${fonts.family}`, lineHeight: factor * size };
+}
 
 /**
  * Everything an export draws: the view's state as it was last painted.
@@ -54,6 +91,8 @@ export const SVG_IMAGE_SCALE = 2;
  * @property {[number, number] | null} dataRange `_data_range` (traits.js readDataRange)
  * @property {(i: number) => string} rowText
  * @property {(i: number) => string} colText
+ * @property {ExportPanels} [panels] set while many panels are shown (a single heatmap and
+ *   a focused panel have none): the cells are drawn in their rectangles, the titles as text
  */
 
 /**
@@ -77,7 +116,8 @@ export const SVG_IMAGE_SCALE = 2;
  * @property {number} dy
  * @property {number} rotation
  * @property {"start" | "middle" | "end"} anchor
- * @property {"label" | "tick" | "title"} font
+ * @property {"label" | "tick" | "title" | "panel"} font "panel": a panel title or grid
+ *   label (PANEL_FONT_EM of the label font, as theme.js sets it)
  */
 
 /**
@@ -145,6 +185,44 @@ export function titleText(layout, text, lineHeight) {
 }
 
 /**
+ * Where the panel titles and grid labels go, as the DOM lays them out: a title or grid
+ * column label centred in its box, hanging from its top; a grid row label right-aligned
+ * (inside its padding) and vertically centred. Widget CSS px.
+ * @param {Layout} layout
+ * @param {PanelTitle[]} titles
+ * @param {number} lineHeight the panel font's line height
+ * @returns {TextItem[]}
+ */
+export function panelTitleItems(layout, titles, lineHeight) {
+  const { left, top } = layout.plot;
+  return titles
+    .filter((t) => t.text !== "")
+    .map((t) =>
+      t.kind === "gridRow"
+        ? {
+            x: left + t.x + t.w - GRID_ROW_PADDING,
+            y: top + t.y + t.h / 2,
+            align: "right",
+            baseline: "middle",
+            lineHeight,
+            rotation: 0,
+            cap: Math.max(0, t.w - GRID_ROW_PADDING),
+            text: t.text,
+          }
+        : {
+            x: left + t.x + t.w / 2,
+            y: top + t.y,
+            align: "center",
+            baseline: "top",
+            lineHeight,
+            rotation: 0,
+            cap: t.w,
+            text: t.text,
+          },
+    );
+}
+
+/**
  * Build the scene of a view (everything but the cells, token text and gradient pixels).
  * @param {ExportView} v
  * @param {Measurer} m
@@ -154,15 +232,18 @@ export function buildScene(v, m) {
   const { layout: L, fonts } = v;
   /** @type {SceneText[]} */
   const texts = [];
+  const pf = panelFont(fonts);
   /**
    * @param {TextItem} item
    * @param {SceneText["font"]} font
    */
   const add = (item, font) => {
-    const t = placeText(item, font, font === "title" ? fonts.title : fonts.label, m);
+    const css = font === "title" ? fonts.title : font === "panel" ? pf.css : fonts.label;
+    const t = placeText(item, font, css, m);
     if (t) texts.push(t);
   };
   if (v.title) add(titleText(L, v.title, fonts.titleLineHeight), "title");
+  if (v.panels) for (const item of panelTitleItems(L, v.panels.titles, pf.lineHeight)) add(item, "panel");
   for (const item of axisLabelItems(L, v.view, v.rowText, v.colText, fonts.lineHeight)) add(item, "label");
   const ticks = tickItems(L, v.scale, v.tickSet, fonts.lineHeight);
   for (const item of ticks) add(item, "tick");
@@ -194,7 +275,8 @@ export function buildScene(v, m) {
  */
 export function tokenTexts(v, m) {
   const { data, tokens, view, layout: L, fonts } = v;
-  if (!Array.isArray(tokens) || tokens.length !== data.rows * data.cols) return null;
+  // a view of many panels shows no token text
+  if (v.panels || !Array.isArray(tokens) || tokens.length !== data.rows * data.cols) return null;
   const px = tokenPx(L.plot, view, fonts.size);
   if (px === 0) return null;
   const css = `${px}px ${fonts.family}`;
@@ -221,12 +303,14 @@ export function tokenTexts(v, m) {
 
 /**
  * The visible cells as rectangles with their colours, or null when there are more than
- * `max` of them. Cells at the plot's edges may stick out (the SVG clips them).
+ * `max` of them (or many panels are shown: they are drawn as an image). Cells at the
+ * plot's edges may stick out (the SVG clips them).
  * @param {ExportView} v
  * @param {number} [max]
  * @returns {{ x: number, y: number, width: number, height: number, fill: string }[] | null}
  */
 export function cellRects(v, max = SVG_MAX_RECTS) {
+  if (v.panels) return null;
   const { view, data } = v.cells ?? v;
   const { plot } = v.layout;
   const r0 = Math.max(0, Math.floor(view.row0));
@@ -411,6 +495,8 @@ export function sceneToSvg(scene, parts) {
       a["font-weight"] = "600";
     } else if (t.font === "tick") {
       a.style = "font-variant-numeric:tabular-nums";
+    } else if (t.font === "panel") {
+      a["font-size"] = panelFont(fonts).size;
     }
     out.push(element("text", a, escapeXml(t.text)));
   }

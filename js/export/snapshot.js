@@ -10,12 +10,14 @@ import {
   captureReply,
   captureScale,
   cellRects,
+  panelFont,
   pngTooLarge,
   sceneToSvg,
   SVG_IMAGE_SCALE,
   tokenTexts,
 } from "./export.js";
 import { createOverlay } from "../render/overlay.js";
+import { devicePanels } from "../render/panels.js";
 
 /** @typedef {import("./export.js").ExportView} ExportView */
 /** @typedef {import("./export.js").Measurer} Measurer */
@@ -87,12 +89,14 @@ export function canvasMeasurer() {
 
 /**
  * The cell area at scale s, drawn by the canvas renderer (the same pixel -> cell mapping
- * and colours as the screen's, WebGL or not).
+ * and colours as the screen's, WebGL or not). Many panels are each drawn in their
+ * rectangle at that scale (devicePanels, as on screen); the gaps stay transparent.
  * @param {ExportView} v
  * @param {number} s
  */
 function cellsCanvas(v, s) {
-  const { w, h } = deviceBox(v.layout.plot, s);
+  const many = v.panels ? devicePanels(v.panels.layout, s) : null;
+  const { w, h } = many ? { w: many.width, h: many.height } : deviceBox(v.layout.plot, s);
   const canvas = newCanvas(w, h);
   const res = createCanvasRenderer(canvas, v.pyramids);
   if ("error" in res) throw new Error(res.error);
@@ -100,7 +104,15 @@ function cellsCanvas(v, s) {
   const { data, view } = v.cells ?? v;
   r.setData(data);
   r.setLut(v.scale.lut);
-  r.draw(view, v.scale);
+  if (many && v.panels) {
+    const shown = v.panels.shown;
+    const rects = many.panels
+      .filter((p) => Number.isInteger(shown[p.index]))
+      .map((p) => ({ ...p, index: shown[p.index] }));
+    r.draw(view, v.scale, rects);
+  } else {
+    r.draw(view, v.scale);
+  }
   return canvas;
 }
 
@@ -139,13 +151,14 @@ function drawScene(ctx, scene) {
     ctx.closePath();
     ctx.fill();
   }
+  const panelCss = panelFont(fonts).css;
   ctx.fillStyle = colors.text;
   ctx.textBaseline = "alphabetic";
   for (const t of scene.texts) {
     ctx.save();
     ctx.translate(t.x, t.y);
     if (t.rotation) ctx.rotate((-t.rotation * Math.PI) / 180);
-    ctx.font = t.font === "title" ? fonts.title : fonts.label;
+    ctx.font = t.font === "title" ? fonts.title : t.font === "panel" ? panelCss : fonts.label;
     ctx.textAlign = t.anchor === "start" ? "left" : t.anchor === "middle" ? "center" : "right";
     ctx.fillText(t.text, t.dx, t.dy);
     ctx.restore();
@@ -170,9 +183,12 @@ export function renderPng(v, s) {
   // pixel layers go at whole device px, unscaled, so that every cell keeps its colour
   const p = deviceBox(L.plot, s);
   ctx.drawImage(cellsCanvas(v, s), p.x, p.y);
-  const tokens = newCanvas(p.w, p.h);
-  createOverlay(tokens).draw(v.data, v.tokens, v.view, v.scale, v.whiteText, L.plot, s, v.fonts);
-  ctx.drawImage(tokens, p.x, p.y);
+  if (!v.panels) {
+    // token text is drawn for one matrix only (none in a view of many panels)
+    const tokens = newCanvas(p.w, p.h);
+    createOverlay(tokens).draw(v.data, v.tokens, v.view, v.scale, v.whiteText, L.plot, s, v.fonts);
+    ctx.drawImage(tokens, p.x, p.y);
+  }
   const b = deviceBox(L.bar, s);
   ctx.drawImage(gradientCanvas(v, s), b.x, b.y);
   ctx.setTransform(s, 0, 0, s, 0, 0);

@@ -16,6 +16,8 @@ import {
   MAX_PNG_PIXELS,
   MAX_PNG_SIDE,
   num,
+  panelFont,
+  panelTitleItems,
   placeText,
   pngSize,
   pngTooLarge,
@@ -24,6 +26,7 @@ import {
   tokenTexts,
 } from "../export/export.js";
 import { computeLayout } from "../render/layout.js";
+import { panelLayout } from "../render/panels.js";
 
 /** @typedef {import("../export/export.js").ExportView} ExportView */
 /** @typedef {import("../export/export.js").Measurer} Measurer */
@@ -394,6 +397,115 @@ describe("SVG", () => {
     expect(svg).toMatch(/<text x="[\d.]+" y="[\d.]+" fill="#ffffff">t0<\/text>/);
     expect(svg).toMatch(/fill="#000000">t11<\/text>/);
     expect(svg).toContain('font-size="14" text-anchor="middle"');
+  });
+});
+
+/**
+ * A view of many panels: a wrapped row of `labels.length` panels with their titles, or a
+ * grid with row and column labels (as index.js exportView builds it; no matrix labels).
+ * @param {{ labels?: string[], grid?: [number, number], rowNames?: string[], colNames?: string[] }} opts
+ * @returns {ExportView}
+ */
+function panelView({ labels = [], grid, rowNames = [], colNames = [] }) {
+  const base = makeView({ rows: 4, cols: 6 });
+  const L = {
+    ...base.layout,
+    rows: { ...base.layout.rows, indices: [] },
+    cols: { ...base.layout.cols, indices: [] },
+  };
+  const count = grid ? grid[0] * grid[1] : labels.length;
+  const values = new Float32Array(count * 24).map((_, i) => ((i % 24) / 23) * 2 - 1);
+  const layout = panelLayout(
+    { x: 0, y: 0, width: L.plot.width, height: L.plot.height },
+    { count, grid: grid ?? null, rows: 4, cols: 6, titleHeight: 17, gap: 6, labelWidth: grid ? 40 : 0 },
+  );
+  /** @type {import("../export/export.js").PanelTitle[]} */
+  const titles = [];
+  for (const p of layout.panels)
+    if (p.title) titles.push({ text: labels[p.index], ...p.title, kind: "title" });
+  for (const r of layout.gridLabels.rows) titles.push({ text: rowNames[r.index], ...r, kind: "gridRow" });
+  for (const c of layout.gridLabels.cols) titles.push({ text: colNames[c.index], ...c, kind: "gridCol" });
+  return {
+    ...base,
+    layout: L,
+    data: { rows: 4, cols: 6, values, exact: null, panels: count },
+    view: { row0: 0, row1: 4, col0: 0, col1: 6 },
+    panels: { layout, shown: layout.panels.map((p) => p.index), titles },
+  };
+}
+
+describe("panels", () => {
+  it("put each panel's title above it, centred, in the panel font", () => {
+    const v = panelView({ labels: ["before", "after"] });
+    const { plot } = v.layout;
+    const scene = buildScene(v, measurer);
+    const pf = panelFont(v.fonts);
+    expect(pf.size).toBe(12.35); // 0.95em, as theme.js sets it
+    expect(pf.lineHeight).toBeCloseTo(1.3 * 12.35);
+    const [p0, p1] = /** @type {NonNullable<ExportView["panels"]>} */ (v.panels).layout.panels;
+    const before = /** @type {any} */ (scene.texts.find((t) => t.text === "before"));
+    const after = /** @type {any} */ (scene.texts.find((t) => t.text === "after"));
+    expect(before).toMatchObject({ font: "panel", anchor: "middle", rotation: 0, dx: 0 });
+    const t0 = /** @type {NonNullable<typeof p0.title>} */ (p0.title);
+    const t1 = /** @type {NonNullable<typeof p1.title>} */ (p1.title);
+    expect(before.x).toBeCloseTo(plot.left + t0.x + t0.w / 2);
+    expect(before.y).toBeCloseTo(plot.top + t0.y);
+    // hanging from the box's top: half the line box, plus the font's box middle
+    expect(before.dy).toBeCloseTo((1.3 * 12.35) / 2 + 3.5);
+    expect(after.x).toBeCloseTo(plot.left + t1.x + t1.w / 2);
+    expect(after.x).toBeGreaterThan(before.x);
+    // the matrix labels are not drawn, nor token text; the title and colour bar are
+    const texts = scene.texts.map((t) => t.text);
+    expect(texts).toContain("Title");
+    expect(texts).toContain("Attribution");
+    expect(texts.some((t) => t.startsWith("row ") || t.startsWith("col "))).toBe(false);
+    const tokens = Array.from({ length: 24 }, (_, i) => `t${i}`);
+    expect(tokenTexts({ ...v, tokens }, measurer)).toBeNull();
+  });
+
+  it("right-align a grid's row labels, centre its column labels, elide long ones", () => {
+    const long = "a column label far too long for its panel, longer than the plot is wide";
+    const v = panelView({ grid: [2, 2], rowNames: ["r0", "r1"], colNames: ["c0", long] });
+    const { plot } = v.layout;
+    const { rows, cols } = /** @type {NonNullable<ExportView["panels"]>} */ (v.panels).layout.gridLabels;
+    const scene = buildScene(v, measurer);
+    const r1 = /** @type {any} */ (scene.texts.find((t) => t.text === "r1"));
+    expect(r1).toMatchObject({ anchor: "end", font: "panel", dy: 3.5 });
+    expect(r1.x).toBeCloseTo(plot.left + rows[1].x + rows[1].w - 4);
+    expect(r1.y).toBeCloseTo(plot.top + rows[1].y + rows[1].h / 2);
+    const c0 = /** @type {any} */ (scene.texts.find((t) => t.text === "c0"));
+    expect(c0).toMatchObject({ anchor: "middle" });
+    expect(c0.x).toBeCloseTo(plot.left + cols[0].x + cols[0].w / 2);
+    const c1 = /** @type {any} */ (scene.texts.find((t) => t.text.endsWith("\u2026")));
+    expect(c1.anchor).toBe("start");
+    expect(c1.x + c1.dx).toBeCloseTo(plot.left + cols[1].x);
+    expect(measurer.width("", c1.text)).toBeLessThanOrEqual(cols[1].w);
+    // empty labels draw nothing
+    expect(panelTitleItems(v.layout, [{ text: "", x: 0, y: 0, w: 50, h: 17, kind: "title" }], 16)).toEqual(
+      [],
+    );
+  });
+
+  it("are drawn as one image with their titles as text in an SVG", () => {
+    const v = panelView({ labels: ["before", "<after>"] });
+    expect(cellRects(v)).toBeNull();
+    const svg = sceneToSvg(buildScene(v, measurer), {
+      cells: { href: "data:image/png;base64,AAAA" },
+      bar: "data:image/png;base64,BBBB",
+      tokens: tokenTexts(v, measurer),
+    });
+    expect((svg.match(/<image /g) ?? []).length).toBe(2); // cells and the gradient
+    expect(svg).toMatch(/<text x="[\d.]+" y="[\d.]+" text-anchor="middle" font-size="12.35">before<\/text>/);
+    expect(svg).toContain(">&lt;after&gt;</text>");
+  });
+
+  it("leave a single view's scene and SVG as they were", () => {
+    const v = makeView({ tokens: Array.from({ length: 12 }, (_, i) => `t${i}`) });
+    const withNone = { ...v, panels: undefined };
+    expect(buildScene(withNone, measurer)).toEqual(buildScene(v, measurer));
+    expect(buildScene(v, measurer).texts.some((t) => t.font === "panel")).toBe(false);
+    expect(cellRects(withNone)).toEqual(cellRects(v));
+    expect(tokenTexts(withNone, measurer)).toEqual(tokenTexts(v, measurer));
   });
 });
 
