@@ -56,7 +56,10 @@ export function createTooltip(root) {
   const valueLine = line("value");
   const pixelLine = line("pixel");
   panelLine.key.textContent = "panel";
-  panelLine.key.hidden = panelLine.value.hidden = true;
+  // the panel line is in the tooltip only while it names a panel (a single heatmap's
+  // tooltip starts with its row, as it always has)
+  panelLine.key.remove();
+  panelLine.value.remove();
   tokenLine.key.textContent = "token";
   valueLine.key.textContent = "value";
   pixelLine.key.textContent = "pixel";
@@ -91,7 +94,12 @@ export function createTooltip(root) {
         pixelLine.key.hidden = pixelLine.value.hidden = !pixel;
         pixelLine.value.textContent = pixel;
         shown = what;
-        panelLine.key.hidden = panelLine.value.hidden = panel === null;
+        if (panel === null) {
+          panelLine.key.remove();
+          panelLine.value.remove();
+        } else if (!panelLine.key.isConnected) {
+          tip.prepend(panelLine.key, panelLine.value);
+        }
         panelLine.value.textContent = panel ?? "";
         // a block of cells (a big matrix's overview) names its first and last row/column
         rowLine.key.textContent = rowEnd > c.row ? `rows ${c.row}\u2013${rowEnd}` : `row ${c.row}`;
