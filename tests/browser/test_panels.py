@@ -13,6 +13,7 @@ from PIL import Image
 
 from .conftest import WidgetView, write_notebook
 from .test_interaction import py, wait_py
+from .test_quickstart import keep_screenshot
 
 SETUP = """\
 import numpy as np
@@ -20,7 +21,7 @@ from tokenheat import Heatmap
 rng = np.random.default_rng(5)
 z = (rng.uniform(-1, 1, size=(16, 16, 128, 128)) * 0.3).astype(np.float32)
 z[5, 9, 60, 100] = 5.0
-g = Heatmap(z, vmin=-5, vmax=5, width=900, height=900,
+g = Heatmap(z, vmin=-5, vmax=5, width=800, height=800,
             panel_labels=([f"L{i}" for i in range(16)], [f"H{j}" for j in range(16)]))
 g"""
 
@@ -28,6 +29,19 @@ PAIR = """\
 a = np.linspace(-1, 1, 24).reshape(4, 6)
 c = Heatmap(np.stack([a, -a]), panel_labels=["before", "after"], vmin=-1, vmax=1, width=700)
 c"""
+
+ATTENTION = """\
+tokens = "The cat sat on the mat because it was warm".split()
+t = len(tokens)
+scores = np.random.default_rng(0).normal(size=(3, 4, t, t))
+scores *= np.array([1, 2, 4])[:, None, None, None]
+scores[..., np.triu_indices(t, 1)[0], np.triu_indices(t, 1)[1]] = -np.inf
+att = np.exp(scores - scores.max(axis=-1, keepdims=True))
+att /= att.sum(axis=-1, keepdims=True)
+heads = Heatmap(att, row_labels=tokens, column_labels=tokens, cmap="Blues", center=None,
+                vmin=0, vmax=1, panel_labels=(["L0", "L1", "L2"], ["H0", "H1", "H2", "H3"]),
+                title="attention, layer x head", width=640)
+heads"""
 
 NORMALIZE = """\
 m = np.array([[1.0, -2.0, 4.0], [0.001, 0.002, -0.004], [30.0, 10.0, 20.0]])
@@ -48,7 +62,7 @@ HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
 
 @pytest.fixture(scope="module")
 def notebook(lab) -> str:
-    return write_notebook(lab, "panels.ipynb", SETUP, PAIR, NORMALIZE)
+    return write_notebook(lab, "panels.ipynb", SETUP, PAIR, NORMALIZE, ATTENTION)
 
 
 @pytest.fixture
@@ -56,7 +70,7 @@ def views(lab, page, notebook) -> tuple[WidgetView, ...]:
     page.add_init_script(COUNT_CONTEXTS)
     lab.open(page, notebook)
     lab.run_all(page)
-    return tuple(WidgetView(page, i).wait_ready(timeout=120_000) for i in range(3))
+    return tuple(WidgetView(page, i).wait_ready(timeout=120_000) for i in range(4))
 
 
 def grid_box(view: WidgetView, i: int, j: int) -> tuple[float, float, float, float]:
@@ -79,8 +93,9 @@ def strong_pixels(shot: Image.Image, colour, tolerance: int = 8) -> np.ndarray:
 def test_a_16_by_16_grid_uses_one_webgl_context(lab, page, views) -> None:
     grid = views[0]
     assert grid.root.get_attribute("data-renderer") == "webgl2"
-    # three widgets on the page (the grid's 256 panels, a pair, one matrix): three contexts
-    assert page.evaluate("window.__webgl2") == 3
+    # four widgets on the page (the grid's 256 panels, a pair, one matrix, a 3 x 4 grid):
+    # four contexts, one each
+    assert page.evaluate("window.__webgl2") == 4
     assert grid.root.locator(".tokenheat-cells").count() == 1
     assert grid.texts('.tokenheat-grid-label[data-axis="row"]') == [f"L{i}" for i in range(16)]
     assert grid.texts('.tokenheat-grid-label[data-axis="col"]') == [f"H{j}" for j in range(16)]
@@ -108,9 +123,27 @@ def test_a_strong_value_shows_in_its_own_panel_only_even_zoomed_out(lab, page, v
     assert abs(py_.mean() - (y0 + fy * (y1 - y0))) <= 2
 
 
+def test_an_attention_grid_shows_each_heads_pattern(lab, page, views) -> None:
+    heads = views[3]
+    assert heads.texts('.tokenheat-grid-label[data-axis="row"]') == ["L0", "L1", "L2"]
+    expected = np.array(py(lab, page, "heads.to_rgba()[:, :, :, :, :3].tolist()"))
+    shot = Image.open(io.BytesIO(heads.cells_screenshot())).convert("RGB")
+    canvas = heads.cells.bounding_box()
+    sx, sy = shot.width / canvas["width"], shot.height / canvas["height"]
+    for i, j in ((0, 0), (1, 2), (2, 3)):
+        x0, y0, x1, y1 = grid_box(heads, i, j)
+        for r, c in ((0, 0), (5, 2), (9, 9), (9, 0)):  # causal: the diagonal and below
+            x = (x0 + (c + 0.5) * (x1 - x0) / 10 - canvas["x"]) * sx
+            y = (y0 + (r + 0.5) * (y1 - y0) / 10 - canvas["y"]) * sy
+            seen = np.array(shot.getpixel((int(x), int(y))))
+            assert np.abs(seen - expected[i, j, r, c]).max() <= 6, (i, j, r, c, seen)
+    keep_screenshot(heads, "attention-grid.png")  # the README's picture
+
+
 def test_two_panels_show_their_own_values_side_by_side(lab, page, views) -> None:
     pair = views[1]
     assert pair.texts(".tokenheat-panel-title") == ["before", "after"]
+    keep_screenshot(pair, "comparison.png")  # the README's picture
     expected = np.array(py(lab, page, "c.to_rgba()[:, :, :, :3].tolist()"))
     shot = Image.open(io.BytesIO(pair.cells_screenshot())).convert("RGB")
     canvas = pair.cells.bounding_box()
