@@ -12,6 +12,8 @@ import pytest
 from tokenheat import Heatmap, InvalidSetting, InvalidSettingType, _data
 from tokenheat._normalize import norm_table, normalized
 
+from .test_big import brute, request
+
 
 def sent_f32(w: Heatmap) -> np.ndarray:
     return np.frombuffer(bytes(w._values), dtype="<f4")
@@ -291,32 +293,6 @@ def small_limits(monkeypatch):
     monkeypatch.setattr(_data, "TILE_CELLS", 300)
 
 
-def strongest(block: np.ndarray) -> float:
-    v = block[~np.isnan(block)]
-    if v.size == 0:
-        return float("nan")
-    return float(v[np.abs(v) == np.abs(v).max()].max())
-
-
-def brute(panel: np.ndarray, fr: int, fc: int, window=None) -> np.ndarray:
-    r0, r1, c0, c1 = window or (0, panel.shape[0], 0, panel.shape[1])
-    part = panel[r0:r1, c0:c1]
-    rows, cols = -(-part.shape[0] // fr), -(-part.shape[1] // fc)
-    return np.array(
-        [
-            [strongest(part[i * fr : (i + 1) * fr, j * fc : (j + 1) * fc]) for j in range(cols)]
-            for i in range(rows)
-        ]
-    ).reshape(rows, cols)
-
-
-def request(w: Heatmap, **content):
-    replies: list = []
-    w.send = lambda msg, buffers=None: replies.append((msg, buffers))  # type: ignore[method-assign]
-    w._handle_request(None, {"type": "tile", "id": "v:1:0", **content}, [])
-    return replies
-
-
 def test_a_big_stack_goes_as_an_overview_per_panel(small_limits) -> None:
     values = stack(3, 31, 20).astype(np.float32)
     values[1, 30, 19] = 50.0  # the last cell of the middle panel
@@ -376,7 +352,7 @@ def test_a_normalised_big_stack_sends_the_overview_and_tiles_of_what_is_drawn(
     overview = sent_f32(w).reshape(3, gr, gc)
     for p in range(3):
         np.testing.assert_array_equal(overview[p], brute(drawn[p], fr, fc))
-    [(msg, buffers)] = request(w, window=[2, 9, 1, 7], block=[1, 1])
+    [(_, buffers)] = request(w, window=[2, 9, 1, 7], block=[1, 1])
     tile = np.frombuffer(bytes(buffers[0]), "<f4").reshape(3, 7, 6)
     np.testing.assert_array_equal(tile, drawn[:, 2:9, 1:7])
     # switching the mode sends the overview of the new one; off, the values' own

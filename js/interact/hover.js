@@ -2,6 +2,8 @@
 // zoomed-out pixel the cell it shows), which index.js outlines in every panel shown, so
 // the same place can be compared across panels. Pure functions, no DOM.
 
+import { outlineSpan } from "./selection.js";
+
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 /** @typedef {import("./geometry.js").PanelRect} PanelRect */
 
@@ -12,7 +14,6 @@
  */
 
 /** Outlines never shrink below this (CSS px), as the selection's. */
-const MIN_OUTLINE = 8;
 
 /**
  * @param {Hover | null} a
@@ -40,16 +41,10 @@ export function sameHover(a, b) {
  * @returns {[number, number] | null}
  */
 function span(i, iEnd, a, b, size) {
-  if (iEnd + 1 <= a || i >= b) return null;
-  let lo = ((i - a) / (b - a)) * size;
-  let hi = ((iEnd + 1 - a) / (b - a)) * size;
-  if (hi - lo < MIN_OUTLINE) {
-    const mid = (lo + hi) / 2;
-    lo = mid - MIN_OUTLINE / 2;
-    hi = mid + MIN_OUTLINE / 2;
-  }
-  lo = Math.max(0, lo);
-  hi = Math.min(size, hi);
+  const s = outlineSpan(i, iEnd, a, b, size);
+  if (!s) return null;
+  const lo = Math.max(0, s[0]);
+  const hi = Math.min(size, s[1]);
   return hi > lo ? [lo, hi] : null;
 }
 

@@ -184,6 +184,29 @@ export function moveSelection(s, key, view, rows, cols, start) {
 }
 
 /**
+ * Where cells i..iEnd of one axis are along a plot of `size` px showing the view [a, b):
+ * [lo, hi) px, grown about their middle to MIN_OUTLINE px so that one cell of a zoomed-out
+ * view stays visible (not cut to the plot); null when they are out of view.
+ * @param {number} i
+ * @param {number} iEnd
+ * @param {number} a view start
+ * @param {number} b view end
+ * @param {number} size
+ * @returns {[number, number] | null}
+ */
+export function outlineSpan(i, iEnd, a, b, size) {
+  if (iEnd + 1 <= a || i >= b) return null;
+  let lo = ((i - a) / (b - a)) * size;
+  let hi = ((iEnd + 1 - a) / (b - a)) * size;
+  if (hi - lo < MIN_OUTLINE) {
+    const mid = (lo + hi) / 2;
+    lo = mid - MIN_OUTLINE / 2;
+    hi = mid + MIN_OUTLINE / 2;
+  }
+  return [lo, hi];
+}
+
+/**
  * The outline's box in CSS px from the plot's top-left corner (a row spans the plot's
  * width, a column its height), at least MIN_OUTLINE px each way; null when nothing is
  * selected or the selection is out of view.
@@ -202,20 +225,9 @@ export function selectionBox(s, view, width, height) {
    * @param {number} a
    * @param {number} b
    * @param {number} size
-   * @returns {[number, number] | null}
    */
-  const span = (i, a, b, size) => {
-    if (i < 0) return [0, size];
-    if (i + 1 <= a || i >= b) return null;
-    let lo = ((i - a) / (b - a)) * size;
-    let hi = ((i + 1 - a) / (b - a)) * size;
-    if (hi - lo < MIN_OUTLINE) {
-      const mid = (lo + hi) / 2;
-      lo = mid - MIN_OUTLINE / 2;
-      hi = mid + MIN_OUTLINE / 2;
-    }
-    return [lo, hi];
-  };
+  const span = (i, a, b, size) =>
+    i < 0 ? /** @type {[number, number]} */ ([0, size]) : outlineSpan(i, i, a, b, size);
   const y = span(r, view.row0, view.row1, height);
   const x = span(c, view.col0, view.col1, width);
   if (!x || !y) return null;

@@ -57,8 +57,9 @@ def matrix_state(matrix: Stack, normalize: str | None = None) -> dict[str, Any]:
     panels, each panel reduced on its own (the window on screen follows as tiles,
     :func:`tile`), of the values drawn (normalised with ``normalize``: the browser
     cannot normalise blocks); every normalisation mode's divisors and range, so the
-    browser switches modes by itself for a matrix sent whole. ``_exact`` is emptied: the float64 originals follow when
-    the browser asks, after its first paint (the cells need not wait for them).
+    browser switches modes by itself for a matrix sent whole. ``_exact`` is emptied:
+    the float64 originals follow when the browser asks, after its first paint (the
+    cells need not wait for them).
     """
     panels, rows, cols = matrix.f32.shape
     state: dict[str, Any] = {
