@@ -21,14 +21,9 @@ Results go to ``benchmarks/grid_results.json``; see ``benchmarks/README.md``.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
-import time
-from importlib import metadata
 from pathlib import Path
 
 import nbformat
@@ -39,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from labdriver import launch_browser, running_lab  # noqa: E402
-from time_to_visible import measure  # noqa: E402
+from time_to_visible import measure, write_results  # noqa: E402
 
 GRID = 12
 SETUP = (
@@ -129,25 +124,11 @@ def main() -> None:
         summary[str(n)] = {"tokenheat": th, "plotly": pl, "ratio": ratio}
         cells = f"{GRID}x{GRID} of {n}x{n}"
         print(f"{cells:>18}  tokenheat {th}  plotly {pl}  ratio {ratio}")
-    args.out.write_text(
-        json.dumps(
-            {
-                "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-                "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                f"Python {platform.python_version()}, {browser_version}",
-                "versions": {
-                    name: metadata.version(name)
-                    for name in ("tokenheat", "plotly", "anywidget", "jupyterlab")
-                },
-                "timeout_s": args.timeout,
-                "runs": results,
-                "median": summary,
-            },
-            indent=1,
-        )
-        + "\n"
+    write_results(
+        args.out,
+        browser_version,
+        {"timeout_s": args.timeout, "runs": results, "median": summary},
     )
-    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

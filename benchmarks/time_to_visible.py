@@ -82,6 +82,27 @@ def measure(lab, browser, lib: str, n: int, timeout_s: float, visible: str | Non
         lab.shutdown_kernels()
 
 
+def write_results(out: Path, browser_version: str, results: dict) -> None:
+    """Write a run's ``results`` to ``out`` as JSON, with when, where and which versions."""
+    out.write_text(
+        json.dumps(
+            {
+                "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}, {browser_version}",
+                "versions": {
+                    name: metadata.version(name)
+                    for name in ("tokenheat", "plotly", "anywidget", "jupyterlab")
+                },
+                **results,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+    print(f"wrote {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 1000])
@@ -114,24 +135,7 @@ def main() -> None:
         pl = statistics.median(results["plotly"][str(n)])
         summary[str(n)] = {"tokenheat": th, "plotly": pl, "ratio": pl / th}
         print(f"{n:>5}x{n:<5} {th:10.2f} {pl:10.2f} {pl / th:16.1f}x")
-    args.out.write_text(
-        json.dumps(
-            {
-                "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-                "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                f"Python {platform.python_version()}, {browser_version}",
-                "versions": {
-                    name: metadata.version(name)
-                    for name in ("tokenheat", "plotly", "anywidget", "jupyterlab")
-                },
-                "runs": results,
-                "median": summary,
-            },
-            indent=1,
-        )
-        + "\n"
-    )
-    print(f"wrote {args.out}")
+    write_results(args.out, browser_version, {"runs": results, "median": summary})
 
 
 if __name__ == "__main__":
