@@ -350,6 +350,16 @@ function render({ model, el }) {
   }
 
   /**
+   * The values a source is drawn from: a matrix sent whole is drawn as `drawn` (normalised
+   * when asked); an overview or tile as sent (Python normalised it).
+   * @param {import("./data/lod.js").Source} src
+   * @returns {MatrixData}
+   */
+  function drawnGrid(src) {
+    return src.grid === lod.overview.grid && !lod.active && drawn ? drawn : src.grid;
+  }
+
+  /**
    * Panel p of the matrix drawn (its own values), for the token overlay and the tooltip.
    * @param {MatrixData} d
    * @param {number} p
@@ -530,8 +540,7 @@ function render({ model, el }) {
     if (!data) return null;
     const src = lod.source(view);
     // the values the pixel rule reads: the panel's, as drawn (normalised when asked)
-    const g =
-      src.grid === lod.overview.grid && !lod.active && drawn ? panelOf(drawn, p) : panelOf(src.grid, p);
+    const g = panelOf(drawnGrid(src), p);
     const cov = coveredCells(sourceView(src, view), w, h, g.rows, g.cols, x, y, dpr, g.values);
     if (!cov) return null;
     const single = src.fr === 1 && src.fc === 1;
@@ -717,7 +726,7 @@ function render({ model, el }) {
       axes.update(L, view, rowText, colText, rowWidth, colWidth, fonts.lineHeight, selRow(sel), selCol(sel));
     }
     const src = lod.source(view);
-    const grid = src.grid === lod.overview.grid && !lod.active && drawn ? drawn : src.grid;
+    const grid = drawnGrid(src);
     const renderer = cells.renderer(grid, scale.lut, lutVersion);
     const P = /** @type {NonNullable<typeof placed>} */ (placed);
     const pxCols = P.canvas.width;

@@ -183,12 +183,18 @@ def test_download_svg_keeps_labels_as_text(lab, page, view, tmp_path) -> None:
         assert f"#{red:02x}{green:02x}{blue:02x}" in fills, (r, c)
 
 
-def test_capture_sends_the_live_view_to_python(lab, page, view, tmp_path) -> None:
+def assert_capture_is_the_download(lab, page, view: WidgetView, name: str, tmp_path) -> None:
+    """``capture()`` of the widget called ``name`` in the kernel gives the PNG that the
+    toolbar's "Download PNG" of ``view`` gives (within 1 per channel)."""
     _, downloaded = download(page, view, "png", tmp_path)
-    lab.run_code(page, "shots = []\nw.capture(shots.append)")
+    lab.run_code(page, f"shots = []\n{name}.capture(shots.append)")
     wait_py(lab, page, "len(shots)", lambda n: n == 1)
-    lab.run_code(page, "open('captured.png', 'wb').write(shots[0])")
-    captured = png_array((lab.root / "captured.png").read_bytes())
+    lab.run_code(page, f"open('captured-{name}.png', 'wb').write(shots[0])")
+    captured = png_array((lab.root / f"captured-{name}.png").read_bytes())
     expected = png_array(downloaded)
     assert captured.shape == expected.shape
     assert (np.abs(captured - expected).max(axis=2) <= 1).mean() > 0.999
+
+
+def test_capture_sends_the_live_view_to_python(lab, page, view, tmp_path) -> None:
+    assert_capture_is_the_download(lab, page, view, "w", tmp_path)

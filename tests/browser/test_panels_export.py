@@ -5,15 +5,13 @@ cells, and ``capture`` sends the same PNG as the download."""
 
 from __future__ import annotations
 
-import io
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from .conftest import WidgetView, write_notebook
-from .test_export import download
+from .test_export import assert_capture_is_the_download, download, png_array
 from .test_interaction import wait_py
 
 ROWS, COLS = 4, 6
@@ -42,10 +40,6 @@ def views(lab, page, notebook) -> tuple[WidgetView, WidgetView]:
     lab.open(page, notebook)
     lab.run_all(page)
     return WidgetView(page, 0).wait_ready(), WidgetView(page, 1).wait_ready()
-
-
-def png_array(data: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=int)
 
 
 def panel_boxes(view: WidgetView) -> list[tuple[float, float, float, float]]:
@@ -157,14 +151,7 @@ def test_download_svg_of_a_grid_has_its_row_and_column_labels(lab, page, views, 
 
 
 def test_capture_of_panels_is_the_download(lab, page, views, tmp_path) -> None:
-    _, downloaded = download(page, views[0], "png", tmp_path)
-    lab.run_code(page, "shots = []\nc.capture(shots.append)")
-    wait_py(lab, page, "len(shots)", lambda n: n == 1)
-    lab.run_code(page, "open('captured-panels.png', 'wb').write(shots[0])")
-    captured = png_array((lab.root / "captured-panels.png").read_bytes())
-    expected = png_array(downloaded)
-    assert captured.shape == expected.shape
-    assert (np.abs(captured - expected).max(axis=2) <= 1).mean() > 0.999
+    assert_capture_is_the_download(lab, page, views[0], "c", tmp_path)
 
 
 def test_a_focused_panel_exports_that_panel_alone(lab, page, views, tmp_path) -> None:
