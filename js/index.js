@@ -20,14 +20,14 @@ import {
   readPanels,
 } from "./render/panelview.js";
 import { hoverBoxes } from "./interact/hover.js";
-import { normalizeStack, readNormalize } from "./data/normalize.js";
+import { autoRange, followDefault, normalizeStack, readNormalize } from "./data/normalize.js";
 import { createRangeControl } from "./range/range.js";
 import { syncColorRange } from "./range/rangesync.js";
 import { coveredCells } from "./data/reduce.js";
 import { createSelectionOutline, selCol, selPanel, selRow } from "./interact/selection.js";
 import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from "./export/snapshot.js";
 import { CSS, readColors, readFonts } from "./render/theme.js";
-import { createDownloadButtons } from "./interact/toolbar.js";
+import { TOOLBAR_ROW, createDownloadButtons, createNormalizeChooser } from "./interact/toolbar.js";
 import { shownText, visibleIfBlank, visibleWhitespace } from "./data/text.js";
 import { brief, readDataRange, readLimits, readText } from "./data/traits.js";
 import { createTooltip } from "./interact/tooltip.js";
@@ -225,6 +225,37 @@ function render({ model, el }) {
     /** @type {HTMLElement} */ (root.querySelector(".tokenheat-toolbar")),
     (format) => void download(format),
   );
+  const normalizeChooser = createNormalizeChooser(
+    /** @type {HTMLElement} */ (root.querySelector(".tokenheat-toolbar")),
+    chooseNormalize,
+  );
+
+  const showNormalize = () =>
+    normalizeChooser.update(readNormalize(model.get("normalize")), panelState.count > 1);
+
+  /**
+   * The chooser switched `normalize`: draw the new mode now, and move each end of the
+   * colour range that sat at its default to the new default, as Python does (so a page
+   * without a kernel behaves the same), then save.
+   * @param {"row" | "column" | "panel" | null} mode
+   */
+  function chooseNormalize(mode) {
+    const ranges = model.get("_norm_ranges");
+    const center = typeof model.get("center") === "number" ? model.get("center") : null;
+    /** @param {string} m */
+    const rangeOf = (m) => {
+      const r = ranges && typeof ranges === "object" ? ranges[m] : null;
+      return Array.isArray(r) && r.length === 2 && r.every(Number.isFinite)
+        ? /** @type {[number, number]} */ (r)
+        : null;
+    };
+    const before = autoRange(rangeOf(readNormalize(model.get("normalize")) ?? "none"), center);
+    const after = autoRange(rangeOf(mode ?? "none"), center);
+    const next = followDefault(scale.vmin, scale.vmax, before, after);
+    model.set("normalize", mode);
+    if (next) rangeSync.write(next[0], next[1]);
+    model.save_changes();
+  }
 
   // ---- scheduling ------------------------------------------------------------------
 
@@ -578,6 +609,7 @@ function render({ model, el }) {
     // Many panels in view: the matrix's own row and column labels are not drawn (the
     // tooltip names them; a focused panel shows them).
     const grid = panelState.count > 1 && panelState.focus === null;
+    showNormalize();
     const focusName =
       panelState.count > 1 && panelState.focus !== null ? panelState.labels[panelState.focus] : "";
     const own = readTitle("title");
@@ -613,6 +645,7 @@ function render({ model, el }) {
         colLabelWidth: grid ? () => 0 : colWidth,
         rowLabelMax: grid ? 0 : rowLabelMax,
         colLabelMax: grid ? 0 : colLabelMax,
+        toolbarRow: grid ? TOOLBAR_ROW : 0,
       });
     let L = lay(reservedTickWidth);
     tickSet = colorbarTicks(scale.vmin, scale.vmax, L.bar.height);
@@ -648,7 +681,9 @@ function render({ model, el }) {
     overlay.resize(w, h);
     colorbar.place(L, dpr, barTitle, fonts.lineHeight);
     range.place(L);
-    interaction.place(L.plot, L.width);
+    // many panels: the toolbar sits in its own row above them, off their titles
+    const row = panelState.count > 1 && panelState.focus === null ? TOOLBAR_ROW : 0;
+    interaction.place({ ...L.plot, top: L.plot.top - row }, L.width);
   }
 
   /**
@@ -922,8 +957,10 @@ function render({ model, el }) {
   }
   on("normalize", () => {
     readNormalized();
+    showNormalize();
     schedule(COLORS | VIEW);
   });
+  showNormalize();
   on("_norms", () => {
     readNormalized();
     schedule(COLORS | VIEW);
@@ -978,6 +1015,7 @@ function render({ model, el }) {
     modelListeners.length = 0;
     captures.destroy();
     downloads.destroy();
+    normalizeChooser.destroy();
     interaction.destroy();
     range.destroy();
     rangeSync.destroy();

@@ -6,7 +6,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -166,3 +169,172 @@ def test_colormap_of_a_grid_png_is_the_widgets() -> None:
     for p in range(4):
         x0, y0, x1, y1 = box(f, p)
         assert (pixels[y0:y1, x0:x1] == expected).all()
+
+
+# ------------------------------------------------- the arrangement the screen shows
+# The panel area and the panels in it, as the browser computes them for each widget
+# (js/render/layout.js computeLayout, then js/render/panelview.js placePanels with
+# js/render/panels.js panelLayout): (area width, area height, nr, nc, panel width, panel
+# height), CSS px. test_the_table_is_the_browsers_rule recomputes it with node.
+SCREEN = [
+    # 10 x 100 panels ("wide"): the automatic height is one panel's aspect, at least
+    # 160 px, so they stack; a short widget puts them side by side; a wide one wraps them
+    pytest.param((3, 10, 100), {}, (600, 160, 3, 1, 600, 32), id="wide-default"),
+    pytest.param(
+        (3, 10, 100), {"width": 900, "height": 150}, (790, 64, 1, 3, 259, 47), id="wide-short"
+    ),
+    pytest.param((3, 10, 100), {"width": 1200}, (1090, 160, 2, 2, 542, 60), id="wide-wide"),
+    # 100 x 10 panels ("tall"): side by side, but stacked in a narrow, tall widget
+    pytest.param((3, 100, 10), {}, (600, 600, 1, 3, 196, 583), id="tall-default"),
+    pytest.param(
+        (3, 100, 10), {"width": 200, "height": 4096}, (90, 4016, 3, 1, 90, 1317), id="tall-narrow"
+    ),
+    pytest.param((16, 10, 10), {}, (600, 600, 4, 4, 145, 128), id="sixteen"),
+    pytest.param(
+        (7, 30, 20),
+        {"width": 700, "height": 300, "title": "t", "colorbar_title": "c", "vmin": -12345.6},
+        (547, 192, 1, 7, 73, 175),
+        id="title-and-wide-ticks",
+    ),
+    # a 4-D grid keeps its gr x gc whatever the area
+    pytest.param((2, 5, 10, 100), {}, (600, 160, 2, 5, 112, 68), id="grid-default"),
+    pytest.param(
+        (2, 5, 10, 100), {"width": 900, "height": 150}, (790, 64, 2, 5, 150, 20), id="grid-short"
+    ),
+    pytest.param(
+        (2, 5, 10, 100),
+        {"width": 300, "height": 1200, "panel_labels": (["first layer", "1"], list("abcde"))},
+        (190, 1120, 2, 5, 19, 548),
+        id="grid-labelled",
+    ),
+]
+
+
+def screen_of(f: _grid_export.GridFrame) -> tuple[int, ...]:
+    _, _, _, w, h = f.panels[0]
+    return (*f.area, f.nr, f.nc, w, h)
+
+
+@pytest.mark.parametrize(("shape", "settings", "screen"), SCREEN)
+def test_panels_are_placed_as_the_screen_places_them(shape, settings, screen) -> None:
+    w = Heatmap(np.zeros(shape), **settings)
+    f = _grid_export.grid_layout(w)
+    assert screen_of(f) == screen
+    _, _, nr, nc, pw, ph = screen
+    # panel p at grid row p // nc, column p % nc, neighbours GAP apart, all one size
+    for p, x, y, pw_, ph_ in f.panels:
+        i, j = divmod(p, nc)
+        assert (pw_, ph_) == (pw, ph)
+        assert x == f.panels[i * nc][1] + j * (pw + _grid_export.GAP)
+        lead = 0 if f.grid else _grid_export.TITLE_HEIGHT
+        assert y == f.panels[j][2] + i * (ph + _grid_export.GAP + lead)
+    assert len({y for _, _, y, _, _ in f.panels}) == nr
+
+
+def test_wide_panels_side_by_side_on_screen_are_side_by_side_in_the_png() -> None:
+    values = np.stack([np.full((10, 100), v) for v in (-1.0, 0.0, 1.0)])
+    w = Heatmap(values, vmin=-1, vmax=1, width=900, height=150)
+    f = _grid_export.grid_layout(w)
+    assert (f.nr, f.nc) == (1, 3)
+    pixels = image(w.to_png())
+    for p, v in enumerate((-1.0, 0.0, 1.0)):
+        x0, y0, x1, y1 = box(f, p)
+        assert (pixels[y0:y1, x0:x1] == colour(w, v)).all()
+    assert box(f, 0)[2] < box(f, 1)[0] and box(f, 1)[2] < box(f, 2)[0]
+    # the same widget with the automatic height (160 px): 2 x 2, as on screen
+    w.height = None
+    f = _grid_export.grid_layout(w)
+    assert (f.nr, f.nc) == (2, 2)
+
+
+def test_width_and_height_traits_change_the_arrangement_as_in_the_browser() -> None:
+    w = Heatmap(np.zeros((3, 10, 100)))
+    seen = []
+    for width, height in ((None, None), (1200, None), (900, 150), (None, 150), (None, None)):
+        w.width, w.height = width, height
+        f = _grid_export.grid_layout(w)
+        seen.append((f.nr, f.nc))
+    assert seen == [(3, 1), (2, 2), (1, 3), (1, 3), (3, 1)]
+    # without a width trait the area is plot_width wide; with one, plot_width is ignored
+    assert _grid_export.grid_layout(w, plot_width=300).area == (300, 160)
+    w.width = 900
+    assert _grid_export.grid_layout(w, plot_width=300).area == _grid_export.grid_layout(w).area
+
+
+def test_a_grid_keeps_its_rows_and_columns() -> None:
+    w = Heatmap(np.zeros((2, 5, 10, 100)))
+    for width, height in ((None, None), (160, 4096), (4096, 50), (900, 150)):
+        w.width, w.height = width, height
+        f = _grid_export.grid_layout(w)
+        assert (f.nr, f.nc) == (2, 5)
+        assert [p for p, *_ in f.panels] == list(range(10))
+
+
+# The JS rule itself, run with node on the same widgets: js/render/layout.js,
+# js/render/panelview.js and js/interact/toolbar.js are ES modules whose functions used
+# here touch no DOM. What the rule reads from the page (font, window) comes from Python's
+# assumptions; the rule's own constants (margins, gap, toolbar row) come from the JS.
+JS_RULE = """
+import { computeLayout, fullView } from "%(layout)s";
+import { placePanels, readPanels } from "%(panelview)s";
+import { TOOLBAR_ROW } from "%(toolbar)s";
+const out = JSON.parse(process.argv[1]).map((c) => {
+  const [rows, cols] = c.shape;
+  // as js/index.js calls it while several panels are shown: no matrix labels
+  const lay = (width) => computeLayout({
+    width, height: c.height, windowHeight: c.windowHeight, rows, cols,
+    view: fullView(rows, cols), lineHeight: c.lineHeight,
+    titleHeight: c.title ? c.titleHeight : 0, titleWidth: 0, toolbarRow: TOOLBAR_ROW,
+    hasColorbarTitle: c.colorbarTitle, tickWidth: c.tickWidth,
+    rowLabelWidth: () => 0, colLabelWidth: () => 0, rowLabelMax: 0, colLabelMax: 0,
+  });
+  let L = lay(c.width ?? 1000);
+  // no width trait: a view as wide as gives a plot area plotWidth wide
+  if (c.width === null) L = lay(c.plotWidth + L.width - L.plot.width);
+  const ps = readPanels(c.panels, c.labels, null);
+  const P = placePanels(ps, L.plot.width, L.plot.height, rows, cols, c.lineHeight,
+    c.labelWidth, 1).layout;
+  return [L.plot.width, L.plot.height, P.nr, P.nc, P.panelWidth, P.panelHeight];
+});
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="runs the JS rule in node")
+def test_the_table_is_the_browsers_rule() -> None:
+    js = Path(__file__).resolve().parents[1] / "js"
+    script = JS_RULE % {
+        "layout": (js / "render" / "layout.js").as_uri(),
+        "panelview": (js / "render" / "panelview.js").as_uri(),
+        "toolbar": (js / "interact" / "toolbar.js").as_uri(),
+    }
+    cases, expected = [], []
+    for param in SCREEN:
+        shape, settings, screen = param.values
+        w = Heatmap(np.zeros(shape), **settings)
+        widest = _grid_export.screen_label_width(w) - 4 if len(w.panel_layout) == 2 else 0
+        cases.append(
+            {
+                "shape": list(w.shape),
+                "panels": list(w.panel_layout),
+                "labels": w.panel_labels,
+                "width": w.width,
+                "height": w.height,
+                "windowHeight": _grid_export.WINDOW_HEIGHT,
+                "lineHeight": _grid_export.SCREEN_LINE,
+                "title": bool(w.title),
+                "titleHeight": _grid_export.SCREEN_TITLE,
+                "colorbarTitle": bool(w.colorbar_title),
+                "tickWidth": _grid_export.screen_tick_width(w),
+                "labelWidth": widest,  # placePanels adds the band's 4 px
+                "plotWidth": 600,
+            }
+        )
+        expected.append(list(screen))
+    out = subprocess.run(
+        ["node", "--input-type=module", "-e", script, json.dumps(cases)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout) == expected

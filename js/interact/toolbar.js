@@ -5,6 +5,12 @@
 const SVG = "http://www.w3.org/2000/svg";
 
 /**
+ * CSS px kept free above the plot for the toolbar when several panels are shown (24 px
+ * buttons, padding, border and the 4 px inset of `place`), so that it covers no title.
+ */
+export const TOOLBAR_ROW = 34;
+
+/**
  * A 16x16 stroked icon.
  * @param {string[]} paths SVG path data
  * @param {string} [dash] stroke-dasharray of the first path
@@ -137,6 +143,70 @@ export function createDownloadButtons(bar, download) {
     destroy() {
       listeners.abort();
       for (const b of buttons) b.remove();
+    },
+  };
+}
+
+/** The normalisation modes as the chooser names them (`normalize` trait values). */
+const NORMALIZE_CHOICES = /** @type {const} */ ([
+  ["", "values"],
+  ["row", "÷ row max"],
+  ["column", "÷ column max"],
+  ["panel", "÷ panel max"],
+]);
+
+/**
+ * A chooser of the `normalize` mode at the start of a toolbar: the values as they are, or
+ * each row / column / panel divided by its own max |v|.
+ * @param {HTMLElement} bar `.tokenheat-toolbar`
+ * @param {(mode: "row" | "column" | "panel" | null) => void} choose
+ */
+export function createNormalizeChooser(bar, choose) {
+  const select = document.createElement("select");
+  select.className = "tokenheat-normalize";
+  select.title = "Colours: the values, or each row / column / panel divided by its own largest |value|";
+  select.setAttribute("aria-label", "Normalise colours");
+  for (const [value, text] of NORMALIZE_CHOICES) {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = text;
+    select.appendChild(option);
+  }
+  // a choice made with the pointer leaves no focus behind, so the toolbar does not stay
+  // over the cells (theme.js shows it for focus inside); the keyboard keeps its focus
+  let pointer = false;
+  const onPointer = () => {
+    pointer = true;
+  };
+  const onKey = () => {
+    pointer = false;
+  };
+  const onChange = () => {
+    const v = select.value;
+    choose(v === "row" || v === "column" || v === "panel" ? v : null);
+    if (pointer) select.blur();
+  };
+  select.addEventListener("pointerdown", onPointer);
+  select.addEventListener("keydown", onKey);
+  select.addEventListener("change", onChange);
+  bar.prepend(select);
+  const panelOption = /** @type {HTMLOptionElement} */ (select.querySelector('option[value="panel"]'));
+  return {
+    /**
+     * Show the mode; "÷ panel max" is offered when there are several panels (or chosen).
+     * @param {"row" | "column" | "panel" | null} mode
+     * @param {boolean} many
+     */
+    update(mode, many) {
+      panelOption.hidden = !many && mode !== "panel";
+      const v = mode ?? "";
+      if (select.value !== v) select.value = v;
+    },
+    destroy() {
+      select.removeEventListener("pointerdown", onPointer);
+      select.removeEventListener("keydown", onKey);
+      select.removeEventListener("change", onChange);
+      select.remove();
     },
   };
 }

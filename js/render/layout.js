@@ -169,6 +169,8 @@ const CONTROL_WIDTH = 84;
  * @property {number} [rowLabelMax] widest of all row labels, so that the margin holds
  *   the labels that zooming in reveals (default: only the labels shown in full view)
  * @property {number} [colLabelMax] the same for column labels
+ * @property {number} [toolbarRow] px kept free above the plot for the toolbar (many
+ *   panels: it must not cover the top panels' titles), default 0
  */
 
 /**
@@ -305,10 +307,11 @@ export function computeLayout(input) {
   const spanR = input.rows;
   const spanC = input.cols;
   const rowCap = Math.min(220, Math.max(40, Math.floor(W * 0.28)));
-  const top =
+  const head =
     input.titleHeight > 0
       ? PAD + Math.ceil(input.titleHeight) + Math.max(8, Math.ceil(lh / 2) + 2)
       : PAD + Math.ceil(lh / 2);
+  const top = head + Math.max(0, Math.round(input.toolbarRow ?? 0));
   const barTitleWidth = input.hasColorbarTitle ? Math.ceil(lh) + 8 : 0;
   const barColumn =
     TRACK_WIDTH + FUNNEL_WIDTH + CB_WIDTH + TICK_LEN + TICK_GAP + Math.ceil(input.tickWidth) + barTitleWidth;

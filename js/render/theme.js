@@ -186,6 +186,17 @@ export const CSS = `
 .tokenheat .tokenheat-toolbar button:disabled { opacity: 0.4; cursor: default; }
 .tokenheat .tokenheat-toolbar button[aria-pressed="true"] { color: var(--th-accent); background: var(--th-hover); box-shadow: inset 0 0 0 1px var(--th-accent); }
 .tokenheat .tokenheat-toolbar button:focus-visible { outline: 2px solid var(--th-accent); outline-offset: -2px; }
+.tokenheat .tokenheat-toolbar select {
+  height: 24px;
+  margin: 0 2px 0 0;
+  border: 0;
+  border-radius: 3px;
+  background: transparent;
+  color: var(--th-fg2);
+  font: inherit;
+  cursor: pointer;
+}
+.tokenheat .tokenheat-toolbar select:focus-visible { outline: 2px solid var(--th-accent); outline-offset: -2px; }
 .tokenheat .tokenheat-toolbar svg { fill: none; stroke: currentColor; stroke-width: 1.4; stroke-linecap: round; stroke-linejoin: round; }
 .tokenheat .tokenheat-range > * { position: absolute; pointer-events: auto; }
 .tokenheat .tokenheat-range-funnel { pointer-events: none; overflow: visible; }

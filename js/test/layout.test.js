@@ -112,6 +112,13 @@ describe("computeLayout", () => {
     expect(layoutOf({ rows: 200, cols: 3 }).plot.height).toBe(600);
     expect(layoutOf({ rows: 200, cols: 3, windowHeight: 500 }).plot.height).toBeLessThan(425);
   });
+  it("keeps a row free above the plot for the toolbar when asked (many panels)", () => {
+    const plain = layoutOf({ height: 400 });
+    const row = layoutOf({ height: 400, toolbarRow: 34 });
+    expect(row.plot.top - plain.plot.top).toBe(34);
+    expect(row.plot.height).toBe(plain.plot.height - 34); // the total height stays
+    expect(row.title.top).toBe(plain.title.top); // the title stays on top
+  });
   it("honours explicit width and height", () => {
     const L = layoutOf({ width: 500, height: 300 });
     expect(L.width).toBe(500);

@@ -3,11 +3,30 @@ PNG and SVG drawn from it. A single heatmap, or a focused panel, is drawn by
 :mod:`tokenheat.export` alone; this module adds the grid around the same pieces (the
 pixel rule per panel, colours, labels, colour bar, token text).
 
-The arrangement of a wrapped row of panels is the front end's (``arrange`` in
-js/render/panels.js): the number of columns whose panels have the largest square cell
-``min(w / cols, h / rows)``, ties going to fewer rows, then to the larger panel; here in
-a panel area ``plot_width`` wide and :data:`MAX_AREA_HEIGHT` high, then the panels are
-made no taller than square cells need (at least :data:`MIN_PANEL_HEIGHT`).
+The panels are where the screen puts them, by one rule in two steps:
+
+1. The panel area is the plot area the widget's view has while several panels are shown
+   (:func:`screen_area`: js/render/layout.js ``computeLayout`` as js/index.js calls it
+   then: no matrix labels, a :data:`TOOLBAR_ROW` above the plot). Its width is the
+   ``width`` trait's plot area when the trait is set, else ``plot_width``; its height is
+   the ``height`` trait's plot area when set, else the automatic one: one panel's aspect
+   (``rows / cols`` of the whole matrix, not of the zoomed view, nor of the grid) times
+   the width, from 160 to 600 px. The browser also caps that at ``0.85 * window height``
+   less its margins; Python cannot know the window, so it takes one
+   :data:`WINDOW_HEIGHT` px tall, for which the cap is 600 px, as for every window over
+   about 840 px. Text is measured at the screen's default size
+   (:data:`SCREEN_FONT_SIZE`) in the export font, so the colour bar's ticks and a grid's
+   row labels take about the width they take on screen.
+2. In that area the panels are placed by js/render/panels.js ``panelLayout`` (as
+   js/render/panelview.js ``placePanels`` calls it): a grid keeps its ``gr x gc``; a
+   wrapped row takes the number of columns whose panels have the largest square cell
+   ``min(w / cols, h / rows)``, ties going to fewer rows, then to the larger panel
+   (:func:`arrange`); panels :data:`GAP` px apart, each filling its slot as on screen
+   (cells may be stretched).
+
+The figure around the panels is the export's own (the matrix's row and column labels at
+the edge of the grid, the colour bar, the title), so the file is not the screen's pixels,
+but it has the screen's arrangement and panel sizes.
 """
 
 from __future__ import annotations
@@ -22,14 +41,28 @@ from . import export as ex
 if TYPE_CHECKING:
     from .widget import Heatmap
 
-#: Space between panels, CSS px.
-GAP = 8
-#: Height of a panel's title (wrapped row) or of the grid's column labels, CSS px.
-TITLE_HEIGHT = ex.FONT_SIZE + 6
-#: Height of the panel area the number of columns of a wrapped row is chosen for.
-MAX_AREA_HEIGHT = 600
-#: Panels are at least this tall (or as tall as the area allows), CSS px.
-MIN_PANEL_HEIGHT = 24
+#: The widget's text on screen: JupyterLab's default UI font size (``--jp-ui-font-size1``,
+#: the CSS fallback in js/render/theme.js), its line (1.3 em, rounded up, as ``readFonts``)
+#: and the title's line (1.15 em, as js/index.js gives ``computeLayout``), CSS px.
+SCREEN_FONT_SIZE = 13
+SCREEN_LINE = math.ceil(SCREEN_FONT_SIZE * 1.3)
+SCREEN_TITLE = math.ceil(SCREEN_FONT_SIZE * 1.15 * 1.3)
+#: Window height the automatic plot height is computed for (a desktop window; the browser
+#: tests' too): the height cap is then its 600 px maximum, as in any window over ~840 px.
+WINDOW_HEIGHT = 1000
+#: Room kept above the plot for the toolbar while several panels are shown, CSS px
+#: (``TOOLBAR_ROW`` in js/interact/toolbar.js).
+TOOLBAR_ROW = 34
+#: Space between panels, CSS px (``PANEL_GAP`` in js/render/panelview.js).
+GAP = 6
+#: Height of a panel's title (wrapped row) or of the grid's column labels: one screen line.
+TITLE_HEIGHT = SCREEN_LINE
+
+# js/render/layout.js: margins, the colour bar's column, the automatic height's bounds
+_PAD, _LABEL_GAP, _COL_GAP = 8, 6, 4
+_MIN_PLOT_HEIGHT, _MAX_PLOT_HEIGHT = 160, 600
+_RANGE_GAP, _CONTROL_WIDTH = 10, 84
+_BAR_COLUMN = 16 + 10 + 16 + 4 + 3  # track, funnel, bar, tick mark and its gap
 
 
 @dataclass(frozen=True)
@@ -47,6 +80,79 @@ class GridFrame:
     rotate_columns: bool
     rows: tuple[int, ...]  # matrix rows whose label is drawn (thinned to fit)
     columns: tuple[int, ...]
+    area: tuple[int, int]  # the screen's panel area they were placed in (screen_area)
+
+
+def _js_round(x: float) -> int:
+    """JavaScript's ``Math.round`` (halves up; Python's ``round`` takes them to even)."""
+    return math.floor(x + 0.5)
+
+
+def _screen_width(text: str) -> float:
+    """Width of ``text`` at the screen's size, cut as the front end cuts it first."""
+    if len(text) > ex.MEASURE_CHARS:
+        text = text[: ex.MEASURE_CHARS] + ex.ELLIPSIS
+    return ex._text_width(text, SCREEN_FONT_SIZE)
+
+
+def screen_tick_width(widget: Heatmap) -> int:
+    """Room the view keeps for the colour bar's tick labels: the widest of ``-0.00`` and
+    the ticks (js/index.js ``reservedTickWidth``), rounded up."""
+    ticks = ex.tick_labels(widget)[1]
+    return math.ceil(max(_screen_width(t) for t in ["-0.00", *ticks]))
+
+
+def screen_label_width(widget: Heatmap) -> int:
+    """The band of a grid's row labels on screen: the widest label + 4 (0 for a row)."""
+    if len(widget.panel_layout) != 2:
+        return 0
+    return math.ceil(max(_screen_width(t) for t in widget.panel_labels[0])) + 4
+
+
+def screen_area(widget: Heatmap, plot_width: int = 600) -> tuple[int, int]:
+    """``(width, height)`` of the plot area, CSS px, that the widget's view gives its panels
+    (js/render/layout.js ``computeLayout`` while several panels are shown: no matrix labels).
+
+    Width: with the ``width`` trait, the view's width less its margins; else
+    ``plot_width``. Height: with the ``height`` trait, the view's height less its margins;
+    else ``rows / cols`` of one panel times the width, from 160 to 600 px (the cap in a
+    window :data:`WINDOW_HEIGHT` px tall).
+
+    >>> import numpy as np
+    >>> from tokenheat import Heatmap
+    >>> screen_area(Heatmap(np.zeros((3, 10, 100)))), screen_area(Heatmap(np.zeros((3, 100, 10))))
+    ((600, 160), (600, 600))
+    >>> screen_area(Heatmap(np.zeros((3, 10, 100)), width=900, height=150))
+    (790, 64)
+    """
+    rows, cols = widget.shape
+    lh = SCREEN_LINE
+    if widget.title:
+        top = _PAD + SCREEN_TITLE + max(8, math.ceil(lh / 2) + 2) + TOOLBAR_ROW
+    else:
+        top = _PAD + math.ceil(lh / 2) + TOOLBAR_ROW
+    bar_title = lh + 8 if widget.colorbar_title else 0
+    column = _BAR_COLUMN + screen_tick_width(widget) + bar_title
+    right = _RANGE_GAP + max(column, _CONTROL_WIDTH) + _PAD
+    total_w = None if widget.width is None else max(160, widget.width)
+    left, bottom = _PAD + _LABEL_GAP, _PAD + _COL_GAP + lh
+    for it in range(8):  # computeLayout's margins settle within its 8 passes
+        plot_w = plot_width if total_w is None else max(16, total_w - left - right)
+        if widget.height is not None:
+            plot_h = max(16, widget.height - top - bottom)
+        else:
+            cap = min(_MAX_PLOT_HEIGHT, max(0.85 * WINDOW_HEIGHT, 360) - top - bottom)
+            plot_h = _js_round(max(_MIN_PLOT_HEIGHT, min(cap, plot_w * rows / cols)))
+        # the lowest row's label may hang into the column labels' band (empty labels
+        # while several panels are shown: the band is one line, the left margin _PAD)
+        col_gap = _COL_GAP + max(0, math.ceil(lh / 2 - plot_h / rows / 2))
+        new_left, new_bottom = _PAD, _PAD + col_gap + lh
+        if it >= 2:
+            new_left, new_bottom = max(left, new_left), max(bottom, new_bottom)
+        if (new_left, new_bottom) == (left, bottom) or it == 7:
+            break
+        left, bottom = new_left, new_bottom
+    return plot_w, plot_h
 
 
 def _fit(length: int, n: int, base: int, lead: int, gap: int) -> int:
@@ -55,18 +161,22 @@ def _fit(length: int, n: int, base: int, lead: int, gap: int) -> int:
     return free if n == 1 else (free - (n - 1) * gap) // n
 
 
-def arrange(count: int, rows: int, cols: int, width: int, height: int) -> tuple[int, int]:
+def arrange(
+    count: int, rows: int, cols: int, width: int, height: int, gap: int = GAP
+) -> tuple[int, int]:
     """``(nr, nc)`` of a wrapped row of ``count`` panels of ``rows`` x ``cols`` cells in a
-    ``width`` x ``height`` area, by the front end's rule (js/render/panels.js).
+    ``width`` x ``height`` area, by the front end's rule (js/render/panels.js ``arrange``).
 
     >>> arrange(2, 10, 10, 600, 600), arrange(16, 10, 10, 600, 600), arrange(3, 100, 5, 600, 600)
     ((1, 2), (4, 4), (1, 3))
+    >>> arrange(3, 10, 100, 600, 160), arrange(3, 10, 100, 790, 64)
+    ((3, 1), (1, 3))
     """
     best, best_key = (1, count), None
     for nc in range(1, count + 1):
         nr = -(-count // nc)
-        w = _fit(width, nc, 0, 0, GAP)
-        h = _fit(height, nr, 0, TITLE_HEIGHT, GAP)
+        w = _fit(width, nc, 0, 0, gap)
+        h = _fit(height, nr, 0, TITLE_HEIGHT, gap)
         ok = w >= 1 and h >= 1
         key = (ok, min(w / cols, h / rows), -nr, w * h)
         if best_key is None or key > best_key:
@@ -74,28 +184,41 @@ def arrange(count: int, rows: int, cols: int, width: int, height: int) -> tuple[
     return best
 
 
+def place(
+    widget: Heatmap, width: int, height: int, label_width: int
+) -> tuple[int, int, int, int, int]:
+    """``(nr, nc, panel width, panel height, gap)`` of all panels in a ``width`` x
+    ``height`` area (js/render/panels.js ``panelLayout``): with no room for every panel at
+    1 px the gap becomes 0; the export then keeps panels of 1 px (the screen draws none).
+    """
+    layout = widget.panel_layout
+    rows, cols = widget.shape
+    for gap in (GAP, 0):
+        if len(layout) == 2:
+            nr, nc = layout
+            w = _fit(width, nc, label_width, 0, gap)
+            h = _fit(height, nr, TITLE_HEIGHT, 0, gap)
+        else:
+            nr, nc = arrange(math.prod(layout), rows, cols, width, height, gap)
+            w = _fit(width, nc, 0, 0, gap)
+            h = _fit(height, nr, 0, TITLE_HEIGHT, gap)
+        if w >= 1 and h >= 1:
+            break
+    return nr, nc, max(1, w), max(1, h), gap
+
+
 def grid_layout(widget: Heatmap, plot_width: int = 600) -> GridFrame:
-    """Where everything goes for all panels, with a panel area ``plot_width`` px wide."""
+    """Where everything goes for all panels: placed as on screen (see the module's rule)
+    in the view's panel area (:func:`screen_area`; ``plot_width`` is its width when the
+    widget has no ``width`` trait)."""
     layout = widget.panel_layout
     count = math.prod(layout)
-    rows_n, cols_n = widget.shape
-    r0, r1, c0, c1 = widget.view
+    r0, r1, _, _ = widget.view
     grid = len(layout) == 2
-    if grid:
-        nr, nc = layout
-        grid_labels = [ex._label_text(widget, t) for t in widget.panel_labels[0]]
-        label_width = int(max(ex._text_width(t) for t in grid_labels)) + 8
-        w = _fit(plot_width - label_width, nc, 0, 0, GAP)
-        h_room = _fit(MAX_AREA_HEIGHT, nr, 0, 0, GAP)
-        lead = 0
-    else:
-        nr, nc = arrange(count, rows_n, cols_n, plot_width, MAX_AREA_HEIGHT)
-        label_width = 0
-        w = _fit(plot_width, nc, 0, 0, GAP)
-        h_room = _fit(MAX_AREA_HEIGHT, nr, 0, TITLE_HEIGHT, GAP)
-        lead = TITLE_HEIGHT
-    w = max(1, w)
-    h = max(1, min(h_room, max(MIN_PANEL_HEIGHT, round(w * (r1 - r0) / (c1 - c0)))))
+    area = screen_area(widget, plot_width)
+    label_width = screen_label_width(widget)
+    nr, nc, w, h, gap = place(widget, *area, label_width)
+    lead = 0 if grid else TITLE_HEIGHT
     row_idx = ex.label_indices(r0, r1, h / (r1 - r0), ex.LINE)
     row_w = int(
         max(
@@ -114,10 +237,10 @@ def grid_layout(widget: Heatmap, plot_width: int = 600) -> GridFrame:
     panels = []
     for p in range(count):
         i, j = divmod(p, nc)
-        panels.append((p, px + j * (w + GAP), top + lead + i * (lead + h + GAP), w, h))
-    area_h = nr * (lead + h) + (nr - 1) * GAP
+        panels.append((p, px + j * (w + gap), top + lead + i * (lead + h + gap), w, h))
+    area_h = nr * (lead + h) + (nr - 1) * gap
     ticks_w = max(ex._text_width(t) for t in ex.tick_labels(widget)[1])
-    bar_x = px + nc * w + (nc - 1) * GAP + ex.BAR_GAP
+    bar_x = px + nc * w + (nc - 1) * gap + ex.BAR_GAP
     bar_top = top + lead
     bar_h = max(1, top + area_h - bar_top - 2 * ex.EXT)
     colorbar_title = ex.FONT_SIZE + 10 if widget.colorbar_title else 0
@@ -134,6 +257,7 @@ def grid_layout(widget: Heatmap, plot_width: int = 600) -> GridFrame:
         rotate_columns=rotate,
         rows=tuple(row_idx),
         columns=tuple(columns),
+        area=area,
     )
 
 

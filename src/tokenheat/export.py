@@ -322,7 +322,9 @@ def to_png(
     widget: Heatmap, scale: float = 2, *, plot_width: int = 600, fast: bool = False
 ) -> bytes:
     """The current view as PNG bytes at ``scale`` device pixels per CSS pixel, with a
-    cell area ``plot_width`` CSS px wide. ``fast`` trades file size for encoding speed."""
+    cell area ``plot_width`` CSS px wide (several panels: the panel area is the one the
+    widget's view has, ``plot_width`` wide unless the widget has a ``width``; see
+    :mod:`tokenheat._grid_export`). ``fast`` trades file size for encoding speed."""
     return _render_png(widget, scale, plot_width, fast)[0]
 
 

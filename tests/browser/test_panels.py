@@ -187,6 +187,10 @@ def test_clicking_a_panel_title_focuses_it_and_escape_returns(lab, page, views) 
     # plot box under them knows what is there)
     pair.root.scroll_into_view_if_needed()
     box = pair.root.locator('.tokenheat-panel-title[data-panel="1"]').bounding_box()
+    # the toolbar, shown under the pointer, has its own row above the panels' titles
+    pair.root.hover()
+    bar = pair.root.locator(".tokenheat-toolbar").bounding_box()
+    assert bar["y"] + bar["height"] <= box["y"], (bar, box)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     wait_py(lab, page, "c.focus", lambda v: v == 1)
     assert pair.root.locator(".tokenheat-panel-title").count() == 0
@@ -208,6 +212,9 @@ def test_normalize_row_colours_each_row_by_its_own_max(lab, page, views) -> None
     shape = (3, 3)
     expected = np.array(py(lab, page, "n.to_rgba()[:, :, :3].tolist()"))
     end = np.array(py(lab, page, "n.to_rgba()[0, 2, :3].tolist()"))
+    # (running code leaves the pointer where the widget scrolls to: the toolbar would show
+    # over the top-right cells)
+    page.mouse.move(0, 0)
     for r in range(3):
         for c in range(3):
             seen = np.array(view.cell_colour(r, c, shape))
@@ -222,3 +229,25 @@ def test_normalize_row_colours_each_row_by_its_own_max(lab, page, views) -> None
             break
         page.wait_for_timeout(100)
     assert np.abs(np.array(view.cell_colour(1, 1, shape)) - weak).max() <= 6
+
+
+def test_the_widgets_chooser_switches_normalisation_and_python_follows(lab, page, views) -> None:
+    view = views[2]
+    shape = (3, 3)
+    assert tuple(py(lab, page, "(n.normalize, n.vmin, n.vmax)")) == ("row", -1.0, 1.0)
+    view.root.hover()
+    chooser = view.root.locator("select.tokenheat-normalize")
+    assert chooser.input_value() == "row"
+    chooser.select_option("")  # "values": the values as they are
+    wait_py(lab, page, "n.normalize", lambda v: v is None)
+    # the colour range moved from its default for the rows (±1) to the values' (±30)
+    assert tuple(py(lab, page, "(n.vmin, n.vmax)")) == (-30.0, 30.0)
+    expected = np.array(py(lab, page, "n.to_rgba()[:, :, :3].tolist()"))
+    page.mouse.move(0, 0)
+    for r in range(3):
+        for c in range(3):
+            seen = np.array(view.cell_colour(r, c, shape))
+            assert np.abs(seen - expected[r, c]).max() <= 6, (r, c, seen)
+    view.root.hover()
+    chooser.select_option("column")
+    wait_py(lab, page, "(n.normalize, n.vmin, n.vmax)", lambda v: tuple(v) == ("column", -1.0, 1.0))

@@ -1,7 +1,8 @@
 """Export of a view of many panels from the browser, in real JupyterLab: the toolbar's
 PNG shows every panel's cells at its place on screen with the page background in the
 gaps, the SVG holds the panel titles (and a grid's labels) as text over one image of the
-cells, and ``capture`` sends the same PNG as the download."""
+cells, ``capture`` sends the same PNG as the download, and the Python export (``to_png``)
+arranges the panels as the screen does."""
 
 from __future__ import annotations
 
@@ -27,12 +28,19 @@ g = Heatmap(np.stack([np.stack([a, -a]), np.stack([a / 2, -a / 2])]), vmin=-1, v
             width=700, panel_labels=(["layer 0", "layer 1"], ["head A", "head B"]))
 g"""
 
+# three wide panels in a short widget: side by side on screen (the automatic height wraps
+# them 2 x 2; the export's old fixed 600 x 600 area stacked them)
+WIDE = """\
+wide = Heatmap(np.stack([np.full((10, 100), v) for v in (-1.0, 0.0, 1.0)]), vmin=-1, vmax=1,
+               width=900, height=150, panel_labels=["low", "middle", "high"])
+wide"""
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
 def notebook(lab) -> str:
-    return write_notebook(lab, "panels-export.ipynb", PAIR, GRID)
+    return write_notebook(lab, "panels-export.ipynb", PAIR, GRID, WIDE)
 
 
 @pytest.fixture
@@ -186,3 +194,47 @@ def test_a_focused_panel_exports_that_panel_alone(lab, page, views, tmp_path) ->
         for col in range(COLS):
             red, green, blue = colours[r, col]
             assert f"#{red:02x}{green:02x}{blue:02x}" in fills, (r, col)
+
+
+def panel_regions(image: np.ndarray, colours) -> list[tuple[int, int, int, int]]:
+    """The box (x0, y0, x1, y1) of the one panel of each colour in an exported PNG: the
+    pixels of that colour (within 1 per channel) in rows and columns it fills over more
+    than a colour bar's width or a few of its rows."""
+    boxes = []
+    for c in colours:
+        mask = np.abs(image - np.array(c)).max(axis=2) <= 1
+        rows = np.flatnonzero(mask.sum(axis=1) > 60)
+        cols = np.flatnonzero(mask.sum(axis=0) > 20)
+        assert len(rows) and len(cols), f"no panel of colour {c}"
+        # one region per colour: a single run of rows and of columns
+        assert rows[-1] - rows[0] + 1 == len(rows) and cols[-1] - cols[0] + 1 == len(cols), c
+        boxes.append((int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1))
+    return boxes
+
+
+def test_download_and_python_png_arrange_the_panels_as_the_screen(
+    lab, page, views, tmp_path
+) -> None:
+    view = WidgetView(page, 2).wait_ready()
+    view.root.scroll_into_view_if_needed()
+    titles = [
+        view.root.locator(f'.tokenheat-panel-title[data-panel="{p}"]').bounding_box()
+        for p in range(3)
+    ]
+    assert titles[0]["y"] == titles[1]["y"] == titles[2]["y"], "side by side on screen"
+    assert titles[0]["x"] < titles[1]["x"] < titles[2]["x"]
+    screen = (titles[0]["width"], view.cells.bounding_box()["height"] - titles[0]["height"])
+
+    _, downloaded = download(page, view, "png", tmp_path)
+    lab.run_code(page, "open('wide-python.png', 'wb').write(wide.to_png())")
+    python = png_array((lab.root / "wide-python.png").read_bytes())
+    colours = wait_py(lab, page, "wide.to_rgba()[:, 0, 0, :3].tolist()", lambda v: len(v) == 3)
+    for name, image in (("download", png_array(downloaded)), ("to_png", python)):
+        boxes = panel_regions(image, colours)
+        # three panels left to right, in one row, as on screen
+        assert boxes[0][2] < boxes[1][0] and boxes[1][2] < boxes[2][0], (name, boxes)
+        assert max(b[1] for b in boxes) < min(b[3] for b in boxes), (name, boxes)
+        # each of the screen's size (both at 2 device px per CSS px)
+        for x0, y0, x1, y1 in boxes:
+            assert (x1 - x0) / 2 == pytest.approx(screen[0], abs=1.5), (name, boxes, screen)
+            assert (y1 - y0) / 2 == pytest.approx(screen[1], abs=1.5), (name, boxes, screen)
