@@ -376,3 +376,31 @@ def test_embed_widgets_keeps_scripts_the_notebook_needs(small: np.ndarray) -> No
     summary = embed_widgets(nb)
     assert summary["mathjax"] and summary["requirejs"] and summary["mermaid"]
     assert not summary["widget_manager"]
+
+
+def test_exporter_embeds_a_grid_of_panels_offline(tmp_path: Path) -> None:
+    grid = (
+        "import numpy as np\n"
+        "from tokenheat import Heatmap\n"
+        "z = np.arange(3 * 4 * 5 * 6, dtype=np.float32).reshape(3, 4, 5, 6) - 150\n"
+        "g = Heatmap(z, panel_labels=(['L0', 'L1', 'L2'], ['H0', 'H1', 'H2', 'H3']),\n"
+        "            normalize='row')\n"
+        "g.focus = (2, 1)\n"
+        "g"
+    )
+    page = export(execute([grid], tmp_path / "grid.ipynb", markdown="# A grid"))
+    assert_offline(page)
+    parsed = Scripts(page)
+    assert len(parsed.placeholders) == 1
+    saved = json.loads(parsed.of_type(html.STATE_MIMETYPE)[0][1])
+    state = saved["state"]
+    assert state["_panels"] == [3, 4] and state["focus"] == [2, 1]
+    assert state["panel_labels"] == [["L0", "L1", "L2"], ["H0", "H1", "H2", "H3"]]
+    assert state["normalize"] == "row"
+    buffers = {tuple(b["path"]): base64.b64decode(b["data"]) for b in saved["buffers"]}
+    values = np.frombuffer(buffers[("_values",)], dtype="<f4").reshape(3, 4, 5, 6)
+    np.testing.assert_array_equal(values[2, 1], np.arange(270, 300).reshape(5, 6) - 150)
+    # the divisors of every row, column and panel travel with it (the page normalises)
+    assert len(buffers[("_norms",)]) == 4 * 12 * (5 + 6 + 1)
+    fallbacks = [i for i in parsed.imgs if i.get("class") == "tokenheat-static-fallback"]
+    assert len(fallbacks) == 1 and fallbacks[0]["src"].startswith("data:image/png")
