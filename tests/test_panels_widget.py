@@ -361,6 +361,25 @@ def test_a_normalised_big_stack_sends_the_overview_and_tiles_of_what_is_drawn(
         np.testing.assert_array_equal(sent_f32(w).reshape(3, gr, gc)[p], brute(values[p], fr, fc))
 
 
+@pytest.mark.parametrize("mode", [None, "row"])
+def test_a_big_stacks_overview_is_reduced_once_at_construction(
+    small_limits, monkeypatch, mode
+) -> None:
+    from tokenheat import _sync
+
+    calls = []
+    original = _sync.per_panel
+    monkeypatch.setattr(
+        _sync, "per_panel", lambda *a, **k: calls.append(a[-1]) or original(*a, **k)
+    )
+    w = Heatmap(np.random.default_rng(1).normal(size=(3, 31, 20)), normalize=mode)
+    assert w._block != [1, 1] and calls == [mode]
+    w.normalize = "column"  # a switch sends the new mode's overview, once
+    assert calls == [mode, "column"]
+    w.normalize = "column"
+    assert calls == [mode, "column"]
+
+
 def test_a_strong_cell_of_a_big_grid_is_in_its_own_panels_overview_only() -> None:
     values = np.zeros((12, 12, 512, 512), dtype=np.float32)  # 37.7M cells
     values[7, 3, 511, 0] = -9.0  # bottom-left corner of panel (7, 3)

@@ -265,6 +265,7 @@ class Heatmap(anywidget.AnyWidget):
     ) -> None:
         self._matrix: Stack | None = None
         self._pending_matrix: Stack | None = None
+        self._sent_mode: str | None = None  # the `normalize` the sent overview follows
         # The default colour range is computed here, before the traits exist, so that
         # the first state sent to the browser is complete.
         matrix = checked(coerce_stack)(values)
@@ -629,6 +630,7 @@ class Heatmap(anywidget.AnyWidget):
         with self.hold_sync():
             for name, value in _sync.matrix_state(matrix, self.normalize).items():
                 setattr(self, name, value)
+            self._sent_mode = self.normalize  # what an overview was reduced from
             self._data_range = _sync.data_range(matrix, self.normalize)
             for axis, name in enumerate(("row_labels", "column_labels")):
                 labels = _sync.new_labels(old, matrix, axis, getattr(self, name))
@@ -650,8 +652,11 @@ class Heatmap(anywidget.AnyWidget):
     def _on_normalize(self, change: dict[str, Any]) -> None:
         if self._matrix is not None:  # during __init__ the values observer does it
             with self.hold_sync():
-                if self._block != [1, 1]:  # an overview is sent as drawn: send it again
+                # an overview is sent as drawn: send it again, unless it already is (the
+                # values observer of __init__ runs first, with `normalize` already set)
+                if self._block != [1, 1] and self._sent_mode != self.normalize:
                     self._values = _sync.matrix_state(self._matrix, self.normalize)["_values"]
+                    self._sent_mode = self.normalize
                 self._data_range = _sync.data_range(self._matrix, self.normalize)
                 self._refresh_auto_range()
 
