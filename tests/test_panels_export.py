@@ -280,7 +280,7 @@ import { placePanels, readPanels } from "%(panelview)s";
 import { TOOLBAR_ROW } from "%(toolbar)s";
 const out = JSON.parse(process.argv[1]).map((c) => {
   const [rows, cols] = c.shape;
-  // as js/index.js calls it while several panels are shown: no matrix labels
+  // as js/view/arrange.js calls it while several panels are shown: no matrix labels
   const lay = (width) => computeLayout({
     width, height: c.height, windowHeight: c.windowHeight, rows, cols,
     view: fullView(rows, cols), lineHeight: c.lineHeight,

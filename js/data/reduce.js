@@ -533,7 +533,7 @@ export function reduceImage(pyr, rowsB, colsB, out) {
 /**
  * The cells that the device pixel under CSS point (x, y) of the plot covers, and the one
  * it shows, exactly as the renderers draw it. The plot is drawn at
- * max(1, round(plotW * dpr)) x max(1, round(plotH * dpr)) device px, as index.js sizes it.
+ * max(1, round(plotW * dpr)) x max(1, round(plotH * dpr)) device px, as js/view/arrange.js sizes it.
  * @param {ViewWindow} view
  * @param {number} plotW plot width, CSS px
  * @param {number} plotH plot height, CSS px

@@ -1,6 +1,6 @@
 // Where a point of the plot box falls among the panels shown, and the maths that maps it
 // into the one view window all panels share. Points are CSS px from the plot box's
-// top-left corner; rects are the shown panels' boxes (index.js's PanelGeometry). The
+// top-left corner; rects are the shown panels' boxes (view/focus.js panelGeometry). The
 // single heatmap is one rect covering the plot box. Pure functions, no DOM.
 
 import { centerOf, indexAt } from "../render/layout.js";
@@ -9,8 +9,9 @@ import { centerOf, indexAt } from "../render/layout.js";
 /** @typedef {{ index: number, x: number, y: number, w: number, h: number }} PanelRect */
 
 /**
- * What index.js says about the panels: how many, their user-facing keys (an int in a
- * wrapped row, [i, j] in a grid), and the boxes of those shown and of their titles.
+ * What the view (view/focus.js) says about the panels: how many, their user-facing keys
+ * (an int in a wrapped row, [i, j] in a grid), and the boxes of those shown and of their
+ * titles.
  * @typedef {Object} PanelGeometry
  * @property {number} count
  * @property {Array<number | [number, number]>} keys

@@ -1,5 +1,5 @@
 // The hovered cell: the one the tooltip describes (the cell under the pointer, or for a
-// zoomed-out pixel the cell it shows), which index.js outlines in every panel shown, so
+// zoomed-out pixel the cell it shows), which js/view/paint.js outlines in every panel shown, so
 // the same place can be compared across panels. Pure functions, no DOM.
 
 import { outlineSpan } from "./selection.js";

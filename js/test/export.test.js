@@ -402,7 +402,7 @@ describe("SVG", () => {
 
 /**
  * A view of many panels: a wrapped row of `labels.length` panels with their titles, or a
- * grid with row and column labels (as index.js exportView builds it; no matrix labels).
+ * grid with row and column labels (as view/exporter.js exportView builds it; no matrix labels).
  * @param {{ labels?: string[], grid?: [number, number], rowNames?: string[], colNames?: string[] }} opts
  * @returns {ExportView}
  */

@@ -6,7 +6,7 @@ pixel rule per panel, colours, labels, colour bar, token text).
 The panels are where the screen puts them, by one rule in two steps:
 
 1. The panel area is the plot area the widget's view has while several panels are shown
-   (:func:`screen_area`: js/render/layout.js ``computeLayout`` as js/index.js calls it
+   (:func:`screen_area`: js/render/layout.js ``computeLayout`` as js/view/arrange.js calls it
    then: no matrix labels, a :data:`TOOLBAR_ROW` above the plot). Its width is the
    ``width`` trait's plot area when the trait is set, else ``plot_width``; its height is
    the ``height`` trait's plot area when set, else the automatic one: one panel's aspect
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 #: The widget's text on screen: JupyterLab's default UI font size (``--jp-ui-font-size1``,
 #: the CSS fallback in js/render/theme.js), its line (1.3 em, rounded up, as ``readFonts``)
-#: and the title's line (1.15 em, as js/index.js gives ``computeLayout``), CSS px.
+#: and the title's line (1.15 em, as js/view/arrange.js gives ``computeLayout``), CSS px.
 SCREEN_FONT_SIZE = 13
 SCREEN_LINE = math.ceil(SCREEN_FONT_SIZE * 1.3)
 SCREEN_TITLE = math.ceil(SCREEN_FONT_SIZE * 1.15 * 1.3)
@@ -97,7 +97,7 @@ def _screen_width(text: str) -> float:
 
 def screen_tick_width(widget: Heatmap) -> int:
     """Room the view keeps for the colour bar's tick labels: the widest of ``-0.00`` and
-    the ticks (js/index.js ``reservedTickWidth``), rounded up."""
+    the ticks (js/view/arrange.js ``reservedTickWidth``), rounded up."""
     ticks = ex.tick_labels(widget)[1]
     return math.ceil(max(_screen_width(t) for t in ["-0.00", *ticks]))
 

@@ -1,0 +1,51 @@
+// The toolbar's normalisation chooser of one view: it shows `normalize`, and a choice
+// moves each end of the colour range that sat at its default to the new mode's default, as
+// Python does, so a page without a kernel behaves the same.
+
+import { autoRange, followDefault, readNormalize } from "../data/normalize.js";
+import { createNormalizeChooser } from "../interact/toolbar.js";
+
+/**
+ * @param {Object} ctx
+ * @param {import("../index.js").Model} ctx.model
+ * @param {import("./state.js").ViewState} ctx.state
+ * @param {HTMLElement} ctx.toolbar `.tokenheat-toolbar`
+ * @param {ReturnType<typeof import("../range/rangesync.js").syncColorRange>} ctx.rangeSync
+ */
+export function createChooser({ model, state, toolbar, rangeSync }) {
+  const chooser = createNormalizeChooser(toolbar, chooseNormalize);
+
+  /**
+   * The chooser switched `normalize`: draw the new mode now, and move each end of the
+   * colour range that sat at its default to the new default, then save.
+   * @param {"row" | "column" | "panel" | null} mode
+   */
+  function chooseNormalize(mode) {
+    const ranges = model.get("_norm_ranges");
+    const center = typeof model.get("center") === "number" ? model.get("center") : null;
+    /** @param {string} m */
+    const rangeOf = (m) => {
+      const r = ranges && typeof ranges === "object" ? ranges[m] : null;
+      return Array.isArray(r) && r.length === 2 && r.every(Number.isFinite)
+        ? /** @type {[number, number]} */ (r)
+        : null;
+    };
+    const before = autoRange(rangeOf(readNormalize(model.get("normalize")) ?? "none"), center);
+    const after = autoRange(rangeOf(mode ?? "none"), center);
+    const next = followDefault(state.scale.vmin, state.scale.vmax, before, after);
+    model.set("normalize", mode);
+    if (next) rangeSync.write(next[0], next[1]);
+    model.save_changes();
+  }
+
+  return {
+    /** Show the `normalize` trait ("÷ panel max" only with several panels). */
+    show() {
+      chooser.update(readNormalize(model.get("normalize")), state.panels.count > 1);
+    },
+
+    destroy() {
+      chooser.destroy();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// One view's redraws: every change marks dirty flags (state.js) and asks for one
+// requestAnimationFrame, which draws all that was marked since the last. A frame that
+// throws keeps its flags and shows why, so the next change redoes them.
+
+import { ALL } from "./state.js";
+
+/**
+ * @param {(flags: number) => void} paint draw what `flags` says changed
+ * @param {(message: string) => void} showError why a frame could not draw
+ */
+export function createScheduler(paint, showError) {
+  let dirty = ALL;
+  let raf = 0;
+  let destroyed = false;
+
+  /** @param {number} flags */
+  function schedule(flags) {
+    dirty |= flags;
+    if (!raf && !destroyed) raf = requestAnimationFrame(frame);
+  }
+
+  function frame() {
+    raf = 0;
+    if (destroyed) return;
+    const flags = dirty;
+    dirty = 0;
+    try {
+      paint(flags);
+    } catch (e) {
+      dirty |= flags;
+      console.error("tokenheat:", e);
+      showError(`tokenheat could not draw this heatmap: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+
+  return {
+    schedule,
+
+    /**
+     * Keep flags for the next frame without asking for one (a draw that failed: the
+     * next change redoes them).
+     * @param {number} flags
+     */
+    keep(flags) {
+      dirty |= flags;
+    },
+
+    /** Draw now what waits for a frame, if anything does. */
+    flush() {
+      if (!raf) return;
+      cancelAnimationFrame(raf);
+      frame();
+    },
+
+    /** Whether the view was removed (nothing is drawn any more). */
+    get destroyed() {
+      return destroyed;
+    },
+
+    destroy() {
+      destroyed = true;
+      if (raf) cancelAnimationFrame(raf);
+      raf = 0;
+    },
+  };
+}
