@@ -176,36 +176,57 @@ def test_colormap_of_a_grid_png_is_the_widgets() -> None:
 # (js/render/layout.js computeLayout, then js/render/panelview.js placePanels with
 # js/render/panels.js panelLayout): (area width, area height, nr, nc, panel width, panel
 # height), CSS px. test_the_table_is_the_browsers_rule recomputes it with node.
+TOKENS = ["The", "cat", "sat", "on", "the", "warm", "mat", "because", "it", "was"]
 SCREEN = [
     # 10 x 100 panels ("wide"): the automatic height is one panel's aspect, at least
     # 160 px, so they stack; a short widget puts them side by side; a wide one wraps them
-    pytest.param((3, 10, 100), {}, (600, 160, 3, 1, 600, 32), id="wide-default"),
+    pytest.param((3, 10, 100), {}, (600, 160, 3, 1, 585, 32), id="wide-default"),
     pytest.param(
-        (3, 10, 100), {"width": 900, "height": 150}, (790, 64, 1, 3, 259, 47), id="wide-short"
+        (3, 10, 100), {"width": 900, "height": 150}, (790, 63, 1, 3, 254, 46), id="wide-short"
     ),
-    pytest.param((3, 10, 100), {"width": 1200}, (1090, 160, 2, 2, 542, 60), id="wide-wide"),
+    pytest.param((3, 10, 100), {"width": 1200}, (1090, 160, 2, 2, 534, 60), id="wide-wide"),
     # 100 x 10 panels ("tall"): side by side, but stacked in a narrow, tall widget
-    pytest.param((3, 100, 10), {}, (600, 600, 1, 3, 196, 583), id="tall-default"),
+    pytest.param((3, 100, 10), {}, (600, 600, 1, 3, 188, 583), id="tall-default"),
     pytest.param(
-        (3, 100, 10), {"width": 200, "height": 4096}, (90, 4016, 3, 1, 90, 1317), id="tall-narrow"
+        (3, 100, 10), {"width": 200, "height": 4096}, (90, 4014, 3, 1, 67, 1317), id="tall-narrow"
     ),
-    pytest.param((16, 10, 10), {}, (600, 600, 4, 4, 145, 128), id="sixteen"),
+    pytest.param((16, 10, 10), {}, (600, 600, 4, 4, 141, 128), id="sixteen"),
     pytest.param(
         (7, 30, 20),
         {"width": 700, "height": 300, "title": "t", "colorbar_title": "c", "vmin": -12345.6},
-        (547, 192, 1, 7, 73, 175),
+        (547, 192, 1, 7, 69, 175),
         id="title-and-wide-ticks",
     ),
     # a 4-D grid keeps its gr x gc whatever the area
-    pytest.param((2, 5, 10, 100), {}, (600, 160, 2, 5, 112, 68), id="grid-default"),
+    pytest.param((2, 5, 10, 100), {}, (600, 160, 2, 5, 109, 68), id="grid-default"),
     pytest.param(
-        (2, 5, 10, 100), {"width": 900, "height": 150}, (790, 64, 2, 5, 150, 20), id="grid-short"
+        (2, 5, 10, 100), {"width": 900, "height": 150}, (790, 62, 2, 5, 147, 19), id="grid-short"
     ),
     pytest.param(
         (2, 5, 10, 100),
         {"width": 300, "height": 1200, "panel_labels": (["first layer", "1"], list("abcde"))},
-        (190, 1120, 2, 5, 19, 548),
+        (190, 1120, 2, 5, 16, 548),
         id="grid-labelled",
+    ),
+    # the matrix's labels: a band of row labels left of the panels, the column labels
+    # under them horizontal, at -45 degrees or upright (thinned), as the panels' width says
+    pytest.param(
+        (3, 6, 6),
+        {"row_labels": TOKENS[:6], "column_labels": TOKENS[:6], "width": 700},
+        (590, 590, 2, 2, 270, 275),
+        id="tokens-45",
+    ),
+    pytest.param(
+        (3, 10, 10),
+        {"row_labels": TOKENS, "column_labels": TOKENS, "width": 700},
+        (590, 590, 2, 2, 261, 275),
+        id="tokens-thinned",
+    ),
+    pytest.param(
+        (2, 2, 8, 60),
+        {"row_labels": TOKENS[:8], "column_labels": [f"token number {j}" for j in range(60)]},
+        (600, 160, 2, 2, 260, 68),
+        id="grid-upright",
     ),
 ]
 
@@ -275,25 +296,40 @@ def test_a_grid_keeps_its_rows_and_columns() -> None:
 # here touch no DOM. What the rule reads from the page (font, window) comes from Python's
 # assumptions; the rule's own constants (margins, gap, toolbar row) come from the JS.
 JS_RULE = """
-import { computeLayout, fullView } from "%(layout)s";
+import { computeLayout, fullView, panelRowBand } from "%(layout)s";
+import { frame } from "%(panels)s";
 import { placePanels, readPanels } from "%(panelview)s";
 import { TOOLBAR_ROW } from "%(toolbar)s";
 const out = JSON.parse(process.argv[1]).map((c) => {
   const [rows, cols] = c.shape;
-  // as js/view/arrange.js calls it while several panels are shown: no matrix labels
+  const ps = readPanels(c.panels, c.labels, null);
+  const rowWidth = (i) => c.rowWidths[i];
+  const colWidth = (i) => c.colWidths[i];
+  const widest = (ws) => (ws.length <= 5000 ? Math.max(0, ...ws) : 0);
+  // as js/view/arrange.js calls it while several panels are shown: the row labels in a
+  // band left of the panels, the column labels sized for one panel
+  const place = (width, w, h) => placePanels(ps, w, h, rows, cols, c.lineHeight, c.labelWidth, 1,
+    panelRowBand(width, rows, rowWidth, widest(c.rowWidths)));
   const lay = (width) => computeLayout({
     width, height: c.height, windowHeight: c.windowHeight, rows, cols,
     view: fullView(rows, cols), lineHeight: c.lineHeight,
     titleHeight: c.title ? c.titleHeight : 0, titleWidth: 0, toolbarRow: TOOLBAR_ROW,
     hasColorbarTitle: c.colorbarTitle, tickWidth: c.tickWidth,
-    rowLabelWidth: () => 0, colLabelWidth: () => 0, rowLabelMax: 0, colLabelMax: 0,
+    rowLabelWidth: () => 0, colLabelWidth: colWidth, rowLabelMax: 0,
+    colLabelMax: widest(c.colWidths),
+    panelBox: (w, h) => {
+      const P = place(width, w, h).layout;
+      return { left: frame(P).left, width: P.panelWidth, height: P.panelHeight };
+    },
   });
-  let L = lay(c.width ?? 1000);
+  let width = c.width ?? 1000;
+  let L = lay(width);
   // no width trait: a view as wide as gives a plot area plotWidth wide
-  if (c.width === null) L = lay(c.plotWidth + L.width - L.plot.width);
-  const ps = readPanels(c.panels, c.labels, null);
-  const P = placePanels(ps, L.plot.width, L.plot.height, rows, cols, c.lineHeight,
-    c.labelWidth, 1).layout;
+  if (c.width === null) {
+    width = c.plotWidth + L.width - L.plot.width;
+    L = lay(width);
+  }
+  const P = place(width, L.plot.width, L.plot.height).layout;
   return [L.plot.width, L.plot.height, P.nr, P.nc, P.panelWidth, P.panelHeight];
 });
 console.log(JSON.stringify(out));
@@ -305,6 +341,7 @@ def test_the_table_is_the_browsers_rule() -> None:
     js = Path(__file__).resolve().parents[1] / "js"
     script = JS_RULE % {
         "layout": (js / "render" / "layout.js").as_uri(),
+        "panels": (js / "render" / "panels.js").as_uri(),
         "panelview": (js / "render" / "panelview.js").as_uri(),
         "toolbar": (js / "interact" / "toolbar.js").as_uri(),
     }
@@ -327,6 +364,8 @@ def test_the_table_is_the_browsers_rule() -> None:
                 "colorbarTitle": bool(w.colorbar_title),
                 "tickWidth": _grid_export.screen_tick_width(w),
                 "labelWidth": widest,  # placePanels adds the band's 4 px
+                "rowWidths": _grid_export._label_widths(w, w.row_labels),
+                "colWidths": _grid_export._label_widths(w, w.column_labels),
                 "plotWidth": 600,
             }
         )

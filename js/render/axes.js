@@ -40,21 +40,28 @@ export const newPlace = () => ({
 
 /**
  * Where the label of row or column `i` goes (written into `out`, which the DOM update
- * reuses so that a redraw allocates nothing).
+ * reuses so that a redraw allocates nothing). With many panels (`layout.panelAxes`), `at`
+ * says beside / under which of its panels: `panelAxes.rowAt[at]` or `colAt[at]`.
  * @param {Layout} layout
  * @param {ViewWindow} view
  * @param {"row" | "col"} axis
  * @param {number} i matrix index
  * @param {number} lineHeight
  * @param {TextPlace} out
+ * @param {number} [at] which panel's labels (many panels only)
  * @returns {TextPlace} out
  */
-export function labelPlace(layout, view, axis, i, lineHeight, out) {
-  const { plot } = layout;
+export function labelPlace(layout, view, axis, i, lineHeight, out, at = 0) {
+  const { plot, panelAxes: pa } = layout;
+  // the box the labels go beside / under: the plot area, or one of many panels
+  const left = pa ? pa[axis === "row" ? "rowAt" : "colAt"][at].x : plot.left;
+  const top = pa ? pa[axis === "row" ? "rowAt" : "colAt"][at].y : plot.top;
+  const width = pa ? pa.width : plot.width;
+  const height = pa ? pa.height : plot.height;
   out.lineHeight = lineHeight;
   if (axis === "row") {
-    out.x = plot.left - LABEL_GAP;
-    out.y = plot.top + centerOf(view.row0, view.row1, i, plot.height);
+    out.x = left - LABEL_GAP;
+    out.y = top + centerOf(view.row0, view.row1, i, height);
     out.align = "right";
     out.baseline = "middle";
     out.rotation = 0;
@@ -62,8 +69,9 @@ export function labelPlace(layout, view, axis, i, lineHeight, out) {
     return out;
   }
   const { rotation } = layout.cols;
-  out.x = plot.left + centerOf(view.col0, view.col1, i, plot.width);
-  out.y = layout.colTop;
+  out.x = left + centerOf(view.col0, view.col1, i, width);
+  // as far below its box as colTop is below the plot area
+  out.y = layout.colTop + (top + height - (plot.top + plot.height));
   // horizontal labels hang below colTop; rotated ones turn about their right end
   out.align = rotation === 0 ? "center" : "right";
   out.baseline = rotation === 0 ? "top" : "middle";
@@ -71,6 +79,24 @@ export function labelPlace(layout, view, axis, i, lineHeight, out) {
   out.cap = layout.cols.cap;
   return out;
 }
+
+/**
+ * How many sets of labels an axis has: one per row (column) of panels with many panels,
+ * else one.
+ * @param {Layout} layout
+ * @param {"row" | "col"} axis
+ */
+const setsOf = (layout, axis) =>
+  layout.panelAxes ? layout.panelAxes[axis === "row" ? "rowAt" : "colAt"].length : 1;
+
+/**
+ * The panel a set of labels belongs to (-1: the one matrix shown).
+ * @param {Layout} layout
+ * @param {"row" | "col"} axis
+ * @param {number} at
+ */
+const panelOfSet = (layout, axis, at) =>
+  layout.panelAxes ? layout.panelAxes[axis === "row" ? "rowAt" : "colAt"][at].panel : -1;
 
 /**
  * The row and column labels the layout shows, with their text and place.
@@ -84,11 +110,15 @@ export function labelPlace(layout, view, axis, i, lineHeight, out) {
 export function axisLabelItems(layout, view, rowText, colText, lineHeight) {
   /** @type {TextItem[]} */
   const items = [];
-  for (const i of layout.rows.indices) {
-    items.push({ ...labelPlace(layout, view, "row", i, lineHeight, newPlace()), text: rowText(i) });
+  for (let at = 0; at < setsOf(layout, "row"); at++) {
+    for (const i of layout.rows.indices) {
+      items.push({ ...labelPlace(layout, view, "row", i, lineHeight, newPlace(), at), text: rowText(i) });
+    }
   }
-  for (const i of layout.cols.indices) {
-    items.push({ ...labelPlace(layout, view, "col", i, lineHeight, newPlace()), text: colText(i) });
+  for (let at = 0; at < setsOf(layout, "col"); at++) {
+    for (const i of layout.cols.indices) {
+      items.push({ ...labelPlace(layout, view, "col", i, lineHeight, newPlace(), at), text: colText(i) });
+    }
   }
   return items;
 }
@@ -131,14 +161,19 @@ function setText(node, text, elided) {
 }
 
 /**
- * Which row / column a label names (for clicks on it), and whether it is selected.
+ * Which row / column a label names, in which panel (for clicks on it; -1: the one
+ * matrix shown, no `data-panel`), and whether it is selected.
  * @param {HTMLDivElement} node
  * @param {number} i
+ * @param {number} panel
  * @param {boolean} selected
  */
-function setIndex(node, i, selected) {
+function setIndex(node, i, panel, selected) {
   const s = String(i);
   if (node.dataset.index !== s) node.dataset.index = s;
+  const p = String(panel);
+  if (panel < 0) delete node.dataset.panel;
+  else if (node.dataset.panel !== p) node.dataset.panel = p;
   if (selected !== (node.dataset.selected === "true")) {
     if (selected) node.dataset.selected = "true";
     else delete node.dataset.selected;
@@ -160,7 +195,8 @@ export function createAxes(root) {
 
   return {
     /**
-     * Place the labels the layout selected.
+     * Place the labels the layout selected (with many panels, a set beside / under each
+     * of the panels that `layout.panelAxes` names).
      * @param {Layout} layout
      * @param {ViewWindow} view
      * @param {(i: number) => string} rowText
@@ -170,31 +206,38 @@ export function createAxes(root) {
      * @param {number} lineHeight
      * @param {number} selRow the selected row (its label is emphasised), or -1
      * @param {number} selCol the selected column, or -1
+     * @param {number} [selPanel] the selected cell's panel (many panels), or -1
      */
-    update(layout, view, rowText, colText, rowWidth, colWidth, lineHeight, selRow, selCol) {
+    update(layout, view, rowText, colText, rowWidth, colWidth, lineHeight, selRow, selCol, selPanel = -1) {
       const { rows, cols } = layout;
-      const rowNodes = rowPool.take(rows.indices.length);
+      const nr = rows.indices.length;
+      const rowNodes = rowPool.take(nr * setsOf(layout, "row"));
       const maxW = `${rows.cap}px`;
       const lh = `${lineHeight}px`;
-      for (let j = 0; j < rows.indices.length; j++) {
-        const i = rows.indices[j];
-        const p = labelPlace(layout, view, "row", i, lineHeight, place);
+      for (let j = 0; j < rowNodes.length; j++) {
+        const i = rows.indices[j % nr];
+        const at = Math.floor(j / nr);
+        const panel = panelOfSet(layout, "row", at);
+        const p = labelPlace(layout, view, "row", i, lineHeight, place, at);
         const s = rowNodes[j].style;
         s.right = `${layout.width - p.x}px`;
         s.top = `${p.y}px`;
         s.maxWidth = maxW;
         s.lineHeight = lh;
         setText(rowNodes[j], rowText(i), rowWidth(i) > rows.cap);
-        setIndex(rowNodes[j], i, i === selRow);
+        setIndex(rowNodes[j], i, panel, i === selRow && (panel < 0 || panel === selPanel));
       }
-      const colNodes = colPool.take(cols.indices.length);
+      const nc = cols.indices.length;
+      const colNodes = colPool.take(nc * setsOf(layout, "col"));
       const rotation = String(cols.rotation);
       const cmax = `${cols.cap}px`;
-      for (let j = 0; j < cols.indices.length; j++) {
-        const i = cols.indices[j];
+      for (let j = 0; j < colNodes.length; j++) {
+        const i = cols.indices[j % nc];
+        const at = Math.floor(j / nc);
+        const panel = panelOfSet(layout, "col", at);
         const node = colNodes[j];
         const s = node.style;
-        const p = labelPlace(layout, view, "col", i, lineHeight, place);
+        const p = labelPlace(layout, view, "col", i, lineHeight, place, at);
         if (node.dataset.rotation !== rotation) node.dataset.rotation = rotation;
         if (p.align === "center") {
           s.left = `${p.x}px`;
@@ -207,7 +250,7 @@ export function createAxes(root) {
         s.maxWidth = cmax;
         s.lineHeight = lh;
         setText(node, colText(i), colWidth(i) > cols.cap);
-        setIndex(node, i, i === selCol);
+        setIndex(node, i, panel, i === selCol && (panel < 0 || panel === selPanel));
       }
     },
   };

@@ -171,6 +171,10 @@ const CONTROL_WIDTH = 84;
  * @property {number} [colLabelMax] the same for column labels
  * @property {number} [toolbarRow] px kept free above the plot for the toolbar (many
  *   panels: it must not cover the top panels' titles), default 0
+ * @property {(width: number, height: number) => { left: number, width: number, height: number }}
+ *   [panelBox] many panels: one panel's size in a plot area of width x height, and the
+ *   offset of the first column of panels from the area's left edge. The column labels
+ *   (under the lowest panels) are sized for that panel; default: the plot area itself
  */
 
 /**
@@ -214,7 +218,45 @@ const CONTROL_WIDTH = 84;
  * @property {number} barTitleLeft x of the colour-bar title
  * @property {RangeLayout} range
  * @property {Rect} title
+ * @property {PanelAxes} [panelAxes] many panels: the matrix labels go beside / under
+ *   these panels instead of the plot area
  */
+
+/**
+ * Where the matrix's labels go while several panels are shown: the row labels left of
+ * the first panel of each row of panels, the column labels under the lowest panel of
+ * each column of panels. Corners in CSS px of the widget.
+ * @typedef {Object} PanelAxes
+ * @property {number} width one panel
+ * @property {number} height
+ * @property {number} rowCap longest row label (the band left of the panels)
+ * @property {{ panel: number, x: number, y: number }[]} rowAt
+ * @property {{ panel: number, x: number, y: number }[]} colAt
+ */
+
+/**
+ * Longest row label a view `width` px wide allows (computeLayout's `rowCap`).
+ * @param {number} width
+ */
+export function rowLabelCap(width) {
+  const W = Math.max(160, Math.round(width));
+  return Math.min(220, Math.max(40, Math.floor(W * 0.28)));
+}
+
+/**
+ * Width of the band left of many panels that holds the matrix's row labels: the widest
+ * label (all of them when `rowLabelMax` is known, else those of a thinned full view, at
+ * most MAX_LABELS) up to rowLabelCap, and the gap to the panels.
+ * @param {number} width the view's width
+ * @param {number} rows
+ * @param {(i: number) => number} rowLabelWidth
+ * @param {number} rowLabelMax widest of all row labels, 0 when unknown
+ */
+export function panelRowBand(width, rows, rowLabelWidth, rowLabelMax) {
+  const k = labelStride(rows, Infinity, 0, MAX_LABELS);
+  const widest = labelIndices(0, rows, k).reduce((m, i) => Math.max(m, rowLabelWidth(i)), rowLabelMax);
+  return Math.ceil(Math.min(rowLabelCap(width), widest)) + LABEL_GAP;
+}
 
 /**
  * Column labels: horizontal when every label fits its cell; else all of them at -45°
@@ -306,7 +348,7 @@ export function computeLayout(input) {
   const W = Math.max(160, Math.round(input.width));
   const spanR = input.rows;
   const spanC = input.cols;
-  const rowCap = Math.min(220, Math.max(40, Math.floor(W * 0.28)));
+  const rowCap = rowLabelCap(W);
   const head =
     input.titleHeight > 0
       ? PAD + Math.ceil(input.titleHeight) + Math.max(8, Math.ceil(lh / 2) + 2)
@@ -332,14 +374,16 @@ export function computeLayout(input) {
       const cap = Math.min(MAX_PLOT_HEIGHT, Math.max(0.85 * input.windowHeight, 360) - top - bottom);
       plotH = Math.round(Math.max(MIN_PLOT_HEIGHT, Math.min(cap, (plotW * spanR) / spanC)));
     }
-    const pitchR = plotH / spanR;
+    const pb = input.panelBox ? input.panelBox(plotW, plotH) : null;
+    const boxW = pb ? Math.max(1, pb.width) : plotW;
+    const pitchR = (pb ? Math.max(1, pb.height) : plotH) / spanR;
     const rowIdx = labelIndices(0, spanR, labelStride(spanR, pitchR, lh + 1, MAX_LABELS));
     const rowW = rowIdx.reduce((m, i) => Math.max(m, Math.min(rowCap, input.rowLabelWidth(i))), rowMax);
-    const colAxis = columnAxis(full, plotW / spanC, lh, input.colLabelWidth, COL_CAP, Infinity);
+    const colAxis = columnAxis(full, boxW / spanC, lh, input.colLabelWidth, COL_CAP, Infinity);
     const extent = colAxis.rotation === 90 ? Math.max(colAxis.extent, colMax) : colAxis.extent;
     // the lowest row label may hang below the plot into the column labels' corner
     colGap = COL_GAP + Math.max(0, Math.ceil(lh / 2 - pitchR / 2));
-    const over = columnOverhang(colAxis, full, plotW, lh, input.colLabelWidth);
+    const over = columnOverhang(colAxis, full, boxW, lh, input.colLabelWidth) - (pb ? pb.left : 0);
     let newLeft = Math.ceil(PAD + Math.max(rowW > 0 ? rowW + LABEL_GAP : 0, over));
     let newBottom = Math.ceil(PAD + colGap + extent);
     if (iter >= 2) {
@@ -412,6 +456,7 @@ export function computeLayout(input) {
 /**
  * The axis labels for a view inside an existing layout's margins: only rows and columns
  * in view, thinned so that they never overlap, elided to the room the margins leave.
+ * With `L.panelAxes`, thinned for one panel's size and elided to the band of row labels.
  * @param {Omit<Layout, "rows" | "cols">} L
  * @param {ViewWindow} view
  * @param {number} lh line height
@@ -421,12 +466,14 @@ export function computeLayout(input) {
 export function axisLabels(L, view, lh, colLabelWidth) {
   const spanR = view.row1 - view.row0;
   const spanC = view.col1 - view.col0;
-  const { plot } = L;
-  const rowStride = labelStride(spanR, plot.height / spanR, lh + 1, MAX_LABELS);
+  const { plot, panelAxes: pa } = L;
+  const boxW = pa ? Math.max(1, pa.width) : plot.width;
+  const boxH = pa ? Math.max(1, pa.height) : plot.height;
+  const rowStride = labelStride(spanR, boxH / spanR, lh + 1, MAX_LABELS);
   const rowIdx = labelIndices(view.row0, view.row1, rowStride);
-  const rowCap = Math.max(0, Math.min(L.rowCap, plot.left - PAD - LABEL_GAP));
+  const rowCap = Math.max(0, pa ? pa.rowCap : Math.min(L.rowCap, plot.left - PAD - LABEL_GAP));
   const room = L.height - (plot.top + plot.height) - L.colGap - PAD;
-  const colAxis = columnAxis(view, plot.width / spanC, lh, colLabelWidth, COL_CAP, room);
+  const colAxis = columnAxis(view, boxW / spanC, lh, colLabelWidth, COL_CAP, room);
   return {
     rows: { indices: rowIdx, stride: rowStride, cap: rowCap, rotation: 0 },
     cols: { indices: colAxis.indices, stride: colAxis.stride, cap: colAxis.cap, rotation: colAxis.rotation },

@@ -11,6 +11,8 @@
 //   the last row may be partial, left-aligned. Each panel has its title above it.
 // - A fixed grid [gr, gc] has its row labels once per grid row at the left (labelWidth
 //   wide) and its column labels once per grid column at the top (titleHeight high).
+// - A band `axisWidth` wide between those (or the area's left edge) and the first column
+//   of panels holds the matrix's own row labels, once per row of panels.
 // - Offsets from the area's corner are whole CSS px (titleHeight, labelWidth and gap are
 //   rounded up / to whole px); neighbours are exactly `gap` apart; what a floor leaves
 //   over stays at the right / bottom. A lone panel along an axis fills that axis.
@@ -30,6 +32,8 @@
  * @property {number} [titleHeight] per panel above it (wrapped row) or the grid's column labels
  * @property {number} [gap] between panels, CSS px
  * @property {number} [labelWidth] the grid's row labels at the left (fixed grid only)
+ * @property {number} [axisWidth] the matrix's row labels, right of the grid's labels and
+ *   left of the first column of panels (wrapped row and grid)
  */
 
 /** @typedef {{ x: number, y: number, w: number, h: number }} Box */
@@ -48,6 +52,7 @@
  * @property {number} gap the gap used (0 when the spec's gap did not fit)
  * @property {number} titleHeight whole px above each panel (wrapped row) or above the grid
  * @property {number} labelWidth whole px left of the grid
+ * @property {number} axisWidth whole px of the matrix's row labels, after labelWidth
  * @property {boolean} tooSmall no room for every panel at 1 px: `panels` is empty
  * @property {Panel[]} panels
  * @property {{ rows: GridLabel[], cols: GridLabel[] }} gridLabels
@@ -81,7 +86,7 @@ function fitAxis(length, n, base, lead, gap) {
  * @param {PanelSpec} spec
  * @param {number} count
  * @param {number} th
- * @param {number} lw
+ * @param {number} lw px left of the first column of panels (grid labels, row labels)
  * @param {number} gap
  */
 function arrange(area, spec, count, th, lw, gap) {
@@ -97,7 +102,7 @@ function arrange(area, spec, count, th, lw, gap) {
   let bestCell = -Infinity;
   for (let nc = 1; nc <= count; nc++) {
     const nr = Math.ceil(count / nc);
-    const w = fitAxis(area.width, nc, 0, 0, gap);
+    const w = fitAxis(area.width, nc, lw, 0, gap);
     const h = fitAxis(area.height, nr, 0, th, gap);
     const ok = w >= 1 && h >= 1;
     const cell = Math.min(w / cols, h / rows);
@@ -135,11 +140,12 @@ export function panelLayout(area, spec) {
     throw new RangeError(`count must be an integer >= 1, got ${count}`);
   const th = whole(spec.titleHeight);
   const lw = grid ? whole(spec.labelWidth) : 0;
+  const aw = whole(spec.axisWidth);
   let gap = Math.round(Math.max(0, spec.gap ?? 0)) || 0;
-  let a = arrange(area, spec, count, th, lw, gap);
+  let a = arrange(area, spec, count, th, lw + aw, gap);
   if (!a.ok && gap > 0) {
     gap = 0;
-    a = arrange(area, spec, count, th, lw, gap);
+    a = arrange(area, spec, count, th, lw + aw, gap);
   }
   const { nr, nc, w, h } = a;
   /** @type {PanelLayout} */
@@ -154,6 +160,7 @@ export function panelLayout(area, spec) {
     gap,
     titleHeight: th,
     labelWidth: lw,
+    axisWidth: aw,
     tooSmall: !a.ok,
     panels: [],
     gridLabels: { rows: [], cols: [] },
@@ -176,20 +183,20 @@ export function panelLayout(area, spec) {
   }
   if (grid && th > 0) {
     for (let j = 0; j < nc; j++)
-      L.gridLabels.cols.push({ index: j, x: area.x + lw + j * stepX, y: area.y, w, h: th });
+      L.gridLabels.cols.push({ index: j, x: area.x + left + j * stepX, y: area.y, w, h: th });
   }
   return L;
 }
 
 /**
- * The bands of a layout: `left`/`top` before the first panel column/row (grid labels),
- * `lead` above each panel (its title).
+ * The bands of a layout: `left`/`top` before the first panel column/row (grid labels,
+ * the matrix's row labels), `lead` above each panel (its title).
  * @param {PanelLayout} L
  */
-function frame(L) {
+export function frame(L) {
   return L.grid
-    ? { left: L.labelWidth, top: L.titleHeight, lead: 0 }
-    : { left: 0, top: 0, lead: L.titleHeight };
+    ? { left: L.labelWidth + L.axisWidth, top: L.titleHeight, lead: 0 }
+    : { left: L.axisWidth, top: 0, lead: L.titleHeight };
 }
 
 /**
@@ -266,7 +273,8 @@ export function panelAt(L, x, y) {
   const fy = dy - i * (lead + h + gap) - lead;
   const inCol = j >= 0 && j < L.nc && fx < w;
   const inRow = i >= 0 && i < L.nr && fy >= 0 && fy < h;
-  if (dx < 0) return dy >= 0 && inRow ? { kind: "gridRow", index: i } : null;
+  // (left of the panels: the matrix's row labels, then the grid's)
+  if (dx < 0) return dx < -L.axisWidth && dy >= 0 && inRow ? { kind: "gridRow", index: i } : null;
   if (dy < 0) return inCol ? { kind: "gridCol", index: j } : null;
   const p = i * L.nc + j;
   if (!inCol || i >= L.nr || p >= L.count) return null;

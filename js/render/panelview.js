@@ -101,8 +101,9 @@ export const PANEL_GAP = 6;
  * @param {number} lineHeight
  * @param {number} labelWidth widest grid row label
  * @param {number} dpr
+ * @param {number} [axisWidth] band for the matrix's row labels left of the panels
  */
-export function placePanels(ps, width, height, rows, cols, lineHeight, labelWidth, dpr) {
+export function placePanels(ps, width, height, rows, cols, lineHeight, labelWidth, dpr, axisWidth = 0) {
   const single = ps.count === 1 || ps.focus !== null;
   const shown = single ? [ps.focus ?? 0] : ps.keys.map((_, p) => p);
   const area = { x: 0, y: 0, width, height };
@@ -116,6 +117,7 @@ export function placePanels(ps, width, height, rows, cols, lineHeight, labelWidt
         titleHeight: Math.ceil(lineHeight),
         gap: PANEL_GAP,
         labelWidth: ps.grid ? Math.ceil(labelWidth) + 4 : 0,
+        axisWidth,
       });
   const device = devicePanels(L, dpr);
   return {
@@ -124,6 +126,35 @@ export function placePanels(ps, width, height, rows, cols, lineHeight, labelWidt
     single,
     device: device.panels.map((r) => ({ ...r, index: shown[r.index] })),
     canvas: { width: device.width, height: device.height },
+  };
+}
+
+/** Gap between a row label and its panel, CSS px (as between a label and the plot). */
+const LABEL_GAP = 6;
+
+/**
+ * Where the matrix's labels go while several panels are shown (`Layout.panelAxes`): the
+ * row labels left of the first panel of each row of panels, in the band of `axisWidth`
+ * px placePanels kept there; the column labels under the lowest panel of each column.
+ * @param {ReturnType<typeof placePanels>} placed
+ * @param {{ left: number, top: number }} plot the plot area the panels were placed in
+ * @param {number} axisWidth
+ * @returns {import("./layout.js").PanelAxes}
+ */
+export function panelAxes(placed, plot, axisWidth) {
+  const { panels, nc, panelWidth, panelHeight } = placed.layout;
+  /** @param {import("./panels.js").Panel} p */
+  const at = (p) => ({ panel: placed.shown[p.index], x: plot.left + p.x, y: plot.top + p.y });
+  /** @type {(import("./panels.js").Panel | undefined)[]} */
+  const lowest = Array.from({ length: nc }, () => undefined);
+  for (const p of panels) lowest[p.gridCol] = p; // (in order: a later one is lower)
+  const colAt = lowest.flatMap((p) => (p ? [at(p)] : []));
+  return {
+    width: panelWidth,
+    height: panelHeight,
+    rowCap: Math.max(0, axisWidth - LABEL_GAP),
+    rowAt: panels.filter((p) => p.gridCol === 0).map(at),
+    colAt,
   };
 }
 

@@ -3,8 +3,9 @@
 // and moves the DOM parts there.
 
 import { colorbarTicks } from "../render/colorbar.js";
-import { canvasRatio, computeLayout, explicitSize } from "../render/layout.js";
-import { placePanels } from "../render/panelview.js";
+import { axisLabels, canvasRatio, computeLayout, explicitSize, panelRowBand } from "../render/layout.js";
+import { frame } from "../render/panels.js";
+import { panelAxes, placePanels } from "../render/panelview.js";
 import { readFonts } from "../render/theme.js";
 import { TOOLBAR_ROW } from "../interact/toolbar.js";
 import { DATA, LABELS, manyShown } from "./state.js";
@@ -37,8 +38,9 @@ export function createArranger({ model, state, parts, labels, titles, interactio
     const fonts = readFonts(root);
     state.fonts = fonts;
     labels.prepare(d, (flags & (LABELS | DATA)) !== 0);
-    // Many panels in view: the matrix's own row and column labels are not drawn (the
-    // tooltip names them; a focused panel shows them).
+    // Many panels in view: the matrix's row labels go in a band left of the first column
+    // of panels (placePanels keeps it), its column labels under the lowest panels (the
+    // layout's bottom margin, sized for one panel's columns).
     const grid = manyShown(state);
     chooser.show();
     const panels = state.panels;
@@ -51,6 +53,20 @@ export function createArranger({ model, state, parts, labels, titles, interactio
     const hTrait = explicitSize(model.get("height"));
     root.style.width = wTrait ? `${wTrait}px` : "";
     const width = wTrait ?? (state.containerWidth || root.clientWidth || DEFAULT_WIDTH);
+    const gridRowWidth = panels.gridRows.reduce((m, t) => Math.max(m, measure(t)), 0);
+    const axisWidth = grid ? panelRowBand(width, d.rows, rowWidth, labels.rowLabelMax) : 0;
+    /**
+     * @param {number} w
+     * @param {number} h
+     * @param {number} r device px per CSS px
+     */
+    const place = (w, h, r) =>
+      placePanels(panels, w, h, d.rows, d.cols, fonts.lineHeight, gridRowWidth, r, axisWidth);
+    /** @type {(w: number, h: number) => { left: number, width: number, height: number }} */
+    const panelBox = (w, h) => {
+      const P = place(w, h, 1).layout;
+      return { left: frame(P).left, width: P.panelWidth, height: P.panelHeight };
+    };
     const { vmin, vmax } = state.scale;
     state.tickSet = colorbarTicks(vmin, vmax, state.layout ? state.layout.bar.height : 400);
     state.reservedTickWidth = Math.max(measure("-0.00"), widestTick());
@@ -69,10 +85,11 @@ export function createArranger({ model, state, parts, labels, titles, interactio
         hasColorbarTitle: barTitle !== "",
         tickWidth,
         rowLabelWidth: grid ? () => 0 : rowWidth,
-        colLabelWidth: grid ? () => 0 : colWidth,
+        colLabelWidth: colWidth,
         rowLabelMax: grid ? 0 : labels.rowLabelMax,
-        colLabelMax: grid ? 0 : labels.colLabelMax,
+        colLabelMax: labels.colLabelMax,
         toolbarRow: grid ? TOOLBAR_ROW : 0,
+        panelBox: grid ? panelBox : undefined,
       });
     let L = lay(state.reservedTickWidth);
     state.tickSet = colorbarTicks(vmin, vmax, L.bar.height);
@@ -83,18 +100,11 @@ export function createArranger({ model, state, parts, labels, titles, interactio
     state.layout = L;
     const dpr = canvasRatio(window.devicePixelRatio || 1, L.width, L.height);
     state.dpr = dpr;
-    const gridRowWidth = panels.gridRows.reduce((m, t) => Math.max(m, measure(t)), 0);
-    state.placed = placePanels(
-      panels,
-      L.plot.width,
-      L.plot.height,
-      d.rows,
-      d.cols,
-      fonts.lineHeight,
-      gridRowWidth,
-      dpr,
-    );
-    if (grid) hideAxisLabels(L);
+    state.placed = place(L.plot.width, L.plot.height, dpr);
+    if (grid) {
+      L.panelAxes = panelAxes(state.placed, L.plot, axisWidth);
+      Object.assign(L, axisLabels(L, interaction.view, fonts.lineHeight, colWidth));
+    }
     titles.update(panels, state.placed);
     interaction.readSelection(); // a selection's panel may be gone with the arrangement
 
@@ -115,15 +125,6 @@ export function createArranger({ model, state, parts, labels, titles, interactio
   }
 
   return { arrange };
-}
-
-/**
- * No matrix labels in a view of many panels.
- * @param {Layout} L
- */
-export function hideAxisLabels(L) {
-  L.rows = { ...L.rows, indices: [] };
-  L.cols = { ...L.cols, indices: [] };
 }
 
 /**

@@ -8,22 +8,9 @@ import { hoverBoxes } from "../interact/hover.js";
 import { selCol, selPanel, selRow } from "../interact/selection.js";
 import { colorbarTicks } from "../render/colorbar.js";
 import { axisLabels } from "../render/layout.js";
-import { hideAxisLabels } from "./arrange.js";
 import { drawnGrid, panelOf } from "./matrix.js";
 import { readLut, readScale } from "./scale.js";
-import {
-  COLORS,
-  DATA,
-  HOVER,
-  LABELS,
-  LAYOUT,
-  LUT,
-  RANGE_UI,
-  SELECTION,
-  TOKENS,
-  VIEW,
-  manyShown,
-} from "./state.js";
+import { COLORS, DATA, HOVER, LABELS, LAYOUT, LUT, RANGE_UI, SELECTION, TOKENS, VIEW } from "./state.js";
 
 /** @typedef {import("../render/layout.js").Layout} Layout */
 
@@ -104,12 +91,22 @@ export function createPainter(ctx) {
     const { fonts, dpr } = state;
     if (flags & (LAYOUT | VIEW) && !(flags & LAYOUT)) {
       Object.assign(L, axisLabels(L, view, fonts.lineHeight, labels.colWidth));
-      if (manyShown(state)) hideAxisLabels(L);
     }
     if (flags & (LAYOUT | VIEW | SELECTION)) {
       const sel = interaction.selection;
       const { rowText, colText, rowWidth, colWidth } = labels;
-      axes.update(L, view, rowText, colText, rowWidth, colWidth, fonts.lineHeight, selRow(sel), selCol(sel));
+      axes.update(
+        L,
+        view,
+        rowText,
+        colText,
+        rowWidth,
+        colWidth,
+        fonts.lineHeight,
+        selRow(sel),
+        selCol(sel),
+        selPanel(sel),
+      );
     }
     const src = lod.source(view);
     const grid = drawnGrid(state, lod, src);

@@ -7,7 +7,9 @@ The panels are where the screen puts them, by one rule in two steps:
 
 1. The panel area is the plot area the widget's view has while several panels are shown
    (:func:`screen_area`: js/render/layout.js ``computeLayout`` as js/view/arrange.js calls it
-   then: no matrix labels, a :data:`TOOLBAR_ROW` above the plot). Its width is the
+   then: a :data:`TOOLBAR_ROW` above the plot, a bottom margin for the matrix's column
+   labels under the lowest panels, sized, turned and thinned for one panel's columns; the
+   row labels take a band inside the area, see 2.). Its width is the
    ``width`` trait's plot area when the trait is set, else ``plot_width``; its height is
    the ``height`` trait's plot area when set, else the automatic one: one panel's aspect
    (``rows / cols`` of the whole matrix, not of the zoomed view, nor of the grid) times
@@ -18,11 +20,12 @@ The panels are where the screen puts them, by one rule in two steps:
    (:data:`SCREEN_FONT_SIZE`) in the export font, so the colour bar's ticks and a grid's
    row labels take about the width they take on screen.
 2. In that area the panels are placed by js/render/panels.js ``panelLayout`` (as
-   js/render/panelview.js ``placePanels`` calls it): a grid keeps its ``gr x gc``; a
-   wrapped row takes the number of columns whose panels have the largest square cell
-   ``min(w / cols, h / rows)``, ties going to fewer rows, then to the larger panel
-   (:func:`arrange`); panels :data:`GAP` px apart, each filling its slot as on screen
-   (cells may be stretched).
+   js/render/panelview.js ``placePanels`` calls it), after a band for the matrix's row
+   labels at the left (:func:`screen_row_band`; a grid's own row labels left of it): a
+   grid keeps its ``gr x gc``; a wrapped row takes the number of columns whose panels
+   have the largest square cell ``min(w / cols, h / rows)``, ties going to fewer rows,
+   then to the larger panel (:func:`arrange`); panels :data:`GAP` px apart, each filling
+   its slot as on screen (cells may be stretched).
 
 The figure around the panels is the export's own (the matrix's row and column labels at
 the edge of the grid, the colour bar, the title), so the file is not the screen's pixels,
@@ -58,8 +61,13 @@ GAP = 6
 #: Height of a panel's title (wrapped row) or of the grid's column labels: one screen line.
 TITLE_HEIGHT = SCREEN_LINE
 
-# js/render/layout.js: margins, the colour bar's column, the automatic height's bounds
+# js/render/layout.js: margins, the colour bar's column, the automatic height's bounds,
+# the column labels' rules
 _PAD, _LABEL_GAP, _COL_GAP = 8, 6, 4
+_MAX_LABELS, _COL_CAP, _H_LABEL_SPACE = 300, 180, 10
+#: Above this many labels the browser measures only those of a thinned full view
+#: (``MEASURE_ALL_LABELS`` in js/view/labels.js).
+_MEASURE_ALL_LABELS = 5000
 _MIN_PLOT_HEIGHT, _MAX_PLOT_HEIGHT = 160, 600
 _RANGE_GAP, _CONTROL_WIDTH = 10, 84
 _BAR_COLUMN = 16 + 10 + 16 + 4 + 3  # track, funnel, bar, tick mark and its gap
@@ -109,9 +117,100 @@ def screen_label_width(widget: Heatmap) -> int:
     return math.ceil(max(_screen_width(t) for t in widget.panel_labels[0])) + 4
 
 
+def _label_widths(widget: Heatmap, labels: list[str]) -> list[int]:
+    """Each label's width on screen, whole px (js/view/labels.js ``rowWidth``)."""
+    show = ex.visible_if_blank if widget.show_whitespace else (lambda t: t)
+    return [math.ceil(_screen_width(show(t))) for t in labels]
+
+
+def _stride(span: float, pitch: float, need: float) -> int:
+    """js/render/layout.js ``labelStride``."""
+    by_room = math.ceil(need / pitch - 1e-9) if pitch > 0 else math.inf
+    return max(1, by_room, math.ceil(span / _MAX_LABELS - 1e-9))
+
+
+def _indices(start: float, end: float, k: int) -> list[int]:
+    """js/render/layout.js ``labelIndices``."""
+    first = math.ceil(max(0, math.ceil(start - 0.5)) / k) * k
+    return list(range(first, math.floor(end - 0.5) + 1, k))
+
+
+def screen_row_band(widget: Heatmap, view_width: float) -> int:
+    """The band left of the panels that holds the matrix's row labels on screen (a view
+    ``view_width`` px wide): the widest label, at most the layout's ``rowCap``, and the
+    gap to the panels (js/render/layout.js ``panelRowBand``)."""
+    widths = _label_widths(widget, widget.row_labels)
+    rows = len(widths)
+    shown = _indices(0, rows, _stride(rows, math.inf, 0))
+    widest = max(
+        [widths[i] for i in shown] + ([max(widths)] if rows <= _MEASURE_ALL_LABELS else [])
+    )
+    w = max(160, _js_round(view_width))
+    cap = min(220, max(40, math.floor(w * 0.28)))
+    return math.ceil(min(cap, widest)) + _LABEL_GAP
+
+
+def _column_margin(widths: list[int], pitch: float, panel_width: float) -> tuple[float, float]:
+    """``(extent, overhang)`` of the column labels of the full matrix under a panel of
+    ``panel_width`` px, ``pitch`` px per column: how far they reach below their top and
+    left of the panel (js/render/layout.js ``columnAxis`` with no limit on the room, then
+    ``columnOverhang``)."""
+    lh, cols = SCREEN_LINE, len(widths)
+
+    def widest(idx: list[int], cap: float) -> float:
+        return max((min(cap, widths[i]) for i in idx), default=0)
+
+    k = _stride(cols, pitch, 1)
+    idx = _indices(0, cols, k)
+    w = widest(idx, _COL_CAP)
+    for _ in range(4):
+        k2 = max(k, _stride(cols, pitch, w + _H_LABEL_SPACE))
+        if k2 == k:
+            break
+        k, idx = k2, _indices(0, cols, k2)
+        w = widest(idx, _COL_CAP)
+    rotation, extent = 0, lh
+    if k > 1:
+        # (turned 45 degrees when every column has room for it: the cap, 180 px with no
+        # limit on the room, is always over the 2 lines the browser asks)
+        if _stride(cols, pitch, (lh + 2) * math.sqrt(2)) == 1:
+            idx = _indices(0, cols, 1)
+            w = widest(idx, _COL_CAP)
+            rotation, extent = 45, math.sqrt(0.5) * (w + lh)
+        elif w > 2.5 * lh:
+            idx = _indices(0, cols, _stride(cols, pitch, lh + 2))
+            w = widest(idx, _COL_CAP)
+            rotation, extent = 90, w
+    if rotation == 90:
+        extent = max(extent, min(_COL_CAP, max(widths) if cols <= _MEASURE_ALL_LABELS else 0))
+    over = 0.0
+    for i in idx:
+        x = (i + 0.5) / cols * panel_width
+        c = min(_COL_CAP, widths[i])
+        reach = (
+            c / 2 if rotation == 0 else math.sqrt(0.5) * c + 0.36 * lh if rotation == 45 else lh / 2
+        )
+        over = max(over, reach - x)
+    return extent, over
+
+
+def _right_margin(widget: Heatmap) -> int:
+    """The view's margin right of the plot: the colour bar's column (computeLayout)."""
+    bar_title = SCREEN_LINE + 8 if widget.colorbar_title else 0
+    column = _BAR_COLUMN + screen_tick_width(widget) + bar_title
+    return _RANGE_GAP + max(column, _CONTROL_WIDTH) + _PAD
+
+
+def _view_width(widget: Heatmap, plot_width: int) -> int:
+    """The view's width: the ``width`` trait, else one whose plot area is ``plot_width``
+    (taking the left margin as the least it can be)."""
+    return widget.width if widget.width is not None else plot_width + _PAD + _right_margin(widget)
+
+
 def screen_area(widget: Heatmap, plot_width: int = 600) -> tuple[int, int]:
     """``(width, height)`` of the plot area, CSS px, that the widget's view gives its panels
-    (js/render/layout.js ``computeLayout`` while several panels are shown: no matrix labels).
+    (js/render/layout.js ``computeLayout`` while several panels are shown: the column
+    labels under the panels, the row labels in a band inside the area).
 
     Width: with the ``width`` trait, the view's width less its margins; else
     ``plot_width``. Height: with the ``height`` trait, the view's height less its margins;
@@ -123,7 +222,7 @@ def screen_area(widget: Heatmap, plot_width: int = 600) -> tuple[int, int]:
     >>> screen_area(Heatmap(np.zeros((3, 10, 100)))), screen_area(Heatmap(np.zeros((3, 100, 10))))
     ((600, 160), (600, 600))
     >>> screen_area(Heatmap(np.zeros((3, 10, 100)), width=900, height=150))
-    (790, 64)
+    (790, 63)
     """
     rows, cols = widget.shape
     lh = SCREEN_LINE
@@ -131,10 +230,11 @@ def screen_area(widget: Heatmap, plot_width: int = 600) -> tuple[int, int]:
         top = _PAD + SCREEN_TITLE + max(8, math.ceil(lh / 2) + 2) + TOOLBAR_ROW
     else:
         top = _PAD + math.ceil(lh / 2) + TOOLBAR_ROW
-    bar_title = lh + 8 if widget.colorbar_title else 0
-    column = _BAR_COLUMN + screen_tick_width(widget) + bar_title
-    right = _RANGE_GAP + max(column, _CONTROL_WIDTH) + _PAD
+    right = _right_margin(widget)
     total_w = None if widget.width is None else max(160, widget.width)
+    band = screen_row_band(widget, _view_width(widget, plot_width))
+    label_width = screen_label_width(widget)
+    col_widths = _label_widths(widget, widget.column_labels)
     left, bottom = _PAD + _LABEL_GAP, _PAD + _COL_GAP + lh
     for it in range(8):  # computeLayout's margins settle within its 8 passes
         plot_w = plot_width if total_w is None else max(16, total_w - left - right)
@@ -143,10 +243,14 @@ def screen_area(widget: Heatmap, plot_width: int = 600) -> tuple[int, int]:
         else:
             cap = min(_MAX_PLOT_HEIGHT, max(0.85 * WINDOW_HEIGHT, 360) - top - bottom)
             plot_h = _js_round(max(_MIN_PLOT_HEIGHT, min(cap, plot_w * rows / cols)))
-        # the lowest row's label may hang into the column labels' band (empty labels
-        # while several panels are shown: the band is one line, the left margin _PAD)
-        col_gap = _COL_GAP + max(0, math.ceil(lh / 2 - plot_h / rows / 2))
-        new_left, new_bottom = _PAD, _PAD + col_gap + lh
+        # the margins are sized for one panel (its column labels under it)
+        pw, ph, offset = _panel_box(widget, plot_w, plot_h, label_width, band)
+        pw, ph = max(1, pw), max(1, ph)  # (panels that do not fit: 1 px, as computeLayout)
+        extent, over = _column_margin(col_widths, pw / cols, pw)
+        # the lowest row's label may hang into the column labels' band
+        col_gap = _COL_GAP + max(0, math.ceil(lh / 2 - ph / rows / 2))
+        new_left = math.ceil(_PAD + max(0, over - offset))
+        new_bottom = math.ceil(_PAD + col_gap + extent)
         if it >= 2:
             new_left, new_bottom = max(left, new_left), max(bottom, new_bottom)
         if (new_left, new_bottom) == (left, bottom) or it == 7:
@@ -162,10 +266,11 @@ def _fit(length: int, n: int, base: int, lead: int, gap: int) -> int:
 
 
 def arrange(
-    count: int, rows: int, cols: int, width: int, height: int, gap: int = GAP
+    count: int, rows: int, cols: int, width: int, height: int, gap: int = GAP, base: int = 0
 ) -> tuple[int, int]:
     """``(nr, nc)`` of a wrapped row of ``count`` panels of ``rows`` x ``cols`` cells in a
-    ``width`` x ``height`` area, by the front end's rule (js/render/panels.js ``arrange``).
+    ``width`` x ``height`` area whose first ``base`` px are the row labels' band, by the
+    front end's rule (js/render/panels.js ``arrange``).
 
     >>> arrange(2, 10, 10, 600, 600), arrange(16, 10, 10, 600, 600), arrange(3, 100, 5, 600, 600)
     ((1, 2), (4, 4), (1, 3))
@@ -175,7 +280,7 @@ def arrange(
     best, best_key = (1, count), None
     for nc in range(1, count + 1):
         nr = -(-count // nc)
-        w = _fit(width, nc, 0, 0, gap)
+        w = _fit(width, nc, base, 0, gap)
         h = _fit(height, nr, 0, TITLE_HEIGHT, gap)
         ok = w >= 1 and h >= 1
         key = (ok, min(w / cols, h / rows), -nr, w * h)
@@ -185,26 +290,47 @@ def arrange(
 
 
 def place(
-    widget: Heatmap, width: int, height: int, label_width: int
+    widget: Heatmap, width: int, height: int, label_width: int, band: int = 0
 ) -> tuple[int, int, int, int, int]:
     """``(nr, nc, panel width, panel height, gap)`` of all panels in a ``width`` x
-    ``height`` area (js/render/panels.js ``panelLayout``): with no room for every panel at
-    1 px the gap becomes 0; the export then keeps panels of 1 px (the screen draws none).
+    ``height`` area whose left ``label_width`` (a grid's labels) and then ``band`` px (the
+    matrix's row labels) are kept for labels (js/render/panels.js ``panelLayout``): with
+    no room for every panel at 1 px the gap becomes 0; the export then keeps panels of
+    1 px (the screen draws none).
     """
+    nr, nc, w, h, gap = _place(widget, width, height, label_width, band)
+    return nr, nc, max(1, w), max(1, h), gap
+
+
+def _place(
+    widget: Heatmap, width: int, height: int, label_width: int, band: int
+) -> tuple[int, int, int, int, int]:
+    """:func:`place` before panels too small to draw are given 1 px."""
     layout = widget.panel_layout
     rows, cols = widget.shape
+    base = (label_width if len(layout) == 2 else 0) + band
     for gap in (GAP, 0):
         if len(layout) == 2:
             nr, nc = layout
-            w = _fit(width, nc, label_width, 0, gap)
+            w = _fit(width, nc, base, 0, gap)
             h = _fit(height, nr, TITLE_HEIGHT, 0, gap)
         else:
-            nr, nc = arrange(math.prod(layout), rows, cols, width, height, gap)
-            w = _fit(width, nc, 0, 0, gap)
+            nr, nc = arrange(math.prod(layout), rows, cols, width, height, gap, base)
+            w = _fit(width, nc, base, 0, gap)
             h = _fit(height, nr, 0, TITLE_HEIGHT, gap)
         if w >= 1 and h >= 1:
             break
-    return nr, nc, max(1, w), max(1, h), gap
+    return nr, nc, w, h, gap
+
+
+def _panel_box(
+    widget: Heatmap, width: int, height: int, label_width: int, band: int
+) -> tuple[int, int, int]:
+    """``(panel width, panel height, left)`` as js/view/arrange.js ``panelBox`` gives them
+    to the layout: 0 x 0 when the panels do not fit; ``left`` the first column's offset."""
+    _, _, w, h, _ = _place(widget, width, height, label_width, band)
+    left = (label_width if len(widget.panel_layout) == 2 else 0) + band
+    return (w, h, left) if w >= 1 and h >= 1 else (0, 0, left)
 
 
 def grid_layout(widget: Heatmap, plot_width: int = 600) -> GridFrame:
@@ -217,7 +343,8 @@ def grid_layout(widget: Heatmap, plot_width: int = 600) -> GridFrame:
     grid = len(layout) == 2
     area = screen_area(widget, plot_width)
     label_width = screen_label_width(widget)
-    nr, nc, w, h, gap = place(widget, *area, label_width)
+    band = screen_row_band(widget, _view_width(widget, plot_width))
+    nr, nc, w, h, gap = place(widget, *area, label_width, band)
     lead = 0 if grid else TITLE_HEIGHT
     row_idx = ex.label_indices(r0, r1, h / (r1 - r0), ex.LINE)
     row_w = int(

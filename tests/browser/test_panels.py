@@ -27,7 +27,9 @@ g"""
 
 PAIR = """\
 a = np.linspace(-1, 1, 24).reshape(4, 6)
-c = Heatmap(np.stack([a, -a]), panel_labels=["before", "after"], vmin=-1, vmax=1, width=700)
+c = Heatmap(np.stack([a, -a]), panel_labels=["before", "after"], vmin=-1, vmax=1, width=700,
+            row_labels=["the", "cat", "sat", "down"],
+            column_labels=["on", "the", "mat", "by", "the", "door"])
 c"""
 
 ATTENTION = """\
@@ -158,6 +160,84 @@ def test_two_panels_show_their_own_values_side_by_side(lab, page, views) -> None
                 y = (y0 + (r + 0.3) * h / 4 - canvas["y"]) * sy
                 seen = np.array(shot.getpixel((int(x), int(y))))
                 assert np.abs(seen - expected[p, r, col]).max() <= 6, (p, r, col, seen)
+
+
+def label_boxes(view: WidgetView, selector: str) -> list[tuple[str, str, dict]]:
+    """(text, data-panel, page box) of every label the selector finds."""
+    return [
+        (el.text_content(), el.get_attribute("data-panel"), el.bounding_box())
+        for el in view.root.locator(selector).all()
+    ]
+
+
+def test_the_matrix_labels_are_beside_and_under_the_panels(lab, page, views) -> None:
+    pair = views[1]
+    page.mouse.move(0, 0)
+    cells = pair.cells.bounding_box()
+    titles = [
+        pair.root.locator(f'.tokenheat-panel-title[data-panel="{p}"]').bounding_box()
+        for p in range(2)
+    ]
+    top = titles[0]["y"] + titles[0]["height"]  # the panels' cells start under their titles
+    bottom = cells["y"] + cells["height"]
+    rows = label_boxes(pair, ".tokenheat-row-label")
+    # one set of row labels (one row of panels), left of the first panel, each at the
+    # middle of its row of cells
+    assert [t for t, _, _ in rows] == ["the", "cat", "sat", "down"]
+    assert {p for _, p, _ in rows} == {"0"}
+    for r, (_, _, b) in enumerate(rows):
+        assert b["x"] + b["width"] <= titles[0]["x"] - 2
+        assert b["x"] >= cells["x"] - 1  # in the band the panel area keeps for them
+        middle = top + (r + 0.5) * (bottom - top) / 4
+        assert abs(b["y"] + b["height"] / 2 - middle) <= 2, (r, b, middle)
+    # the column labels under each panel (both lowest in their column), centred on
+    # their columns
+    cols = label_boxes(pair, ".tokenheat-col-label")
+    assert [t for t, _, _ in cols] == ["on", "the", "mat", "by", "the", "door"] * 2
+    assert [p for _, p, _ in cols] == ["0"] * 6 + ["1"] * 6
+    for k, (_, p, b) in enumerate(cols):
+        title = titles[int(p)]
+        assert bottom - 1 <= b["y"] <= bottom + 12, (k, b, bottom)
+        centre = title["x"] + (k % 6 + 0.5) * title["width"] / 6
+        assert abs(b["x"] + b["width"] / 2 - centre) <= 2, (k, b, centre)
+    # a click on a row label selects that row in the label's panel
+    pair.root.locator(".tokenheat-row-label", has_text="sat").click()
+    assert wait_py(lab, page, "c.selection", lambda v: v is not None) == {"row": 2, "panel": 0}
+    lab.run_code(page, "c.selection = None")
+    # zooming (from Python) shows the labels of the rows and columns in view
+    lab.run_code(page, "c.view = (2, 4, 3, 6)")
+    page.wait_for_function(
+        "el => [...el.querySelectorAll('.tokenheat-row-label')].map(e => e.textContent)"
+        ".join() === 'sat,down'",
+        arg=pair.root.element_handle(),
+    )
+    assert pair.texts(".tokenheat-col-label") == ["by", "the", "door"] * 2
+    lab.run_code(page, "c.view = (0, 4, 0, 6)")
+    page.wait_for_function(
+        "el => el.querySelectorAll('.tokenheat-row-label').length === 4",
+        arg=pair.root.element_handle(),
+    )
+
+
+def test_an_attention_grid_has_its_tokens_beside_each_layer(lab, page, views) -> None:
+    heads = views[3]
+    tokens = ["The", "cat", "sat", "on", "the", "mat", "because", "it", "was", "warm"]
+    rows = label_boxes(heads, ".tokenheat-row-label")
+    # the matrix's row labels once per layer (row of panels), right of the layer's name
+    assert [p for _, p, _ in rows] == [str(4 * i) for i in range(3) for _ in range(len(rows) // 3)]
+    shown = [t for t, _, _ in rows[: len(rows) // 3]]
+    assert shown and set(shown) <= set(tokens) and shown[0] == "The"
+    grid_label = '.tokenheat-grid-label[data-axis="{}"][data-index="0"]'
+    layer = heads.root.locator(grid_label.format("row")).bounding_box()
+    first = heads.root.locator(grid_label.format("col")).bounding_box()
+    for _, _, b in rows:
+        assert b["x"] + b["width"] <= first["x"] + 1
+    assert all(b["x"] >= layer["x"] + layer["width"] - 1 for _, _, b in rows)
+    # the column labels under the last layer's heads, once per head
+    cols = label_boxes(heads, ".tokenheat-col-label")
+    assert {p for _, p, _ in cols} == {"8", "9", "10", "11"}
+    low = grid_box(heads, 2, 0)
+    assert all(b["y"] >= low[3] - 2 for _, _, b in cols)
 
 
 def test_wheel_over_one_panel_zooms_every_panel_and_reaches_python(lab, page, views) -> None:

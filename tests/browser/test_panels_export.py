@@ -132,8 +132,14 @@ def test_download_svg_holds_the_titles_as_text_and_the_cells_as_one_image(
         assert el.get("text-anchor") == "middle"
         assert float(el.get("x")) == pytest.approx(x + w / 2, abs=1)
         assert y - 20 < float(el.get("y")) < y
-    # the matrix's own labels are not shown, so not exported either
-    assert view.texts(".tokenheat-row-label") == []
+    # the matrix's own labels, shown beside and under the panels, are exported there
+    rows = view.texts(".tokenheat-row-label")
+    assert rows == ["0", "1", "2", "3"]
+    labels = [el for el in svg.iter(f"{SVG}text") if el.text in rows]
+    assert len(labels) >= 4
+    for el in labels:
+        if el.get("text-anchor") == "end":  # a row label: left of the first panel
+            assert float(el.get("x")) == pytest.approx(boxes[0][0] - 6, abs=1)
     images = list(svg.iter(f"{SVG}image"))
     assert len(images) == 2  # the cells, and the colour bar's gradient
     # no cell rectangles: the only filled rect is the background
