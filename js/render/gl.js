@@ -1,6 +1,8 @@
 // WebGL2 renderer. The matrix and its max-|v| pyramid (reduce.js) are uploaded once, laid
 // end to end in one R32F texture read by linear index (rows of 2^k texels), so a matrix of
-// any shape fits as long as its values do: 100000 x 50 as well as 50 x 100000. The colour
+// any shape fits as long as its values do: 100000 x 50 as well as 50 x 100000. They go up
+// in the first draw that reads them (a software renderer zoomed out reads none; see below),
+// in a few large calls, and their GL errors are read after that frame. The colour
 // scale lives in uniforms and a 256x1 LUT texture, so a colour change costs one tiny upload
 // at most and never touches the values. Which cells each device pixel shows comes from
 // reduce.js's pixelRanges, uploaded per view as two small integer textures, so the canvas
@@ -12,7 +14,14 @@
 // stride, and the one context: every panel is drawn into its rectangle with the same
 // pixel tables, only its base offset differs.
 
-import { axisBlocks, createPyramidCache, pixelRanges, reduceImage, stackSize } from "../data/reduce.js";
+import {
+  axisBlocks,
+  buildStack,
+  createPyramidCache,
+  pixelRanges,
+  reduceImage,
+  stackSize,
+} from "../data/reduce.js";
 import { link, softwareRenderer } from "./shaders.js";
 import { coversCanvas, createPanelKey, panelCount, panelsToDraw, wholeCanvas } from "./stack.js";
 
@@ -27,7 +36,8 @@ import { coversCanvas, createPanelKey, panelCount, panelsToDraw, wholeCanvas } f
  * @typedef {Object} Renderer
  * @property {"webgl2" | "canvas2d"} kind
  * @property {HTMLCanvasElement} canvas
- * @property {(data: MatrixData) => string | null} setData upload; an error message when it cannot
+ * @property {(data: MatrixData) => string | null} setData take the data; an error message when
+ *   they cannot be drawn (too large for a texture)
  * @property {(lut: Uint8Array) => void} setLut
  * @property {(width: number, height: number) => void} resize backing store size, device px
  * @property {(view: ViewWindow, scale: ColorScale, panels?: Panel[]) => void} draw draw the
@@ -39,6 +49,8 @@ import { coversCanvas, createPanelKey, panelCount, panelsToDraw, wholeCanvas } f
 /** Axes longer than this get their pyramid levels with the matrix (else when first needed). */
 const EAGER_LEVELS = 512;
 const MAX_INDEX = 2 ** 31 - 1;
+/** Texels per upload call: the values and pyramids go up in bands of this many at most. */
+const BAND = 1 << 22;
 
 /**
  * Where a linear array of `total` values goes: rows of 2^shift texels, `height` rows.
@@ -100,11 +112,22 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
   let data = null;
   /** @type {Uint8Array | null} */
   let lut = null;
-  /** @type {PyramidStack | null} the pyramids in tex.values */
+  /** setData took `data` (it fits a texture with the levels it gets at once) */
+  let accepted = false;
+  /** the pyramid levels along rows / columns `data` has (asked for, or built already) */
+  let rowLevels = false;
+  let colLevels = false;
+  /** @type {PyramidStack | null} the pyramids of `data` with those levels */
+  let current = null;
+  /** @type {PyramidStack | null} the pyramids in tex.values (uploaded when a draw reads them) */
   let uploaded = null;
   let shift = 0;
   let lost = false;
   let failed = false;
+  /** the latest upload's errors are still to be read */
+  let checkPending = false;
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let checkTimer = null;
   const maxTextureSize = /** @type {number} */ (ctx.getParameter(ctx.MAX_TEXTURE_SIZE)) || 0;
   // pixel ranges: lo, hi per device pixel row / column, and what they were made for
   let rowRanges = new Int32Array(0);
@@ -177,83 +200,171 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
     for (let i = 0; i < 8 && ctx.getError() !== ctx.NO_ERROR; i++);
   }
 
-  /** @returns {string | null} */
+  /**
+   * Every GL error recorded since the last read, as one message (out of memory first).
+   * @returns {string | null}
+   */
   function checkErrors() {
-    const err = ctx.getError();
-    if (err === ctx.NO_ERROR || ctx.isContextLost()) return null;
-    return err === ctx.OUT_OF_MEMORY
+    /** @type {number} */
+    let first = ctx.NO_ERROR;
+    for (let i = 0; i < 8; i++) {
+      const err = ctx.getError();
+      if (err === ctx.NO_ERROR || ctx.isContextLost()) break;
+      if (first === ctx.NO_ERROR || err === ctx.OUT_OF_MEMORY) first = err;
+    }
+    if (first === ctx.NO_ERROR) return null;
+    return first === ctx.OUT_OF_MEMORY
       ? "out of GPU memory for the matrix"
-      : `texture upload failed (GL error ${err})`;
+      : `texture upload failed (GL error ${first})`;
   }
 
   /**
-   * Upload the matrix with the pyramid levels asked for.
-   * @param {boolean} rowLevels
-   * @param {boolean} colLevels
+   * Why the data with these pyramid levels cannot be uploaded: too large for a texture.
+   * @param {MatrixData} d
+   * @param {boolean} withRows
+   * @param {boolean} withCols
+   * @returns {string | null}
+   */
+  function fitError(d, withRows, withCols) {
+    const panels = panelCount(d);
+    if (linearLayout(stackSize(d.rows, d.cols, panels, withRows, withCols), maxTextureSize)) return null;
+    const what = withRows || withCols ? ` with ${panels === 1 ? "its" : "their"} zoomed-out levels` : "";
+    const x = "\u00d7";
+    const matrix =
+      panels === 1 ? `matrix ${d.rows}${x}${d.cols}` : `stack of ${panels} ${d.rows}${x}${d.cols} panels`;
+    return `${matrix}${what} does not fit a texture (MAX_TEXTURE_SIZE ${maxTextureSize})`;
+  }
+
+  /**
+   * Upload a stack's pyramids into tex.values (and their level offsets). Its GL errors are
+   * read later (verifyUpload): getError waits for the GPU process to finish the upload,
+   * which would hold up the frame that needs it.
+   * @param {PyramidStack} st
    * @returns {string | null} why it cannot be
    */
-  function upload(rowLevels, colLevels) {
+  function upload(st) {
     const d = /** @type {MatrixData} */ (data);
-    const panels = panelCount(d);
-    const size = stackSize(d.rows, d.cols, panels, rowLevels, colLevels);
-    const L = linearLayout(size, maxTextureSize);
-    if (!L) {
-      const what = rowLevels || colLevels ? ` with ${panels === 1 ? "its" : "their"} zoomed-out levels` : "";
-      const x = "\u00d7";
-      const matrix =
-        panels === 1 ? `matrix ${d.rows}${x}${d.cols}` : `stack of ${panels} ${d.rows}${x}${d.cols} panels`;
-      return `${matrix}${what} does not fit a texture (MAX_TEXTURE_SIZE ${maxTextureSize})`;
-    }
-    const st = pyramids.stack(d.values, d.rows, d.cols, panels, rowLevels, colLevels);
-    clearErrors();
+    const L = linearLayout(st.total, maxTextureSize);
+    if (!L) return /** @type {string} */ (fitError(d, st.rowLevels, st.colLevels));
     bind(0, tex.values);
-    ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32F, L.width, L.height, 0, ctx.RED, ctx.FLOAT, null);
-    for (let p = 0; p < panels; p++) {
-      const pyr = st.pyramids[p];
-      for (let k = 0; k < pyr.levels.length; k++) {
-        writeLinear(p * st.stride + st.offsets[k], pyr.levels[k], L.shift);
-      }
-    }
+    writeStack(st, L);
     bind(4, tex.offsets);
     const nb = st.topB + 1;
     const na = st.topA + 1;
     ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32I, nb, na, 0, ctx.RED_INTEGER, ctx.INT, st.offsets);
-    const err = checkErrors();
-    if (err) {
-      // free what was allocated, so that the canvas fallback has the memory
-      bind(0, tex.values);
-      ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32F, 1, 1, 0, ctx.RED, ctx.FLOAT, null);
-      uploaded = null;
-      return err;
-    }
     uploaded = st;
     shift = L.shift;
+    checkPending = true;
+    if (checkTimer === null) checkTimer = setTimeout(onCheckTimer, 0);
+    return null;
+  }
+
+  function onCheckTimer() {
+    checkTimer = null;
+    if (checkPending && !lost && !failed) verifyUpload();
+  }
+
+  /**
+   * Read the latest upload's errors; when it failed, free the texture (so that the canvas
+   * fallback has the memory) and tell the caller to use another renderer.
+   * @returns {boolean} false when it failed
+   */
+  function verifyUpload() {
+    checkPending = false;
+    const err = checkErrors();
+    if (!err) return true;
+    freeValues();
+    failed = true;
+    events.failed(err);
+    return false;
+  }
+
+  /** Shrink tex.values to one texel (its data are not needed any more). */
+  function freeValues() {
+    uploaded = null;
+    bind(0, tex.values);
+    ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32F, 1, 1, 0, ctx.RED, ctx.FLOAT, null);
+  }
+
+  /**
+   * Make tex.values hold what a draw reads, uploading it if it does not yet: `st` when an
+   * axis is reduced; else any stack of the data (each pixel reads one cell of level 0),
+   * the values alone when there is none yet, unless the data get their levels at once
+   * (EAGER_LEVELS). A failure is reported.
+   * @param {PyramidStack} st the data's pyramids
+   * @param {boolean} reduced
+   * @returns {PyramidStack | null} what tex.values holds; null when it cannot be uploaded
+   */
+  function useValues(st, reduced) {
+    if (uploaded && (uploaded === st || !reduced)) return uploaded;
+    const d = /** @type {MatrixData} */ (data);
+    const eager = d.rows > EAGER_LEVELS || d.cols > EAGER_LEVELS;
+    const want = reduced || eager ? st : buildStack(d.values, d.rows, d.cols, panelCount(d), false, false);
+    const err = upload(want);
+    if (!err) return want;
+    failed = true;
+    events.failed(err);
     return null;
   }
 
   /**
-   * Write `values` at linear texel `offset` of the bound values texture.
-   * @param {number} offset
-   * @param {Float32Array} values
-   * @param {number} sh log2 of the texture's width
+   * Define tex.values (bound) as the stack's levels laid end to end in rows of L.width
+   * texels: each panel's levels in order, panel after panel, with nothing between them.
+   * In bands of up to BAND texels, each one call: a band inside one level goes up from
+   * that level's array, others are gathered into one buffer first.
+   * @param {PyramidStack} st
+   * @param {{ shift: number, width: number, height: number }} L
    */
-  function writeLinear(offset, values, sh) {
-    const W = 1 << sh;
-    const n = values.length;
-    let i = 0;
-    while (i < n) {
-      const p = offset + i;
-      const x = p & (W - 1);
-      const y = Math.floor(p / W);
-      if (x !== 0 || n - i < W) {
-        const len = Math.min(W - x, n - i);
-        ctx.texSubImage2D(ctx.TEXTURE_2D, 0, x, y, len, 1, ctx.RED, ctx.FLOAT, values, i);
-        i += len;
-      } else {
-        const rows = Math.floor((n - i) / W);
-        ctx.texSubImage2D(ctx.TEXTURE_2D, 0, 0, y, W, rows, ctx.RED, ctx.FLOAT, values, i);
-        i += rows * W;
+  function writeStack(st, L) {
+    const W = L.width;
+    const bandRows = Math.max(1, Math.floor(BAND / W));
+    const whole = L.height <= bandRows;
+    if (!whole) ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32F, W, L.height, 0, ctx.RED, ctx.FLOAT, null);
+    /** @type {Float32Array | null} */
+    let buf = null;
+    // the pieces in order: level k of panel `panel`, or the whole stack when only the
+    // values are (one array, panel-major)
+    const nk = st.offsets.length;
+    const panels = nk === 1 ? 1 : st.panels;
+    let panel = 0;
+    let k = 0;
+    let at = 0; // next value of the piece
+    let piece = nk === 1 ? st.values : st.pyramids[0].levels[0];
+    /** @param {number} n */
+    const skip = (n) => {
+      at += n;
+      while (at >= piece.length && panel < panels) {
+        at -= piece.length;
+        if (++k === nk) {
+          k = 0;
+          panel++;
+        }
+        if (panel < panels) piece = st.pyramids[panel].levels[k];
       }
+    };
+    for (let y = 0; y < L.height; y += bandRows) {
+      const rows = Math.min(bandRows, L.height - y);
+      const n = Math.min(rows * W, st.total - y * W);
+      /** @type {Float32Array} */
+      let src;
+      let from = at;
+      if (n === rows * W && piece.length - at >= n) {
+        src = piece;
+        skip(n);
+      } else {
+        if (!buf) buf = new Float32Array(Math.min(bandRows, L.height) * W);
+        for (let o = 0; o < n;) {
+          const m = Math.min(piece.length - at, n - o);
+          buf.set(piece.subarray(at, at + m), o);
+          o += m;
+          skip(m);
+        }
+        buf.fill(0, n, rows * W);
+        src = buf;
+        from = 0;
+      }
+      if (whole) ctx.texImage2D(ctx.TEXTURE_2D, 0, ctx.R32F, W, rows, 0, ctx.RED, ctx.FLOAT, src, from);
+      else ctx.texSubImage2D(ctx.TEXTURE_2D, 0, 0, y, W, rows, ctx.RED, ctx.FLOAT, src, from);
     }
   }
 
@@ -367,7 +478,8 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
    * @param {number} h panel height
    * @param {number} firstRow first matrix row shown, or -1 when rows are reduced
    * @param {number} firstCol
-   * @returns {boolean} false when the float target is unusable
+   * @returns {boolean} false when the float target is unusable (true with `failed` set when
+   *   the values could not be uploaded for pass 1)
    */
   function reduce(st, list, H, w, h, firstRow, firstCol) {
     if (reducedFor === ranges && reducedPyr === st && reducedPanels.same(list)) return true;
@@ -401,6 +513,10 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       cpu.cols = axisBlocks(colLo, colHi, st.topB, cpu.cols);
       for (const panel of list) reduceOnCpu(st.pyramids[panel.index], panel.x, H - panel.y - h, tw, th);
     } else {
+      if (!useValues(st, true)) {
+        ctx.bindFramebuffer(ctx.FRAMEBUFFER, null);
+        return true; // the caller sees `failed`
+      }
       bind(5, null); // the target must not be bound for sampling while drawn into
       const p = /** @type {Pass} */ (passes[1]);
       ctx.useProgram(p.program);
@@ -472,10 +588,23 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
     maxTextureSize,
     setData(d) {
       data = d;
-      uploaded = null;
+      accepted = false;
+      current = null;
       staleRanges();
       if (lost) return null;
-      return upload(d.rows > EAGER_LEVELS, d.cols > EAGER_LEVELS);
+      // the values go up when a draw first reads them: zoomed out on a software renderer
+      // none does (the CPU reduces from `current`)
+      if (checkPending) {
+        // the earlier matrix's upload no longer matters
+        checkPending = false;
+        clearErrors();
+      }
+      if (uploaded) freeValues();
+      rowLevels = d.rows > EAGER_LEVELS;
+      colLevels = d.cols > EAGER_LEVELS;
+      const err = fitError(d, rowLevels, colLevels);
+      accepted = !err;
+      return err;
     },
     setLut(l) {
       lut = l;
@@ -486,7 +615,8 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       if (canvas.height !== h) canvas.height = h;
     },
     draw(view, scale, panels) {
-      if (lost || failed || !data || !uploaded) return;
+      if (lost || failed || !data || !accepted) return;
+      if (checkPending && !verifyUpload()) return;
       const W = ctx.drawingBufferWidth;
       const H = ctx.drawingBufferHeight;
       const list = panelsToDraw(panels, panelCount(data), W, H, whole);
@@ -498,15 +628,24 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       if (list.length === 0) return;
       const { w, h } = list[0];
       updateRanges(view, w, h);
-      if ((rowsReduced && !uploaded.rowLevels) || (colsReduced && !uploaded.colLevels)) {
-        const err = upload(rowsReduced || uploaded.rowLevels, colsReduced || uploaded.colLevels);
+      if ((rowsReduced && !rowLevels) || (colsReduced && !colLevels)) {
+        const err = fitError(data, rowLevels || rowsReduced, colLevels || colsReduced);
         if (err) {
           failed = true;
           events.failed(err);
           return;
         }
+        rowLevels ||= rowsReduced;
+        colLevels ||= colsReduced;
+        current = null;
       }
-      const st = /** @type {PyramidStack} */ (uploaded);
+      if (!current) {
+        current = pyramids.stack(data.values, data.rows, data.cols, panelCount(data), rowLevels, colLevels);
+        // the cache may hold more levels (built for another renderer): keep them
+        rowLevels = current.rowLevels;
+        colLevels = current.colLevels;
+      }
+      const st = current;
       bind(0, tex.values);
       bind(1, tex.lut);
       bind(2, tex.rows);
@@ -515,6 +654,7 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       const firstRow = rowsReduced ? -1 : rowLo[0];
       const firstCol = colsReduced ? -1 : colLo[0];
       if (floatTargets && (rowsReduced || colsReduced) && reduce(st, list, H, w, h, firstRow, firstCol)) {
+        if (failed) return;
         const p = /** @type {Pass} */ (passes[2]);
         ctx.useProgram(p.program);
         bind(5, tex.reduced);
@@ -526,18 +666,23 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
           drawTriangle();
         }
       } else {
+        const t = useValues(st, rowsReduced || colsReduced);
+        if (!t) return;
         const p = /** @type {Pass} */ (passes[0]);
         ctx.useProgram(p.program);
-        valueUniforms(p, st, h);
+        valueUniforms(p, t, h);
         colourUniforms(p, scale);
         for (const panel of list) {
-          panelUniforms(p, panel, H, w, h, st.stride);
+          panelUniforms(p, panel, H, w, h, t.stride);
           drawTriangle();
         }
       }
     },
     destroy() {
       canvas.removeEventListener("webglcontextlost", onLost);
+      if (checkTimer !== null) clearTimeout(checkTimer);
+      checkTimer = null;
+      checkPending = false;
       if (!ctx.isContextLost()) {
         for (const t of Object.values(tex)) ctx.deleteTexture(t);
         for (const p of passes) if (p) ctx.deleteProgram(p.program);
@@ -549,7 +694,8 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       passes.fill(null);
       vao = fbo = null;
       data = lut = null;
-      uploaded = null;
+      uploaded = current = null;
+      accepted = false;
       staleRanges();
       reducedPyr = null;
       cpu.rows = cpu.cols = undefined;
