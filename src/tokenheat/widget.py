@@ -3,34 +3,23 @@
 The class wires; the logic its observers and handlers call lives by concern: the state
 derived from the matrix for the front end in :mod:`tokenheat._sync`, the messages from
 the front end in :mod:`tokenheat._requests`, settings checked against the matrix's shape
-in :mod:`tokenheat._shape_checks`, the matrix itself in :mod:`tokenheat._panels`.
+in :mod:`tokenheat._shape_checks`, the matrix itself in :mod:`tokenheat._panels`. Two
+groups of its methods live beside it: the observers, requests and callbacks that face the
+views in the browser (:mod:`tokenheat._widget_views`), and the exports and notebook output
+(:mod:`tokenheat._widget_export`).
 """
 
 from __future__ import annotations
 
-import base64
-import logging
-import os
-from collections.abc import Callable
 from importlib.resources import files
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anywidget
 import ipywidgets
 import numpy as np
 import traitlets as t
 
-from . import (
-    _files,
-    _normalize,
-    _panel_settings,
-    _requests,
-    _settings,
-    _shape_checks,
-    _sync,
-    colormaps,
-)
+from . import _normalize, _panel_settings, _requests, _settings, _shape_checks, _sync, colormaps
 from ._panels import Stack, coerce_stack
 from ._traits import (
     Bool,
@@ -50,9 +39,8 @@ from ._traits import (
     ViewTrait,
     checked,
 )
-
-if TYPE_CHECKING:
-    from .controls import Controls
+from ._widget_export import ExportMixin
+from ._widget_views import ViewsMixin
 
 _STATIC = files("tokenheat") / "static"
 if not _STATIC.joinpath("widget.js").is_file():
@@ -71,7 +59,7 @@ def _update_order(item: tuple[str, Any]) -> int:
     return {"values": 0, "normalize": 1}.get(item[0], 2)
 
 
-class Heatmap(anywidget.AnyWidget):
+class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
     """An interactive attribution heatmap.
 
     Rows are tokens (positions), columns are examples or generated tokens. The matrix is
@@ -379,131 +367,6 @@ class Heatmap(anywidget.AnyWidget):
         self.view = None
         return self
 
-    def on_select(self, callback: Callable[[dict | None], Any], remove: bool = False) -> None:
-        """Call ``callback(selection)`` whenever the selection changes.
-
-        ``selection`` is ``{"row": i, "col": j}``, ``{"row": i}``, ``{"col": j}`` or None
-        (see :attr:`selection`); with several panels it also has ``"panel"``. Clicks in
-        the browser reach Python once the kernel is free, so a callback runs after the
-        cell that is executing finishes.
-        Pass ``remove=True`` to unregister a callback.
-        """
-        if not callable(callback):
-            raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-        self._select_callbacks.register_callback(callback, remove=remove)
-
-    def controls(self) -> Controls:
-        """ipywidgets controls linked to this heatmap in the browser.
-
-        Returns a box with a ``FloatRangeSlider`` for ``(vmin, vmax)``, a colour-map
-        chooser (a ``Combobox`` of the built-in names) and a "symmetric" ``Checkbox``.
-        They are linked on the front-end side (``jslink``), so they act at once and keep
-        working while the kernel is busy.
-        The slider's bounds follow the data (and widen to include the current range).
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> w = Heatmap(np.array([[-0.2, 0.5]]))
-        >>> box = w.controls()
-        >>> box.range_slider.value
-        (-0.5, 0.5)
-        """
-        from .controls import Controls
-
-        return Controls(self)
-
-    def to_png(self, scale: float = 2) -> bytes:
-        """The current view (cells, labels, token text, title, colour bar) as PNG bytes.
-
-        Rendered in Python from the widget's state, so it works without a browser;
-        cell colours are the ones on screen. ``scale`` is device pixels per CSS pixel.
-        """
-        from . import export
-
-        return export.to_png(self, scale=scale)
-
-    def to_svg(self) -> str:
-        """The current view as an SVG document (text stays text)."""
-        from . import export
-
-        return export.to_svg(self)
-
-    def to_html(self, *, title: str | None = None) -> str:
-        """A standalone HTML page with this heatmap, interactive, that needs no kernel and
-        no network (front-end code and data inline); see :func:`tokenheat.html.to_html`."""
-        from . import html
-
-        return html.to_html(self, title=title)
-
-    def save(self, path: str | os.PathLike, format: str | None = None, scale: float = 2) -> Path:
-        """Write the current view to ``path`` as PNG, SVG or HTML (format from the suffix).
-
-        PNG and SVG are images of the current view (:meth:`to_png`, :meth:`to_svg`);
-        HTML is a standalone interactive page (:meth:`to_html`).
-
-        The file is written to a temporary file beside it and renamed into place, so
-        an error never leaves a truncated file. A new file gets the usual mode (``0o666``
-        less the umask), a replaced one keeps its mode; a symbolic link is followed
-        (its target is written, the link stays); folders, devices, pipes and read-only
-        files are refused. Returns the path written.
-
-        Examples
-        --------
-        >>> import numpy as np, tempfile, pathlib
-        >>> w = Heatmap(np.eye(3), title="identity")
-        >>> out = w.save(pathlib.Path(tempfile.mkdtemp()) / "eye.svg")
-        >>> out.read_text().startswith("<svg")
-        True
-        """
-        target = _files.user_path(path)
-        fmt = _files.save_format(target, format)
-        _files.check_target(target)
-        if fmt == "png":
-            data = self.to_png(scale=scale)
-        else:
-            data = (self.to_svg() if fmt == "svg" else self.to_html()).encode("utf-8")
-        return _files.write_atomic(target, data)
-
-    def capture(
-        self,
-        callback: Callable[[bytes], Any],
-        *,
-        scale: float | None = None,
-        on_error: Callable[[str], Any] | None = None,
-    ) -> None:
-        """Ask the browser for a pixel-exact PNG of the live view; call ``callback(png)``.
-
-        The front end draws what is on screen (cells, token text, labels, title, colour
-        bar; not the toolbar or range control) at ``scale`` device pixels per CSS pixel
-        (default: the screen's, at least 2) and sends the PNG back.
-
-        This is asynchronous: the kernel can receive the browser's answer only after the
-        cell that called ``capture`` has finished, so ``callback`` runs later, never
-        inside the calling cell. Nothing answers while no view of the widget is
-        displayed. For an image without a browser, in the same cell or in a script,
-        use :meth:`to_png` / :meth:`save`.
-
-        Parameters
-        ----------
-        callback : callable
-            Called once with the PNG bytes.
-        scale : float, optional
-            Device pixels per CSS pixel, from 0.25 to 8.
-        on_error : callable, optional
-            Called with a message if the browser cannot capture (e.g. the image would
-            exceed the 10 MiB message limit); by default the message is logged.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> w = Heatmap(np.eye(3))
-        >>> shots = []
-        >>> w.capture(shots.append)  # doctest: +SKIP
-        >>> # in a later cell: open("view.png", "wb").write(shots[0])
-        """
-        self.send(self._captures.request(callback, scale, on_error))
-
     @classmethod
     def _settable(cls) -> set[str]:
         own = set(cls.class_trait_names()) - set(anywidget.AnyWidget.class_trait_names())
@@ -575,148 +438,3 @@ class Heatmap(anywidget.AnyWidget):
     def _check_nan_color(self, proposal: dict[str, Any]) -> str:
         r, g, b = colormaps.parse_hex_color(proposal["value"], name="nan_color")
         return f"#{r:02x}{g:02x}{b:02x}"
-
-    # ------------------------------------------------------------ messages
-    def _handle_request(self, _: Any, content: Any, buffers: list) -> None:
-        """Transient requests from the front end (state itself always travels as traits)."""
-        if not isinstance(content, dict):
-            return
-        if content.get("type") == "exact":
-            self.send_exact()
-        elif content.get("type") == "capture":
-            self._captures.arrived(content, buffers)
-        elif content.get("type") == "tile":
-            self._send_tile(content)
-
-    def _send_tile(self, content: dict) -> None:
-        """Answer a view's request for the window it shows of a big matrix
-        (:func:`tokenheat._sync.tile`); a bad request is logged and ignored."""
-        matrix = self._matrix
-        if matrix is None or self._block == [1, 1]:
-            return
-        request = _requests.tile_request(content, *matrix.f32.shape[1:])
-        if request is not None:
-            reply, tile = _sync.tile(matrix, request[1], request[2], request[0], self.normalize)
-            self.send(reply, [memoryview(tile).cast("B")])
-
-    def send_exact(self) -> None:
-        """Send the float64 originals of the matrix to the browser, for exact tooltips.
-
-        The browser asks for them after its first paint; call this to include them
-        in saved widget state without waiting for a browser. Matrices of more than
-        ``2**24`` cells keep float32 tooltips (marked "≈"): their originals would be
-        more than 128 MiB.
-        """
-        exact = self._matrix.exact if self._matrix is not None else None
-        if exact is not None and not len(self._exact):
-            self._exact = memoryview(exact).cast("B")
-
-    # ------------------------------------------------------------ derived state
-    def notify_change(self, change: Any) -> None:
-        """Send a change and everything its observers change in one message.
-
-        ipywidgets sends each trait as it changes, before observers run; the browser
-        would then see ``color_range`` without the ``vmin``/``vmax`` that follow from
-        it (and, with ``symmetric``, mirror the pair), or ``values`` before its labels.
-        """
-        with self.hold_sync():
-            super().notify_change(change)
-
-    @t.observe("values")
-    def _on_values(self, change: dict[str, Any]) -> None:
-        old = self._matrix
-        matrix = self._matrix_for(change["new"])
-        self._matrix, self._pending_matrix = matrix, None
-        with self.hold_sync():
-            for name, value in _sync.matrix_state(matrix, self.normalize).items():
-                setattr(self, name, value)
-            self._sent_mode = self.normalize  # what an overview was reduced from
-            self._data_range = _sync.data_range(matrix, self.normalize)
-            for axis, name in enumerate(("row_labels", "column_labels")):
-                labels = _sync.new_labels(old, matrix, axis, getattr(self, name))
-                if labels is not None:
-                    setattr(self, name, labels)
-            new_layout = _sync.new_layout(old, matrix)
-            if new_layout and _sync.panel_labels_follow(old, self.panel_labels):
-                self.panel_labels = None  # the defaults of the new layout
-            self._refresh_auto_range()
-            reshaped = _sync.reshaped(old, matrix)
-            if reshaped:
-                self.view = None  # the whole new matrix
-            if (reshaped or new_layout) and self.selection is not None:
-                self.selection = None
-            if old is not None and new_layout and self.focus is not None:
-                self.focus = None  # (the one given to __init__ is for this layout)
-
-    @t.observe("normalize")
-    def _on_normalize(self, change: dict[str, Any]) -> None:
-        if self._matrix is not None:  # during __init__ the values observer does it
-            with self.hold_sync():
-                # an overview is sent as drawn: send it again, unless it already is (the
-                # values observer of __init__ runs first, with `normalize` already set)
-                if self._block != [1, 1] and self._sent_mode != self.normalize:
-                    self._values = _sync.matrix_state(self._matrix, self.normalize)["_values"]
-                    self._sent_mode = self.normalize
-                self._data_range = _sync.data_range(self._matrix, self.normalize)
-                self._refresh_auto_range()
-
-    @t.observe("center")
-    def _on_center(self, change: dict[str, Any]) -> None:
-        if self._matrix is not None:  # during __init__ the values observer does it
-            self._refresh_auto_range()
-
-    def _refresh_auto_range(self) -> None:
-        """Move each end of the colour range that sat at its default to the new default."""
-        previous = self._auto_range
-        drawn = self._matrix.ranges[self.normalize]  # type: ignore[union-attr]
-        self._auto_range = _settings.auto_range(drawn, self.center)
-        new = _sync.followed_range(previous, self._auto_range, (self.vmin, self.vmax))
-        if new is not None:
-            self.set_range(*new)
-
-    @t.observe("tokens")
-    def _on_tokens(self, change: dict[str, Any]) -> None:
-        tokens = change["new"]
-        self._tokens = [] if tokens is None else tokens.ravel().tolist()
-
-    @t.observe("vmin", "vmax")
-    def _on_limit(self, change: dict[str, Any]) -> None:
-        pair = (self.vmin, self.vmax)
-        if self.color_range != pair and pair[0] < pair[1]:
-            self.color_range = pair
-
-    @t.observe("color_range")
-    def _on_color_range(self, change: dict[str, Any]) -> None:
-        if change["new"] != (self.vmin, self.vmax):
-            self.set_range(*change["new"])
-
-    @t.observe("selection")
-    def _on_selection(self, change: dict[str, Any]) -> None:
-        self._select_callbacks(change["new"])
-
-    # ------------------------------------------------------------ output
-    def to_rgba(self) -> np.ndarray:
-        """The cell colours as shown, ``(rows, cols, 4)`` uint8 (same rule as the browser);
-        for panels ``(panels, rows, cols, 4)`` or ``(grid_rows, grid_cols, rows, cols, 4)``.
-        With :attr:`normalize` set, the colours of the normalised values."""
-        from . import export
-
-        return export.rgba(self)
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict] | None:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        if bundle is None or not self.static_png:
-            return bundle
-        from . import export
-
-        data, metadata = bundle
-        try:
-            png, size = export.static_png(self)
-        except Exception as exc:  # the widget must show even if its fallback picture fails
-            logging.getLogger("tokenheat").warning(
-                "tokenheat: the output carries no PNG fallback, drawing it failed: %r", exc
-            )
-            return bundle
-        data = {**data, "image/png": base64.b64encode(png).decode("ascii")}
-        metadata = {**metadata, "image/png": {"width": size[0], "height": size[1]}}
-        return data, metadata
