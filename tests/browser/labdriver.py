@@ -133,6 +133,16 @@ class Lab:
         page.keyboard.press("Shift+Enter")
 
     @staticmethod
+    def accept_kernel_dialog(page: Page) -> None:
+        """Accept a "Select Kernel" dialog if JupyterLab shows one (its choice is the
+        notebook's own kernel). A heavily loaded server can answer the kernel specs late
+        when a notebook opens; JupyterLab then asks, and the dialog takes every click."""
+        dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+        if dialog.count() and dialog.first.is_visible():
+            dialog.first.locator(".jp-mod-accept").click()
+            dialog.first.wait_for(state="detached", timeout=10_000)
+
+    @staticmethod
     def _until_queued(page: Page, cell, action, attempts: int = 3) -> None:
         """Do ``action`` until ``cell`` is queued or running ("[*]") or has run ("[n]").
 
@@ -143,6 +153,7 @@ class Lab:
 
         prompt = cell.locator(".jp-InputArea-prompt")
         for attempt in range(attempts):
+            Lab.accept_kernel_dialog(page)
             action()
             try:
                 page.wait_for_function(

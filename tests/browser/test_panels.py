@@ -287,6 +287,15 @@ def test_clicking_a_panel_title_focuses_it_and_escape_returns(lab, page, views) 
     )
 
 
+def assert_cells_look(view: WidgetView, expected: np.ndarray) -> None:
+    """Every cell of the view's matrix shows its expected RGB (rows x cols x 3) on screen."""
+    rows, cols = expected.shape[:2]
+    for r in range(rows):
+        for c in range(cols):
+            seen = np.array(view.cell_colour(r, c, (rows, cols)))
+            assert np.abs(seen - expected[r, c]).max() <= 6, (r, c, seen)
+
+
 def test_normalize_row_colours_each_row_by_its_own_max(lab, page, views) -> None:
     view = views[2]
     shape = (3, 3)
@@ -295,10 +304,7 @@ def test_normalize_row_colours_each_row_by_its_own_max(lab, page, views) -> None
     # (running code leaves the pointer where the widget scrolls to: the toolbar would show
     # over the top-right cells)
     page.mouse.move(0, 0)
-    for r in range(3):
-        for c in range(3):
-            seen = np.array(view.cell_colour(r, c, shape))
-            assert np.abs(seen - expected[r, c]).max() <= 6, (r, c, seen)
+    assert_cells_look(view, expected)
     # every row's strongest cell has the end colour, the weak row included
     assert np.abs(np.array(view.cell_colour(1, 2, shape)) - end).max() > 6  # -0.004: the other end
     assert np.abs(np.array(view.cell_colour(2, 0, shape)) - end).max() <= 6  # 30 of 30
@@ -313,7 +319,6 @@ def test_normalize_row_colours_each_row_by_its_own_max(lab, page, views) -> None
 
 def test_the_widgets_chooser_switches_normalisation_and_python_follows(lab, page, views) -> None:
     view = views[2]
-    shape = (3, 3)
     assert tuple(py(lab, page, "(n.normalize, n.vmin, n.vmax)")) == ("row", -1.0, 1.0)
     view.root.hover()
     chooser = view.root.locator("select.tokenheat-normalize")
@@ -324,10 +329,7 @@ def test_the_widgets_chooser_switches_normalisation_and_python_follows(lab, page
     assert tuple(py(lab, page, "(n.vmin, n.vmax)")) == (-30.0, 30.0)
     expected = np.array(py(lab, page, "n.to_rgba()[:, :, :3].tolist()"))
     page.mouse.move(0, 0)
-    for r in range(3):
-        for c in range(3):
-            seen = np.array(view.cell_colour(r, c, shape))
-            assert np.abs(seen - expected[r, c]).max() <= 6, (r, c, seen)
+    assert_cells_look(view, expected)
     view.root.hover()
     chooser.select_option("column")
     wait_py(lab, page, "(n.normalize, n.vmin, n.vmax)", lambda v: tuple(v) == ("column", -1.0, 1.0))
