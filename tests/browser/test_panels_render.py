@@ -146,6 +146,24 @@ def grid(order: list[int], across: int, w: int, h: int, gap: int, margin: int):
     return rects, width, 2 * margin + down * h + (down - 1) * gap
 
 
+def grid_spec(shape: tuple[int, int, int], layout, views: list[dict], scale: dict, **extra):
+    """A harness spec for a stack of ``shape`` (panels, rows, cols) drawn in ``layout``
+    (the rectangles, width and height :func:`grid` gives); ``extra`` adds to it."""
+    panels, rows, cols = shape
+    rects, width, height = layout
+    return {
+        "rows": rows,
+        "cols": cols,
+        "panels": panels,
+        "width": width,
+        "height": height,
+        "rects": rects,
+        "views": views,
+        "scale": scale,
+        **extra,
+    }
+
+
 def quantized(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     """Values (k - 127.5) / 256, k in 16..239, so u * 256 = k + 0.5 is never on a LUT
     boundary (float32 shader and float64 canvas agree) and no cell reaches LUT entry 255
@@ -209,23 +227,13 @@ def test_six_panels_follow_the_rules_and_agree(harness, w: int, h: int) -> None:
     stack = quantized(np.random.default_rng(7), (P, R, C))
     strong = (3, 38, 29)  # panel 3's last cells: a merged block past them is panel 4's
     stack[strong] = 1000.0
-    rects, width, height = grid([4, 0, 5, 2, 1, 3], 3, w, h, gap=6, margin=3)
+    rects, width, height = layout = grid([4, 0, 5, 2, 1, 3], 3, w, h, gap=6, margin=3)
     views = [
         {"row0": 0, "row1": R, "col0": 0, "col1": C},
         {"row0": 5.3, "row1": 39.7, "col0": 2.25, "col1": 29.5},
     ]
-    spec = {
-        "rows": R,
-        "cols": C,
-        "panels": P,
-        "values": b64(stack),
-        "width": width,
-        "height": height,
-        "rects": rects,
-        "views": views,
-        "scale": {"vmin": -0.25, "vmax": 0.5, "center": 0.0},
-        "prime": True,
-    }
+    scale = {"vmin": -0.25, "vmax": 0.5, "center": 0.0}
+    spec = grid_spec((P, R, C), layout, views, scale, values=b64(stack), prime=True)
     pictures = {}
     for extra in (p.values[0] for p in RENDERERS):
         pictures[extra.get("hardware", False), extra["kind"]] = harness({**spec, **extra})
@@ -255,23 +263,14 @@ def test_zoomed_far_out_a_strong_cell_shows_in_its_panel_only(harness, renderer:
     assert np.nanmax(np.abs(stack)) < 0.5  # nothing else reaches white
     planted = (3, 1234, 567)
     stack[planted] = 1000.0
-    rects, width, height = grid([0, 1, 2, 3, 4, 5], 3, 100, 100, gap=10, margin=0)
+    rects, _, _ = layout = grid([0, 1, 2, 3, 4, 5], 3, 100, 100, gap=10, margin=0)
     views = [
         {"row0": 0, "row1": R, "col0": 0, "col1": C},  # 20 x 20 cells a pixel
         {"row0": 1200, "row1": 1260, "col0": 0, "col1": C},  # rows zoomed in, columns not
     ]
-    spec = {
-        **renderer,
-        "rows": R,
-        "cols": C,
-        "panels": P,
-        "plant": [[(planted[0] * R + planted[1]) * C + planted[2], 1000.0]],
-        "width": width,
-        "height": height,
-        "rects": rects,
-        "views": views,
-        "scale": {"vmin": -0.5, "vmax": 0.5, "center": None},
-    }
+    plant = [[(planted[0] * R + planted[1]) * C + planted[2], 1000.0]]
+    scale = {"vmin": -0.5, "vmax": 0.5, "center": None}
+    spec = grid_spec((P, R, C), layout, views, scale, **renderer, plant=plant)
     images = harness(spec)
     r3 = rects[3]
     for view, got in zip(views, images, strict=True):
@@ -314,19 +313,10 @@ def test_single_heatmap_without_panels_is_unchanged(harness) -> None:
 def test_a_32_by_32_grid_draws_with_one_webgl_context(harness) -> None:
     P, R, C = 1024, 8, 8
     stack = quantized(np.random.default_rng(11), (P, R, C))
-    rects, width, height = grid(list(range(P)), 32, 4, 4, gap=1, margin=0)
-    spec = {
-        "kind": "webgl2",
-        "rows": R,
-        "cols": C,
-        "panels": P,
-        "values": b64(stack),
-        "width": width,
-        "height": height,
-        "rects": rects,
-        "views": [{"row0": 0, "row1": R, "col0": 0, "col1": C}],
-        "scale": {"vmin": -0.5, "vmax": 0.5, "center": None},
-    }
+    layout = grid(list(range(P)), 32, 4, 4, gap=1, margin=0)
+    views = [{"row0": 0, "row1": R, "col0": 0, "col1": C}]
+    scale = {"vmin": -0.5, "vmax": 0.5, "center": None}
+    spec = grid_spec((P, R, C), layout, views, scale, kind="webgl2", values=b64(stack))
     before = harness.contexts()
     (got,) = harness(spec)
     assert harness.contexts() == before + 1
@@ -340,19 +330,10 @@ def test_the_texture_limit_counts_every_panel(harness) -> None:
     """MAX_TEXTURE_SIZE 256 holds 65536 values: 6 panels of 100 x 100 fit, 7 do not, and
     6 do not with their zoomed-out levels (the renderer then asks for the canvas one)."""
     rng = np.random.default_rng(13)
-    rects, width, height = grid([0, 1, 2, 3, 4, 5], 3, 100, 100, gap=2, margin=0)
-    spec = {
-        "kind": "webgl2",
-        "rows": 100,
-        "cols": 100,
-        "panels": 6,
-        "width": width,
-        "height": height,
-        "rects": rects,
-        "views": [{"row0": 0, "row1": 100, "col0": 0, "col1": 100}],
-        "scale": {"vmin": -0.5, "vmax": 0.5, "center": None},
-        "maxTextureSize": 256,
-    }
+    layout = grid([0, 1, 2, 3, 4, 5], 3, 100, 100, gap=2, margin=0)
+    views = [{"row0": 0, "row1": 100, "col0": 0, "col1": 100}]
+    scale = {"vmin": -0.5, "vmax": 0.5, "center": None}
+    spec = grid_spec((6, 100, 100), layout, views, scale, kind="webgl2", maxTextureSize=256)
     six = quantized(rng, (6, 100, 100))
     (got,) = harness({**spec, "values": b64(six)})
     assert differences(got, expected(six, spec, spec["views"][0])) == []
