@@ -3,6 +3,7 @@
 // Python does, so a page without a kernel behaves the same.
 
 import { autoRange, followDefault, readNormalize } from "../data/normalize.js";
+import { readDataRange } from "../data/traits.js";
 import { createNormalizeChooser } from "../interact/toolbar.js";
 
 /**
@@ -22,17 +23,12 @@ export function createChooser({ model, state, toolbar, rangeSync }) {
    */
   function chooseNormalize(mode) {
     const ranges = model.get("_norm_ranges");
-    const center = typeof model.get("center") === "number" ? model.get("center") : null;
-    /** @param {string} m */
-    const rangeOf = (m) => {
-      const r = ranges && typeof ranges === "object" ? ranges[m] : null;
-      return Array.isArray(r) && r.length === 2 && r.every(Number.isFinite)
-        ? /** @type {[number, number]} */ (r)
-        : null;
-    };
+    const { vmin, vmax, center } = state.scale; // the range and centre on screen
+    /** @param {string} m what mode `m` draws spans, read as `_data_range` is */
+    const rangeOf = (m) => readDataRange(ranges && typeof ranges === "object" ? ranges[m] : null);
     const before = autoRange(rangeOf(readNormalize(model.get("normalize")) ?? "none"), center);
     const after = autoRange(rangeOf(mode ?? "none"), center);
-    const next = followDefault(state.scale.vmin, state.scale.vmax, before, after);
+    const next = followDefault(vmin, vmax, before, after);
     model.set("normalize", mode);
     if (next) rangeSync.write(next[0], next[1]);
     model.save_changes();
