@@ -4,6 +4,7 @@ focused panel alone; the pixel rule per panel; normalised colours."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import shutil
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tokenheat import Heatmap, _grid_export, colormaps, export
+from tokenheat import Heatmap, _grid_export, _screen_layout, colormaps, export
 from tokenheat._normalize import normalized
 
 
@@ -231,6 +232,71 @@ SCREEN = [
 ]
 
 
+# Labels of each panel's own (one sequence's tokens per panel): a band of row labels left
+# of every column of panels, and one of column labels under every row of panels but the
+# last, each holding the widest label any panel has there.
+WORDS = [
+    "the",
+    "cat",
+    "sat",
+    "on",
+    "a",
+    "warm",
+    "mat",
+    "because",
+    "it",
+    "was",
+    "very",
+    "tired",
+    "and",
+    "wanted",
+    "to",
+    "sleep",
+]
+OWN_SCREEN = [
+    # two sequences of 7 and 10 tokens, 3 generated tokens each: side by side
+    pytest.param(
+        [(7, 3), (10, 3)],
+        {"row_labels": [WORDS[:7], WORDS[5:15]], "column_labels": [["x", "y", "z"], WORDS[:3]]},
+        (600, 600, 1, 2, 236, 583),
+        id="ragged-pair",
+    ),
+    # four panels wrapped 2 x 2: a column band between the rows, a row band per column
+    pytest.param(
+        (4, 10, 10),
+        {
+            "row_labels": [WORDS[p : p + 10] for p in range(4)],
+            "column_labels": [[f"tok {p}.{j}" for j in range(10)] for p in range(4)],
+            "width": 800,
+        },
+        (690, 600, 2, 2, 281, 255),
+        id="own-both-2x2",
+    ),
+    # only the rows are each panel's own: the column labels stay under the lowest panels
+    pytest.param(
+        (3, 6, 6),
+        {"row_labels": [WORDS[p : p + 6] for p in range(3)], "width": 700},
+        (590, 590, 2, 2, 231, 275),
+        id="own-rows",
+    ),
+    # a grid, its columns' labels upright (long, thinned) under every row of panels
+    pytest.param(
+        (2, 2, 8, 40),
+        {
+            "column_labels": [[f"token number {j} of {p}" for j in range(40)] for p in range(4)],
+            "height": 700,
+        },
+        (600, 496, 2, 2, 283, 164),
+        id="own-columns-grid",
+    ),
+]
+
+
+def values_of(shape) -> np.ndarray | list[np.ndarray]:
+    """Zeros of ``shape``, or a list of 2-D panels of the shapes in a list."""
+    return [np.zeros(s) for s in shape] if isinstance(shape, list) else np.zeros(shape)
+
+
 def screen_of(f: _grid_export.GridFrame) -> tuple[int, ...]:
     _, _, _, w, h = f.panels[0]
     return (*f.area, f.nr, f.nc, w, h)
@@ -250,6 +316,31 @@ def test_panels_are_placed_as_the_screen_places_them(shape, settings, screen) ->
         lead = 0 if f.grid else _grid_export.TITLE_HEIGHT
         assert y == f.panels[j][2] + i * (ph + _grid_export.GAP + lead)
     assert len({y for _, _, y, _, _ in f.panels}) == nr
+
+
+@pytest.mark.parametrize(("shape", "settings", "screen"), OWN_SCREEN)
+def test_labels_of_each_panels_own_take_bands_beside_and_under_every_panel(
+    shape, settings, screen
+) -> None:
+    w = Heatmap(values_of(shape), **settings)
+    f = _grid_export.grid_layout(w)
+    assert screen_of(f) == screen
+    own_rows = isinstance(w.row_labels[0], list)
+    own_columns = isinstance(w.column_labels[0], list)
+    assert (f.own_rows, f.own_columns) == (own_rows, own_columns)
+    _, _, nr, nc, pw, ph = screen
+    xs = sorted({x for _, x, _, _, _ in f.panels})
+    ys = sorted({y for _, _, y, _, _ in f.panels})
+    assert (len(ys), len(xs)) == (nr, nc)
+    lead = 0 if f.grid else _grid_export.TITLE_HEIGHT
+    # the export's own bands: wider steps than the gap where the labels are the panels'
+    for a, b in itertools.pairwise(xs):
+        assert (b - a > pw + _grid_export.GAP) == own_rows
+    for a, b in itertools.pairwise(ys):
+        assert (b - a > ph + lead + _grid_export.GAP) == own_columns
+    # the same panels with shared labels: the screen gives them more room
+    shared = Heatmap(values_of(shape), **{k: v for k, v in settings.items() if "labels" not in k})
+    assert screen_of(_grid_export.grid_layout(shared))[4:] >= (pw, ph)
 
 
 def test_wide_panels_side_by_side_on_screen_are_side_by_side_in_the_png() -> None:
@@ -300,25 +391,34 @@ import { computeLayout, fullView, panelRowBand } from "%(layout)s";
 import { frame } from "%(panels)s";
 import { placePanels, readPanels } from "%(panelview)s";
 import { TOOLBAR_ROW } from "%(toolbar)s";
+import { createLabels } from "%(labels)s";
 const out = JSON.parse(process.argv[1]).map((c) => {
   const [rows, cols] = c.shape;
   const ps = readPanels(c.panels, c.labels, null);
-  const rowWidth = (i) => c.rowWidths[i];
-  const colWidth = (i) => c.colWidths[i];
-  const widest = (ws) => (ws.length <= 5000 ? Math.max(0, ...ws) : 0);
+  // the view's labels (js/view/labels.js: shared, or each panel's own), measured as
+  // Python measures them
+  const traits = { row_labels: c.rowLabels, column_labels: c.colLabels,
+    show_whitespace: c.showWhitespace };
+  const labels = createLabels({ get: (name) => traits[name] },
+    { fonts: { label: "", size: 13 }, tickSet: { labels: [] } },
+    { font: "", measureText: (s) => ({ width: c.widths[s] }) });
+  labels.show(-1);  // many panels shown
+  labels.prepare({ rows, cols }, true);
   // as js/view/arrange.js calls it while several panels are shown: the row labels in a
-  // band left of the panels, the column labels sized for one panel
-  const place = (width, w, h) => placePanels(ps, w, h, rows, cols, c.lineHeight, c.labelWidth, 1,
-    panelRowBand(width, rows, rowWidth, widest(c.rowWidths)));
+  // band left of the panels (of every panel, when they are its own), the column labels
+  // sized for one panel (and, when they are its own, in a band under every panel)
+  const place = (width, w, h, foot) => placePanels(ps, w, h, rows, cols, c.lineHeight,
+    c.labelWidth, 1, panelRowBand(width, rows, labels.rowWidth, labels.rowLabelMax),
+    { ...labels.perPanel, foot });
   const lay = (width) => computeLayout({
     width, height: c.height, windowHeight: c.windowHeight, rows, cols,
     view: fullView(rows, cols), lineHeight: c.lineHeight,
     titleHeight: c.title ? c.titleHeight : 0, titleWidth: 0, toolbarRow: TOOLBAR_ROW,
     hasColorbarTitle: c.colorbarTitle, tickWidth: c.tickWidth,
-    rowLabelWidth: () => 0, colLabelWidth: colWidth, rowLabelMax: 0,
-    colLabelMax: widest(c.colWidths),
-    panelBox: (w, h) => {
-      const P = place(width, w, h).layout;
+    rowLabelWidth: () => 0, colLabelWidth: labels.colWidth, rowLabelMax: 0,
+    colLabelMax: labels.colLabelMax,
+    panelBox: (w, h, foot) => {
+      const P = place(width, w, h, foot).layout;
       return { left: frame(P).left, width: P.panelWidth, height: P.panelHeight };
     },
   });
@@ -329,7 +429,7 @@ const out = JSON.parse(process.argv[1]).map((c) => {
     width = c.plotWidth + L.width - L.plot.width;
     L = lay(width);
   }
-  const P = place(width, L.plot.width, L.plot.height).layout;
+  const P = place(width, L.plot.width, L.plot.height, L.colBand).layout;
   return [L.plot.width, L.plot.height, P.nr, P.nc, P.panelWidth, P.panelHeight];
 });
 console.log(JSON.stringify(out));
@@ -344,12 +444,20 @@ def test_the_table_is_the_browsers_rule() -> None:
         "panels": (js / "render" / "panels.js").as_uri(),
         "panelview": (js / "render" / "panelview.js").as_uri(),
         "toolbar": (js / "interact" / "toolbar.js").as_uri(),
+        "labels": (js / "view" / "labels.js").as_uri(),
     }
     cases, expected = [], []
-    for param in SCREEN:
+    for param in SCREEN + OWN_SCREEN:
         shape, settings, screen = param.values
-        w = Heatmap(np.zeros(shape), **settings)
+        w = Heatmap(values_of(shape), **settings)
         widest = _grid_export.screen_label_width(w) - 4 if len(w.panel_layout) == 2 else 0
+        show = export.visible_if_blank if w.show_whitespace else str
+        texts = {
+            show(t)
+            for labels in (w.row_labels, w.column_labels)
+            for own in (labels if isinstance(labels[0], list) else [labels])
+            for t in own
+        }
         cases.append(
             {
                 "shape": list(w.shape),
@@ -364,8 +472,10 @@ def test_the_table_is_the_browsers_rule() -> None:
                 "colorbarTitle": bool(w.colorbar_title),
                 "tickWidth": _grid_export.screen_tick_width(w),
                 "labelWidth": widest,  # placePanels adds the band's 4 px
-                "rowWidths": _grid_export._label_widths(w, w.row_labels),
-                "colWidths": _grid_export._label_widths(w, w.column_labels),
+                "rowLabels": w.row_labels,
+                "colLabels": w.column_labels,
+                "showWhitespace": w.show_whitespace,
+                "widths": {t: _screen_layout._screen_width(t) for t in texts},
                 "plotWidth": 600,
             }
         )

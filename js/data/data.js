@@ -3,6 +3,7 @@
 // (docs/architecture.md): always honour byteOffset/byteLength, and copy only when the
 // offset is not a multiple of the element size (typed arrays require alignment).
 
+import { checkLabels, notString } from "./labelcheck.js";
 import { brief } from "./traits.js";
 
 /** @typedef {DataView | ArrayBuffer | ArrayBufferView | null | undefined} BinaryLike */
@@ -96,8 +97,11 @@ export const MAX_CELLS = 2 ** 31;
  * @property {unknown} block `_block` (null/undefined = [1, 1], a state saved before it)
  * @property {unknown} values `_values`
  * @property {unknown} exact `_exact`
- * @property {unknown} rowLabels `row_labels`
+ * @property {unknown} rowLabels `row_labels`: one string per row, or with several panels one
+ *   list per panel, as long as the panel's own rows
  * @property {unknown} colLabels `column_labels`
+ * @property {unknown} [panelShapes] `_panel_shapes`: each panel's own [rows, cols] when some
+ *   were padded, else []
  * @property {unknown} tokens `_tokens`
  * @property {unknown} [panels] `_panels`: [] (or absent, a state saved before it) for one
  *   matrix, [P] for a wrapped row of P panels, [gr, gc] for a grid
@@ -125,15 +129,6 @@ export const MAX_CELLS = 2 ** 31;
 function byteLengthOf(v) {
   if (v == null) return 0;
   if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return v.byteLength;
-  return -1;
-}
-
-/**
- * The index of the first entry that is not a string, or -1.
- * @param {unknown[]} list
- */
-function notString(list) {
-  for (let i = 0; i < list.length; i++) if (typeof list[i] !== "string") return i;
   return -1;
 }
 
@@ -208,18 +203,8 @@ export function checkMatrixState(s) {
       error: `_exact holds ${exact} bytes but ${what} ${panels === 1 ? "needs" : "need"} ${8 * panels * rows * cols} (8 per float64 value) or none`,
     };
   }
-  for (const [name, labels, n, kind] of /** @type {const} */ ([
-    ["row_labels", s.rowLabels, rows, "rows"],
-    ["column_labels", s.colLabels, cols, "columns"],
-  ])) {
-    if (!Array.isArray(labels))
-      return { error: `${name} must be a list of ${n} strings, got ${brief(labels)}` };
-    if (labels.length !== n) {
-      return { error: `${name} has ${labels.length} entries but _shape ${rows}${x}${cols} has ${n} ${kind}` };
-    }
-    const i = notString(labels);
-    if (i >= 0) return { error: `${name} must be a list of ${n} strings, got ${brief(labels[i])} at [${i}]` };
-  }
+  const labelError = checkLabels(s, rows, cols, layout.length > 0 ? panels : 0);
+  if (labelError) return { error: labelError };
   const tokens = s.tokens == null ? [] : s.tokens;
   if (!Array.isArray(tokens)) return { error: `_tokens must be a list of strings, got ${brief(tokens)}` };
   const perPanel = panels > 1 && tokens.length === panels * rows * cols;

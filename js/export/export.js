@@ -89,8 +89,9 @@ export function panelFont(fonts) {
  * @property {string} colorbarTitle
  * @property {{ values: number[], labels: string[] }} tickSet
  * @property {[number, number] | null} dataRange `_data_range` (traits.js readDataRange)
- * @property {(i: number) => string} rowText
- * @property {(i: number) => string} colText
+ * @property {import("../render/axes.js").LabelText} rowText the label of row i beside panel
+ *   p (-1: the matrix shown alone), null where that panel has none
+ * @property {import("../render/axes.js").LabelText} colText
  * @property {ExportPanels} [panels] set while many panels are shown (a single heatmap and
  *   a focused panel have none): the cells are drawn in their rectangles, the titles as text
  */

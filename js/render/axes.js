@@ -27,6 +27,13 @@ const LABEL_GAP = 6;
 
 /** @typedef {TextPlace & { text: string }} TextItem */
 
+/**
+ * The text of the label of row / column `i` beside / under panel `p` (-1: the matrix
+ * shown alone), or null when that panel has no such label (labels of each panel's own
+ * stop at the panel's own rows / columns: padding has none).
+ * @typedef {(i: number, p: number) => string | null} LabelText
+ */
+
 /** @returns {TextPlace} */
 export const newPlace = () => ({
   x: 0,
@@ -99,25 +106,42 @@ const panelOfSet = (layout, axis, at) =>
   layout.panelAxes ? layout.panelAxes[axis === "row" ? "rowAt" : "colAt"][at].panel : -1;
 
 /**
+ * How many of a set's labels its panel has: the indices are ascending, and a panel's
+ * own labels stop at its own length, so they are a prefix.
+ * @param {number[]} indices
+ * @param {LabelText} text
+ * @param {number} panel
+ */
+function labelledPrefix(indices, text, panel) {
+  let n = 0;
+  while (n < indices.length && text(indices[n], panel) !== null) n++;
+  return n;
+}
+
+/**
  * The row and column labels the layout shows, with their text and place.
  * @param {Layout} layout
  * @param {ViewWindow} view
- * @param {(i: number) => string} rowText
- * @param {(i: number) => string} colText
+ * @param {LabelText} rowText
+ * @param {LabelText} colText
  * @param {number} lineHeight
  * @returns {TextItem[]}
  */
 export function axisLabelItems(layout, view, rowText, colText, lineHeight) {
   /** @type {TextItem[]} */
   const items = [];
-  for (let at = 0; at < setsOf(layout, "row"); at++) {
-    for (const i of layout.rows.indices) {
-      items.push({ ...labelPlace(layout, view, "row", i, lineHeight, newPlace(), at), text: rowText(i) });
-    }
-  }
-  for (let at = 0; at < setsOf(layout, "col"); at++) {
-    for (const i of layout.cols.indices) {
-      items.push({ ...labelPlace(layout, view, "col", i, lineHeight, newPlace(), at), text: colText(i) });
+  for (const [axis, text] of /** @type {const} */ ([
+    ["row", rowText],
+    ["col", colText],
+  ])) {
+    const { indices } = axis === "row" ? layout.rows : layout.cols;
+    for (let at = 0; at < setsOf(layout, axis); at++) {
+      const panel = panelOfSet(layout, axis, at);
+      for (const i of indices) {
+        const t = text(i, panel);
+        if (t === null) break;
+        items.push({ ...labelPlace(layout, view, axis, i, lineHeight, newPlace(), at), text: t });
+      }
     }
   }
   return items;
@@ -196,13 +220,14 @@ export function createAxes(root) {
   return {
     /**
      * Place the labels the layout selected (with many panels, a set beside / under each
-     * of the panels that `layout.panelAxes` names).
+     * of the panels that `layout.panelAxes` names, as far as that panel has labels).
      * @param {Layout} layout
      * @param {ViewWindow} view
-     * @param {(i: number) => string} rowText
-     * @param {(i: number) => string} colText
-     * @param {(i: number) => number} rowWidth measured width of row label i
-     * @param {(i: number) => number} colWidth measured width of column label i
+     * @param {LabelText} rowText
+     * @param {LabelText} colText
+     * @param {(i: number, p: number) => number} rowWidth measured width of row label i
+     *   of panel p (-1: the matrix shown alone)
+     * @param {(i: number, p: number) => number} colWidth measured width of column label i
      * @param {number} lineHeight
      * @param {number} selRow the selected row (its label is emphasised), or -1
      * @param {number} selCol the selected column, or -1
@@ -210,47 +235,60 @@ export function createAxes(root) {
      */
     update(layout, view, rowText, colText, rowWidth, colWidth, lineHeight, selRow, selCol, selPanel = -1) {
       const { rows, cols } = layout;
-      const nr = rows.indices.length;
-      const rowNodes = rowPool.take(nr * setsOf(layout, "row"));
+      const rowSets = setsOf(layout, "row");
+      let count = 0;
+      for (let at = 0; at < rowSets; at++)
+        count += labelledPrefix(rows.indices, rowText, panelOfSet(layout, "row", at));
+      const rowNodes = rowPool.take(count);
       const maxW = `${rows.cap}px`;
       const lh = `${lineHeight}px`;
-      for (let j = 0; j < rowNodes.length; j++) {
-        const i = rows.indices[j % nr];
-        const at = Math.floor(j / nr);
+      let j = 0;
+      for (let at = 0; at < rowSets; at++) {
         const panel = panelOfSet(layout, "row", at);
-        const p = labelPlace(layout, view, "row", i, lineHeight, place, at);
-        const s = rowNodes[j].style;
-        s.right = `${layout.width - p.x}px`;
-        s.top = `${p.y}px`;
-        s.maxWidth = maxW;
-        s.lineHeight = lh;
-        setText(rowNodes[j], rowText(i), rowWidth(i) > rows.cap);
-        setIndex(rowNodes[j], i, panel, i === selRow && (panel < 0 || panel === selPanel));
+        for (const i of rows.indices) {
+          const text = rowText(i, panel);
+          if (text === null) break;
+          const p = labelPlace(layout, view, "row", i, lineHeight, place, at);
+          const node = rowNodes[j++];
+          const s = node.style;
+          s.right = `${layout.width - p.x}px`;
+          s.top = `${p.y}px`;
+          s.maxWidth = maxW;
+          s.lineHeight = lh;
+          setText(node, text, rowWidth(i, panel) > rows.cap);
+          setIndex(node, i, panel, i === selRow && (panel < 0 || panel === selPanel));
+        }
       }
-      const nc = cols.indices.length;
-      const colNodes = colPool.take(nc * setsOf(layout, "col"));
+      const colSets = setsOf(layout, "col");
+      count = 0;
+      for (let at = 0; at < colSets; at++)
+        count += labelledPrefix(cols.indices, colText, panelOfSet(layout, "col", at));
+      const colNodes = colPool.take(count);
       const rotation = String(cols.rotation);
       const cmax = `${cols.cap}px`;
-      for (let j = 0; j < colNodes.length; j++) {
-        const i = cols.indices[j % nc];
-        const at = Math.floor(j / nc);
+      j = 0;
+      for (let at = 0; at < colSets; at++) {
         const panel = panelOfSet(layout, "col", at);
-        const node = colNodes[j];
-        const s = node.style;
-        const p = labelPlace(layout, view, "col", i, lineHeight, place, at);
-        if (node.dataset.rotation !== rotation) node.dataset.rotation = rotation;
-        if (p.align === "center") {
-          s.left = `${p.x}px`;
-          s.right = "";
-        } else {
-          s.left = "";
-          s.right = `${layout.width - p.x}px`;
+        for (const i of cols.indices) {
+          const text = colText(i, panel);
+          if (text === null) break;
+          const node = colNodes[j++];
+          const s = node.style;
+          const p = labelPlace(layout, view, "col", i, lineHeight, place, at);
+          if (node.dataset.rotation !== rotation) node.dataset.rotation = rotation;
+          if (p.align === "center") {
+            s.left = `${p.x}px`;
+            s.right = "";
+          } else {
+            s.left = "";
+            s.right = `${layout.width - p.x}px`;
+          }
+          s.top = `${p.y}px`;
+          s.maxWidth = cmax;
+          s.lineHeight = lh;
+          setText(node, text, colWidth(i, panel) > cols.cap);
+          setIndex(node, i, panel, i === selCol && (panel < 0 || panel === selPanel));
         }
-        s.top = `${p.y}px`;
-        s.maxWidth = cmax;
-        s.lineHeight = lh;
-        setText(node, colText(i), colWidth(i) > cols.cap);
-        setIndex(node, i, panel, i === selCol && (panel < 0 || panel === selPanel));
       }
     },
   };

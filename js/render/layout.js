@@ -171,10 +171,12 @@ const CONTROL_WIDTH = 84;
  * @property {number} [colLabelMax] the same for column labels
  * @property {number} [toolbarRow] px kept free above the plot for the toolbar (many
  *   panels: it must not cover the top panels' titles), default 0
- * @property {(width: number, height: number) => { left: number, width: number, height: number }}
+ * @property {(width: number, height: number, foot: number) => { left: number, width: number, height: number }}
  *   [panelBox] many panels: one panel's size in a plot area of width x height, and the
  *   offset of the first column of panels from the area's left edge. The column labels
- *   (under the lowest panels) are sized for that panel; default: the plot area itself
+ *   (under the lowest panels) are sized for that panel; default: the plot area itself.
+ *   `foot` is the room the column labels take under a panel (`Layout.colBand` so far),
+ *   for panels that each have their own under them
  */
 
 /**
@@ -212,6 +214,8 @@ const CONTROL_WIDTH = 84;
  * @property {AxisLabels} cols
  * @property {number} colTop y of the column labels' anchor
  * @property {number} colGap gap between the plot and the column labels
+ * @property {number} colBand px the column labels take under the plot (the bottom margin
+ *   less its padding): the band under each row of panels whose labels are their own
  * @property {number} rowCap longest row label the layout allows
  * @property {Rect} bar the colour-bar gradient
  * @property {number} tickLeft x of the tick labels
@@ -374,7 +378,7 @@ export function computeLayout(input) {
       const cap = Math.min(MAX_PLOT_HEIGHT, Math.max(0.85 * input.windowHeight, 360) - top - bottom);
       plotH = Math.round(Math.max(MIN_PLOT_HEIGHT, Math.min(cap, (plotW * spanR) / spanC)));
     }
-    const pb = input.panelBox ? input.panelBox(plotW, plotH) : null;
+    const pb = input.panelBox ? input.panelBox(plotW, plotH, bottom - PAD) : null;
     const boxW = pb ? Math.max(1, pb.width) : plotW;
     const pitchR = (pb ? Math.max(1, pb.height) : plotH) / spanR;
     const rowIdx = labelIndices(0, spanR, labelStride(spanR, pitchR, lh + 1, MAX_LABELS));
@@ -424,6 +428,7 @@ export function computeLayout(input) {
     plot: { left, top, width: plotW, height: plotH },
     colTop: top + plotH + colGap,
     colGap,
+    colBand: bottom - PAD,
     rowCap,
     bar: { left: barLeft, top: barTop, width: CB_WIDTH, height: barH },
     tickLeft,

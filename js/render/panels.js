@@ -12,7 +12,10 @@
 // - A fixed grid [gr, gc] has its row labels once per grid row at the left (labelWidth
 //   wide) and its column labels once per grid column at the top (titleHeight high).
 // - A band `axisWidth` wide between those (or the area's left edge) and the first column
-//   of panels holds the matrix's own row labels, once per row of panels.
+//   of panels holds the matrix's own row labels, once per row of panels; with labels of
+//   each panel's own (`axisEach`), such a band is left of every column of panels, and a
+//   band `foot` high under every row of panels but the last holds their column labels
+//   (the last row's are in the margin below the area).
 // - Offsets from the area's corner are whole CSS px (titleHeight, labelWidth and gap are
 //   rounded up / to whole px); neighbours are exactly `gap` apart; what a floor leaves
 //   over stays at the right / bottom. A lone panel along an axis fills that axis.
@@ -34,6 +37,10 @@
  * @property {number} [labelWidth] the grid's row labels at the left (fixed grid only)
  * @property {number} [axisWidth] the matrix's row labels, right of the grid's labels and
  *   left of the first column of panels (wrapped row and grid)
+ * @property {boolean} [axisEach] the `axisWidth` band is left of every column of panels
+ *   (each panel has row labels of its own), not only the first
+ * @property {number} [foot] px under every row of panels but the last, for the column
+ *   labels of each panel's own (default 0)
  */
 
 /** @typedef {{ x: number, y: number, w: number, h: number }} Box */
@@ -53,6 +60,8 @@
  * @property {number} titleHeight whole px above each panel (wrapped row) or above the grid
  * @property {number} labelWidth whole px left of the grid
  * @property {number} axisWidth whole px of the matrix's row labels, after labelWidth
+ * @property {boolean} axisEach the axisWidth band is left of every column of panels
+ * @property {number} foot whole px under every row of panels but the last
  * @property {boolean} tooSmall no room for every panel at 1 px: `panels` is empty
  * @property {Panel[]} panels
  * @property {{ rows: GridLabel[], cols: GridLabel[] }} gridLabels
@@ -81,19 +90,26 @@ function fitAxis(length, n, base, lead, gap) {
 }
 
 /**
+ * The bands around the panels: `base` px left of the first column (grid labels, and the
+ * row labels when they are shared), `each` px left of every column (row labels of each
+ * panel's own), `foot` px under every row but the last.
+ * @typedef {{ base: number, each: number, foot: number }} Bands
+ */
+
+/**
  * The grid for a spec at one gap: for a wrapped row, the best number of columns.
  * @param {Area} area
  * @param {PanelSpec} spec
  * @param {number} count
  * @param {number} th
- * @param {number} lw px left of the first column of panels (grid labels, row labels)
+ * @param {Bands} b
  * @param {number} gap
  */
-function arrange(area, spec, count, th, lw, gap) {
+function arrange(area, spec, count, th, b, gap) {
   if (spec.grid) {
     const [nr, nc] = spec.grid;
-    const w = fitAxis(area.width, nc, lw, 0, gap);
-    const h = fitAxis(area.height, nr, th, 0, gap);
+    const w = fitAxis(area.width, nc, b.base, b.each, gap);
+    const h = fitAxis(area.height, nr, th, 0, gap + b.foot);
     return { nr, nc, w, h, ok: w >= 1 && h >= 1 };
   }
   const rows = Math.max(1, spec.rows);
@@ -102,8 +118,8 @@ function arrange(area, spec, count, th, lw, gap) {
   let bestCell = -Infinity;
   for (let nc = 1; nc <= count; nc++) {
     const nr = Math.ceil(count / nc);
-    const w = fitAxis(area.width, nc, lw, 0, gap);
-    const h = fitAxis(area.height, nr, 0, th, gap);
+    const w = fitAxis(area.width, nc, b.base, b.each, gap);
+    const h = fitAxis(area.height, nr, 0, th, gap + b.foot);
     const ok = w >= 1 && h >= 1;
     const cell = Math.min(w / cols, h / rows);
     const better =
@@ -141,11 +157,14 @@ export function panelLayout(area, spec) {
   const th = whole(spec.titleHeight);
   const lw = grid ? whole(spec.labelWidth) : 0;
   const aw = whole(spec.axisWidth);
+  const each = spec.axisEach === true;
+  const foot = whole(spec.foot);
+  const bands = { base: lw + (each ? 0 : aw), each: each ? aw : 0, foot };
   let gap = Math.round(Math.max(0, spec.gap ?? 0)) || 0;
-  let a = arrange(area, spec, count, th, lw + aw, gap);
+  let a = arrange(area, spec, count, th, bands, gap);
   if (!a.ok && gap > 0) {
     gap = 0;
-    a = arrange(area, spec, count, th, lw + aw, gap);
+    a = arrange(area, spec, count, th, bands, gap);
   }
   const { nr, nc, w, h } = a;
   /** @type {PanelLayout} */
@@ -161,14 +180,14 @@ export function panelLayout(area, spec) {
     titleHeight: th,
     labelWidth: lw,
     axisWidth: aw,
+    axisEach: each,
+    foot,
     tooSmall: !a.ok,
     panels: [],
     gridLabels: { rows: [], cols: [] },
   };
   if (!a.ok) return L;
-  const { left, top, lead } = frame(L);
-  const stepX = w + gap;
-  const stepY = lead + h + gap;
+  const { left, top, lead, stepX, stepY } = frame(L);
   for (let p = 0; p < count; p++) {
     const i = Math.floor(p / nc);
     const j = p % nc;
@@ -190,13 +209,18 @@ export function panelLayout(area, spec) {
 
 /**
  * The bands of a layout: `left`/`top` before the first panel column/row (grid labels,
- * the matrix's row labels), `lead` above each panel (its title).
+ * the matrix's row labels), `lead` above each panel (its title); and the steps from one
+ * column / row of panels to the next (the panel, the gap, the bands of each panel's own
+ * labels).
  * @param {PanelLayout} L
  */
 export function frame(L) {
+  const stepX = L.panelWidth + L.gap + (L.axisEach ? L.axisWidth : 0);
+  const lead = L.grid ? 0 : L.titleHeight;
+  const stepY = lead + L.panelHeight + L.gap + L.foot;
   return L.grid
-    ? { left: L.labelWidth + L.axisWidth, top: L.titleHeight, lead: 0 }
-    : { left: L.axisWidth, top: 0, lead: L.titleHeight };
+    ? { left: L.labelWidth + L.axisWidth, top: L.titleHeight, lead, stepX, stepY }
+    : { left: L.axisWidth, top: 0, lead, stepX, stepY };
 }
 
 /**
@@ -236,9 +260,9 @@ export function devicePanels(L, dpr) {
   const height = Math.max(1, Math.round(L.area.height * r));
   const none = { width, height, panelWidth: 0, panelHeight: 0, tooSmall: true, panels: [] };
   if (L.tooSmall) return none;
-  const { left, top, lead } = frame(L);
-  const xs = Array.from({ length: L.nc }, (_, j) => left + j * (L.panelWidth + L.gap));
-  const ys = Array.from({ length: L.nr }, (_, i) => top + lead + i * (lead + L.panelHeight + L.gap));
+  const { left, top, lead, stepX, stepY } = frame(L);
+  const xs = Array.from({ length: L.nc }, (_, j) => left + j * stepX);
+  const ys = Array.from({ length: L.nr }, (_, i) => top + lead + i * stepY);
   const X = deviceAxis(xs, L.panelWidth, L.gap, width, r);
   const Y = deviceAxis(ys, L.panelHeight, L.gap, height, r);
   if (!X.fits || !Y.fits) return none;
@@ -263,14 +287,14 @@ export function devicePanels(L, dpr) {
  */
 export function panelAt(L, x, y) {
   if (L.tooSmall || !(x >= 0 && y >= 0 && x < L.area.width && y < L.area.height)) return null;
-  const { left, top, lead } = frame(L);
-  const { panelWidth: w, panelHeight: h, gap } = L;
+  const { left, top, lead, stepX, stepY } = frame(L);
+  const { panelWidth: w, panelHeight: h } = L;
   const dx = x - left;
   const dy = y - top;
-  const j = Math.floor(dx / (w + gap));
-  const fx = dx - j * (w + gap);
-  const i = Math.floor(dy / (lead + h + gap));
-  const fy = dy - i * (lead + h + gap) - lead;
+  const j = Math.floor(dx / stepX);
+  const fx = dx - j * stepX;
+  const i = Math.floor(dy / stepY);
+  const fy = dy - i * stepY - lead;
   const inCol = j >= 0 && j < L.nc && fx < w;
   const inRow = i >= 0 && i < L.nr && fy >= 0 && fy < h;
   // (left of the panels: the matrix's row labels, then the grid's)

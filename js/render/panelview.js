@@ -91,6 +91,16 @@ export function focusTrait(p, layout) {
 export const PANEL_GAP = 6;
 
 /**
+ * Which of the matrix's labels are each panel's own (`row_labels` / `column_labels` with
+ * one list per panel) while several panels are shown, and the band under each row of
+ * panels that holds own column labels, CSS px.
+ * @typedef {{ rows: boolean, cols: boolean, foot: number }} OwnLabels
+ */
+
+/** @type {OwnLabels} shared labels (one list for every panel) */
+export const SHARED_LABELS = Object.freeze({ rows: false, cols: false, foot: 0 });
+
+/**
  * Where the shown panels go inside a plot area of `width` x `height` CSS px, and their
  * device rectangles on the cells canvas. `shown[k]` is the stack index drawn in place k.
  * @param {PanelState} ps
@@ -102,8 +112,21 @@ export const PANEL_GAP = 6;
  * @param {number} labelWidth widest grid row label
  * @param {number} dpr
  * @param {number} [axisWidth] band for the matrix's row labels left of the panels
+ * @param {OwnLabels} [own] labels of each panel's own: the band left of every column of
+ *   panels (rows), a band `foot` high under every row of panels but the last (cols)
  */
-export function placePanels(ps, width, height, rows, cols, lineHeight, labelWidth, dpr, axisWidth = 0) {
+export function placePanels(
+  ps,
+  width,
+  height,
+  rows,
+  cols,
+  lineHeight,
+  labelWidth,
+  dpr,
+  axisWidth = 0,
+  own = SHARED_LABELS,
+) {
   const single = ps.count === 1 || ps.focus !== null;
   const shown = single ? [ps.focus ?? 0] : ps.keys.map((_, p) => p);
   const area = { x: 0, y: 0, width, height };
@@ -118,6 +141,8 @@ export function placePanels(ps, width, height, rows, cols, lineHeight, labelWidt
         gap: PANEL_GAP,
         labelWidth: ps.grid ? Math.ceil(labelWidth) + 4 : 0,
         axisWidth,
+        axisEach: own.rows,
+        foot: own.cols ? own.foot : 0,
       });
   const device = devicePanels(L, dpr);
   return {
@@ -126,6 +151,7 @@ export function placePanels(ps, width, height, rows, cols, lineHeight, labelWidt
     single,
     device: device.panels.map((r) => ({ ...r, index: shown[r.index] })),
     canvas: { width: device.width, height: device.height },
+    own: single ? SHARED_LABELS : own,
   };
 }
 
@@ -136,6 +162,7 @@ const LABEL_GAP = 6;
  * Where the matrix's labels go while several panels are shown (`Layout.panelAxes`): the
  * row labels left of the first panel of each row of panels, in the band of `axisWidth`
  * px placePanels kept there; the column labels under the lowest panel of each column.
+ * Labels of each panel's own (`placed.own`) go beside / under every panel.
  * @param {ReturnType<typeof placePanels>} placed
  * @param {{ left: number, top: number }} plot the plot area the panels were placed in
  * @param {number} axisWidth
@@ -153,8 +180,8 @@ export function panelAxes(placed, plot, axisWidth) {
     width: panelWidth,
     height: panelHeight,
     rowCap: Math.max(0, axisWidth - LABEL_GAP),
-    rowAt: panels.filter((p) => p.gridCol === 0).map(at),
-    colAt,
+    rowAt: (placed.own.rows ? panels : panels.filter((p) => p.gridCol === 0)).map(at),
+    colAt: placed.own.cols ? panels.map(at) : colAt,
   };
 }
 

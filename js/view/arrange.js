@@ -40,10 +40,14 @@ export function createArranger({ model, state, parts, labels, titles, interactio
     labels.prepare(d, (flags & (LABELS | DATA)) !== 0);
     // Many panels in view: the matrix's row labels go in a band left of the first column
     // of panels (placePanels keeps it), its column labels under the lowest panels (the
-    // layout's bottom margin, sized for one panel's columns).
+    // layout's bottom margin, sized for one panel's columns). Labels of each panel's own
+    // go beside and under every panel: a band left of every column of panels, and one
+    // as high as the bottom margin's labels under every row of panels.
     const grid = manyShown(state);
     chooser.show();
     const panels = state.panels;
+    labels.show(grid ? -1 : (panels.focus ?? 0));
+    const ownLabels = labels.perPanel;
     const focusName = panels.count > 1 && panels.focus !== null ? panels.labels[panels.focus] : "";
     const own = labels.readTitle("title");
     const title = focusName ? (own ? `${own} \u2014 ${focusName}` : focusName) : own;
@@ -59,12 +63,16 @@ export function createArranger({ model, state, parts, labels, titles, interactio
      * @param {number} w
      * @param {number} h
      * @param {number} r device px per CSS px
+     * @param {number} foot px of the column labels under a panel
      */
-    const place = (w, h, r) =>
-      placePanels(panels, w, h, d.rows, d.cols, fonts.lineHeight, gridRowWidth, r, axisWidth);
-    /** @type {(w: number, h: number) => { left: number, width: number, height: number }} */
-    const panelBox = (w, h) => {
-      const P = place(w, h, 1).layout;
+    const place = (w, h, r, foot) =>
+      placePanels(panels, w, h, d.rows, d.cols, fonts.lineHeight, gridRowWidth, r, axisWidth, {
+        ...ownLabels,
+        foot,
+      });
+    /** @type {(w: number, h: number, foot: number) => { left: number, width: number, height: number }} */
+    const panelBox = (w, h, foot) => {
+      const P = place(w, h, 1, foot).layout;
       return { left: frame(P).left, width: P.panelWidth, height: P.panelHeight };
     };
     const { vmin, vmax } = state.scale;
@@ -100,7 +108,7 @@ export function createArranger({ model, state, parts, labels, titles, interactio
     state.layout = L;
     const dpr = canvasRatio(window.devicePixelRatio || 1, L.width, L.height);
     state.dpr = dpr;
-    state.placed = place(L.plot.width, L.plot.height, dpr);
+    state.placed = place(L.plot.width, L.plot.height, dpr, L.colBand);
     if (grid) {
       L.panelAxes = panelAxes(state.placed, L.plot, axisWidth);
       Object.assign(L, axisLabels(L, interaction.view, fonts.lineHeight, colWidth));

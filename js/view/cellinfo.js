@@ -20,7 +20,11 @@ import { drawnGrid, panelOf } from "./matrix.js";
  * @param {() => ViewWindow} ctx.view the view shown
  */
 export function createCellInfo({ model, state, lod, labels, view }) {
-  const { rowText, colText } = labels;
+  // the labels of panel p (its own, when they are per panel; none for its padding)
+  /** @type {(i: number, p: number) => string} */
+  const rowText = (i, p) => labels.rowText(i, p) ?? "";
+  /** @type {(i: number, p: number) => string} */
+  const colText = (i, p) => labels.colText(i, p) ?? "";
   const exactPending = () => model.get("_exact_available") === true;
   /** @param {number} p */
   const panelName = (p) => (state.panels.count > 1 ? state.panels.labels[p] : null);
@@ -50,9 +54,9 @@ export function createCellInfo({ model, state, lod, labels, view }) {
     const padded = isPadding(p, r, c);
     return {
       row: r,
-      rowLabel: rowText(r),
+      rowLabel: rowText(r, p),
       col: c,
-      colLabel: colText(c),
+      colLabel: colText(c, p),
       token,
       value: padded ? null : formatCell(d, i, pending),
       panel,
@@ -86,13 +90,13 @@ export function createCellInfo({ model, state, lod, labels, view }) {
     const b = blockCells(src, i, j);
     return {
       row: b.rows[0],
-      rowLabel: rowText(b.rows[0]),
+      rowLabel: rowText(b.rows[0], p),
       rowEnd: b.rows[1],
-      rowEndLabel: rowText(b.rows[1]),
+      rowEndLabel: rowText(b.rows[1], p),
       col: b.cols[0],
-      colLabel: colText(b.cols[0]),
+      colLabel: colText(b.cols[0], p),
       colEnd: b.cols[1],
-      colEndLabel: colText(b.cols[1]),
+      colEndLabel: colText(b.cols[1], p),
       token: null,
       value: formatCell(panelOf(src.grid, p), i * src.grid.cols + j, pending),
     };

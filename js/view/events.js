@@ -56,7 +56,8 @@ export function listenForChanges({ model, root, state, schedule, matrix, chooser
   listen(["_luts", "cmap"], LUT);
   listen(["vmin", "vmax", "center", "nan_color", "_data_range"], COLORS);
   listen(["symmetric"], RANGE_UI);
-  listen(["row_labels", "column_labels"], LABELS | LAYOUT);
+  // (labels of each panel's own are as long as its own shape: `_panel_shapes`)
+  listen(["row_labels", "column_labels", "_panel_shapes"], LABELS | LAYOUT);
   listen(["_tokens"], TOKENS);
   listen(["show_whitespace"], TOKENS | LABELS | LAYOUT);
   listen(["title", "colorbar_title", "width", "height"], LAYOUT);

@@ -37,6 +37,7 @@ export function createMatrixReader({ model, state, lod, interaction, schedule })
       exact: model.get("_exact"),
       rowLabels: model.get("row_labels"),
       colLabels: model.get("column_labels"),
+      panelShapes: model.get("_panel_shapes"),
       tokens: model.get("_tokens"),
       panels: model.get("_panels"),
     });

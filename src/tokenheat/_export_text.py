@@ -97,3 +97,9 @@ def elide(text: str, cap: float = LABEL_CAP, size: int = FONT_SIZE) -> str:
         else:
             hi = mid - 1
     return text[:lo] + ELLIPSIS if lo else ""
+
+
+def label_text(text: str, show_whitespace: bool) -> str:
+    """A label as drawn: blank labels made visible (when ``show_whitespace``), one line,
+    elided to :data:`LABEL_CAP`."""
+    return elide(one_line(visible_if_blank(text) if show_whitespace else text))

@@ -1,11 +1,16 @@
 """Which panel an export draws and the values it colours: the focused panel (or all),
-its title, and its values as drawn (normalised when that is set)."""
+its title, its labels, and its values as drawn (normalised when that is set)."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from ._axis_labels import NAMES, axis_label, per_panel
+from ._export_text import label_text, text_width
 
 if TYPE_CHECKING:
     from .widget import Heatmap
@@ -74,3 +79,28 @@ def token(widget: Heatmap, p: int, i: int, j: int) -> str:
     if tokens is None:
         return ""
     return (tokens[i, j] if tokens.ndim == 2 else tokens.reshape(-1, *widget.shape)[p, i, j]) or ""
+
+
+def axis_label_text(widget: Heatmap, axis: int, p: int, i: int) -> str | None:
+    """The label of row (``axis`` 0) or column ``i`` beside / under panel ``p``, as
+    drawn; None when that panel has none there (its own labels end before ``i``)."""
+    text = axis_label(widget, axis, p, i)
+    return None if text is None else label_text(text, widget.show_whitespace)
+
+
+def widest_axis_label(
+    widget: Heatmap, axis: int, indices: Iterable[int], p: int | None = None
+) -> float:
+    """The widest drawn label at ``indices`` (export font): of panel ``p``, or (None) of
+    any panel's; 0 when there is none."""
+    if not per_panel(getattr(widget, NAMES[axis])):
+        panels: Iterable[int] = [0]  # (shared: the same text beside every panel)
+    else:
+        panels = range(math.prod(widget.panel_layout)) if p is None else [p]
+    widths = (
+        text_width(t)
+        for i in indices
+        for q in panels
+        if (t := axis_label_text(widget, axis, q, i)) is not None
+    )
+    return max(widths, default=0)

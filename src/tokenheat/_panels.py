@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import _data, _normalize
+from . import _data, _normalize, _xarray
 from ._array_input import is_array_object, to_array
 
 _SHAPES = "2-D (rows, cols), 3-D (panels, rows, cols) or 4-D (grid_rows, grid_cols, rows, cols)"
@@ -67,6 +67,8 @@ class Stack:
     float32 (:attr:`tokenheat._data.Matrix.array`). Panels: the stack in the input's
     layout shape, ``(P, R, C)`` or ``(gr, gc, R, C)``: ``exact`` when kept, else ``f32``
     (no copy of its own)."""
+    panel_names: list[str] | tuple[list[str], list[str]] | None = None
+    """Panel titles carried by an xarray DataArray's third / fourth dimension, if any."""
 
     @property
     def panels(self) -> int:
@@ -143,6 +145,7 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
     ...
     ValueError: values must be 2-D (rows, cols), 3-D (panels, rows, cols) or 4-D ...
     """
+    panel_names = None
     if isinstance(obj, (list, tuple)) and not obj:
         raise ValueError(
             f"{name} must hold at least one panel, got an empty {type(obj).__name__}: {name} "
@@ -162,6 +165,10 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
                     "differ in shape (they are padded with NaN)"
                 )
         arr, row_names, col_names = np.stack(items), None, None
+    elif _xarray.is_dataset(obj):
+        raise _xarray.dataset_error(obj, name)
+    elif _xarray.is_data_array(obj):
+        arr, row_names, col_names, panel_names = _xarray.unpack(obj, name)
     else:
         arr, row_names, col_names = to_array(obj, name)
     if arr.ndim not in (2, 3, 4):
@@ -183,7 +190,7 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
         _coerce_panel(arr[(0,) * (arr.ndim - 2)][:1, :1], name, name)
     index = list(np.ndindex(arr.shape[:-2]))
     where = [name + "".join(f"[{k}]" for k in ij) for ij in index]
-    return _build(
+    stack = _build(
         [arr[ij] for ij in index],
         where,
         name,
@@ -192,6 +199,7 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
         row_names,
         col_names,
     )
+    return stack if panel_names is None else replace(stack, panel_names=panel_names)
 
 
 def _effective(dtype: np.dtype) -> np.dtype:

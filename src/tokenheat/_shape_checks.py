@@ -1,6 +1,7 @@
-"""Whether the settings that depend on the matrix's shape fit it: row and column labels,
-tokens and panel titles, checked when either side changes. The errors say how to
-change both at once (``w.update(values=..., ...)``).
+"""Whether the settings that depend on the matrix's shape fit it: row and column labels
+(shared, or each panel's own: :mod:`tokenheat._axis_labels`), tokens and panel titles,
+checked when either side changes. The errors say how to change both at once
+(``w.update(values=..., ...)``).
 
 Labels and panel titles that follow the data (:func:`tokenheat._sync.labels_follow`)
 always fit: new values replace them.
@@ -12,22 +13,19 @@ from typing import Any
 
 import numpy as np
 
-from . import _panel_settings, _sync
+from . import _axis_labels, _panel_settings, _sync
 from ._panels import Stack
 
 
-def label_count_error(name: str, axis: int, n: int, got: int) -> ValueError:
-    kind = ("row", "column")[axis]
-    return ValueError(
-        f"values has {n} {kind}s but {name} has {got} entries; to change both, "
-        f"pass them together: w.update(values=..., {name}=...)"
-    )
+def _update_hint(name: str) -> str:
+    return f"; to change both, pass them together: w.update(values=..., {name}=...)"
 
 
-def check_labels(name: str, labels: list[str], n: int) -> None:
-    """Row (``name`` "row_labels") or column labels set for a matrix of ``n`` of them."""
-    if len(labels) != n:
-        raise label_count_error(name, 0 if name == "row_labels" else 1, n, len(labels))
+def check_labels(name: str, labels: list[Any], stack: Stack) -> list[Any]:
+    """Row (``name`` "row_labels") or column labels set for the matrix ``stack``: one
+    per row / column, or one list per panel (:func:`tokenheat._axis_labels.fit_axis_labels`);
+    returns them as kept (each panel's own cut to its own length)."""
+    return _axis_labels.fit_axis_labels(name, labels, stack, _update_hint(name))
 
 
 def check_tokens(stack: Stack, tokens: np.ndarray | None) -> None:
@@ -51,17 +49,17 @@ def check_tokens(stack: Stack, tokens: np.ndarray | None) -> None:
 def check_new_values(
     stack: Stack,
     old: Stack | None,
-    row_labels: list[str],
-    column_labels: list[str],
+    row_labels: list[Any],
+    column_labels: list[Any],
     tokens: np.ndarray | None,
 ) -> None:
     """New values ``stack`` (replacing ``old``) against the labels and tokens set."""
-    shape = stack.f32.shape[1:]
-    for axis, (name, labels) in enumerate(
-        (("row_labels", row_labels), ("column_labels", column_labels))
-    ):
-        if len(labels) != shape[axis] and not _sync.labels_follow(old, axis, labels):
-            raise label_count_error(name, axis, shape[axis], len(labels))
+    for axis, labels in enumerate((row_labels, column_labels)):
+        try:
+            check_labels(_axis_labels.NAMES[axis], labels, stack)
+        except ValueError:
+            if not _sync.labels_follow(old, axis, labels):
+                raise
     check_tokens(stack, tokens)
 
 

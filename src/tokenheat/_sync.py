@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _blocks, _data, _panel_settings, _settings
+from . import _axis_labels, _blocks, _data, _panel_settings, _settings
 from ._panels import Stack
 
 #: The colour-range traits, in the order of :func:`tokenheat._settings.auto_range`.
@@ -128,10 +128,15 @@ def labels_follow(matrix: Stack | None, axis: int, labels: list[str]) -> bool:
     return labels == names or labels == _settings.default_labels(matrix.f32.shape[1 + axis])
 
 
-def new_labels(old: Stack | None, matrix: Stack, axis: int, labels: list[str]) -> list[str] | None:
+def new_labels(old: Stack | None, matrix: Stack, axis: int, labels: list[Any]) -> list[Any] | None:
     """The row (``axis`` 0) or column labels for ``matrix`` when ``labels`` follow the
     data (:func:`labels_follow` of the ``old`` matrix): the ones ``matrix`` carries (a
-    DataFrame's) or the indices; None when they were given and stay."""
+    DataFrame's) or the indices; None when they were given and stay. Labels of each
+    panel's own given at the padded length of a panel that ``matrix`` pads are cut to its
+    own (:func:`tokenheat._axis_labels.fit_axis_labels`: padding has no labels)."""
+    if _axis_labels.per_panel(labels):
+        kept = _axis_labels.fit_axis_labels(_axis_labels.NAMES[axis], labels, matrix)
+        return None if kept == labels else kept
     if not labels_follow(old, axis, labels):
         return None
     names = matrix.row_names if axis == 0 else matrix.col_names
@@ -139,10 +144,17 @@ def new_labels(old: Stack | None, matrix: Stack, axis: int, labels: list[str]) -
 
 
 def panel_labels_follow(matrix: Stack | None, labels: Any) -> bool:
-    """Whether panel titles are unset or the defaults of ``matrix``'s layout."""
+    """Whether panel titles are unset or the defaults of ``matrix``: the titles it carries
+    (an xarray DataArray's), or the numbers of its layout."""
     if not labels:
         return True
-    return matrix is not None and labels == _panel_settings.coerce_panel_labels(None, matrix.layout)
+    if matrix is None:
+        return False
+    carried = [] if matrix.panel_names is None else [matrix.panel_names]
+    return any(
+        labels == _panel_settings.coerce_panel_labels(names, matrix.layout)
+        for names in [None, *carried]
+    )
 
 
 def reshaped(old: Stack | None, matrix: Stack) -> bool:

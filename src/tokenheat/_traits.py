@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import traitlets as t
 
-from . import _normalize, _panel_settings, _panels, _settings
+from . import _axis_labels, _normalize, _panel_settings, _panels, _settings
 
 
 class InvalidSetting(t.TraitError, ValueError):
@@ -114,17 +114,19 @@ class TokensTrait(_ArrayTrait):
 
 
 class LabelsTrait(t.TraitType[list, Any]):
-    """Axis labels: a sequence of str (numbers allowed); the count is checked by the widget."""
+    """Axis labels: a sequence of str (numbers allowed) shared by the panels, or one such
+    sequence per panel (:func:`tokenheat._axis_labels.coerce_axis_labels`); the counts
+    are checked by the widget."""
 
-    info_text = "a sequence of strings"
+    info_text = "a sequence of strings, or one per panel"
 
     def __init__(self, axis: str, **kwargs: Any) -> None:
         super().__init__([], **kwargs)
         self.axis = axis
 
     @checked
-    def validate(self, obj: Any, value: Any) -> list[str]:
-        return _settings.coerce_labels(value, None, name=self.name, axis=self.axis)
+    def validate(self, obj: Any, value: Any) -> list[str] | list[list[str]]:
+        return _axis_labels.coerce_axis_labels(value, name=self.name, axis=self.axis)
 
 
 class TextTrait(Str):
@@ -269,7 +271,7 @@ class SelectionTrait(t.TraitType[Any, Any]):
 class PanelLabelsTrait(t.TraitType[Any, Any]):
     """Titles of the panels (:func:`tokenheat._panel_settings.coerce_panel_labels`):
     ``[]`` for a single heatmap, one str per panel, or a pair of lists for a grid;
-    None = numbers."""
+    None = the titles the values carry (an xarray DataArray's coordinates), else numbers."""
 
     info_text = "None, a list of str (one per panel) or a pair of lists for a grid"
 
@@ -278,6 +280,8 @@ class PanelLabelsTrait(t.TraitType[Any, Any]):
 
     @checked
     def validate(self, obj: Any, value: Any) -> list[str] | tuple[list[str], list[str]]:
+        if value is None:
+            value = obj._matrix_for(obj.values).panel_names
         return _panel_settings.coerce_panel_labels(value, obj.panel_layout)
 
 

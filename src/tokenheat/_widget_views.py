@@ -141,7 +141,8 @@ class ViewsMixin(_Widget):
                 if labels is not None:
                     setattr(self, name, labels)
             new_layout = _sync.new_layout(old, matrix)
-            if new_layout and _sync.panel_labels_follow(old, self.panel_labels):
+            renamed = old is not None and matrix.panel_names != old.panel_names
+            if (new_layout or renamed) and _sync.panel_labels_follow(old, self.panel_labels):
                 self.panel_labels = None  # the defaults of the new layout
             self._refresh_auto_range()
             reshaped = _sync.reshaped(old, matrix)

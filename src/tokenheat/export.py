@@ -31,12 +31,14 @@ from ._export_text import (
     TITLE_SIZE,
     elide,
     font,
+    label_text,
     one_line,
     visible_if_blank,
     visible_whitespace,
 )
 from ._export_text import text_width as _text_width
 from ._panel_view import (
+    axis_label_text,
     drawn_block,
     drawn_f32,
     figure_title,
@@ -44,6 +46,7 @@ from ._panel_view import (
     is_grid,
     panel_title,
     token,
+    widest_axis_label,
 )
 from ._png import encode_png
 from ._settings import coerce_scale
@@ -103,7 +106,7 @@ def _token_text(widget: Heatmap, text: str) -> str:
 
 
 def _label_text(widget: Heatmap, text: str) -> str:
-    return elide(one_line(visible_if_blank(text) if widget.show_whitespace else text))
+    return label_text(text, widget.show_whitespace)
 
 
 def label_indices(start: float, end: float, pitch: float, need: float) -> list[int]:
@@ -135,13 +138,10 @@ def layout(widget: Heatmap, plot_width: int = 600) -> Frame:
     r0, r1, c0, c1 = widget.view
     plot_h = int(min(600, max(160, plot_width * (r1 - r0) / (c1 - c0))))
     rows = label_indices(r0, r1, plot_h / (r1 - r0), LINE)
-    left = PAD + int(
-        max((_text_width(_label_text(widget, widget.row_labels[i])) for i in rows), default=0)
-    )
-    columns, rotate = _column_labels(widget, plot_width)
-    widest_col = max(
-        (_text_width(_label_text(widget, widget.column_labels[j])) for j in columns), default=0
-    )
+    p = focused(widget)  # (its own labels, when each panel has its own)
+    left = PAD + int(widest_axis_label(widget, 0, rows, p))
+    columns, rotate = _column_labels(widget, plot_width, p)
+    widest_col = widest_axis_label(widget, 1, columns, p)
     bottom = PAD + (int(widest_col) if rotate else FONT_SIZE) + 6
     top = PAD + (TITLE_SIZE + 10 if figure_title(widget) else 0)
     ticks_w = max(_text_width(t) for t in tick_labels(widget)[1])
@@ -158,15 +158,16 @@ def layout(widget: Heatmap, plot_width: int = 600) -> Frame:
     )
 
 
-def _column_labels(widget: Heatmap, plot_width: int) -> tuple[list[int], bool]:
+def _column_labels(
+    widget: Heatmap, plot_width: int, p: int | None = None
+) -> tuple[list[int], bool]:
     """Column labels shown and whether they are turned upright: horizontal when that
-    shows as many labels as upright ones would, as the widget decides."""
+    shows as many labels as upright ones would, as the widget decides (for the labels
+    of panel ``p``, or of any panel: :func:`~tokenheat._panel_view.widest_axis_label`)."""
     _, _, c0, c1 = widget.view
     pitch = plot_width / (c1 - c0)
     upright = label_indices(c0, c1, pitch, LINE)
-    widest = max(
-        (_text_width(_label_text(widget, widget.column_labels[j])) for j in upright), default=0
-    )
+    widest = widest_axis_label(widget, 1, upright, p)
     flat = label_indices(c0, c1, pitch, widest + 6)
     return (flat, False) if len(flat) >= len(upright) else (upright, True)
 
@@ -406,14 +407,19 @@ def _texts(widget: Heatmap, f: Frame):
     r0, r1, c0, c1 = widget.view
     px, py, pw, ph = f.plot
     ink = INK
+    p = focused(widget)
     if figure_title(widget):
         yield title_item(widget, px + pw / 2, f.width)
     for i in f.rows:
         y = py + (i + 0.5 - r0) / (r1 - r0) * ph
-        yield (px - 6, y, _label_text(widget, widget.row_labels[i]), "rm", FONT_SIZE, 0, ink)
+        text = axis_label_text(widget, 0, p, i)
+        if text is not None:  # (padding of a panel with labels of its own has none)
+            yield (px - 6, y, text, "rm", FONT_SIZE, 0, ink)
     for j in f.columns:
         x = px + (j + 0.5 - c0) / (c1 - c0) * pw
-        text = _label_text(widget, widget.column_labels[j])
+        text = axis_label_text(widget, 1, p, j)
+        if text is None:
+            continue
         if f.rotate_columns:
             yield (x, py + ph + 6 + _text_width(text) / 2, text, "mm", FONT_SIZE, 90, ink)
         else:

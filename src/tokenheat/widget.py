@@ -19,7 +19,16 @@ import ipywidgets
 import numpy as np
 import traitlets as t
 
-from . import _normalize, _panel_settings, _requests, _settings, _shape_checks, _sync, colormaps
+from . import (
+    _normalize,
+    _panel_settings,
+    _requests,
+    _settings,
+    _shape_checks,
+    _sync,
+    _xarray,
+    colormaps,
+)
 from ._panels import Stack, coerce_stack
 from ._traits import (
     Bool,
@@ -81,9 +90,13 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
         A numpy array, nested lists, a CPU torch tensor, a pandas DataFrame, anything
         with ``__array__``. NaN means "no value" (e.g. padding).
         The widget keeps a snapshot: later changes to your array are not shown.
-    row_labels, column_labels : sequence of str, optional
-        One label per row / column (shared by all panels). Default: a DataFrame's index /
-        columns, else indices.
+    row_labels, column_labels : sequence of str, or one per panel, optional
+        One label per row / column, shared by all panels. Default: a DataFrame's index /
+        columns, else indices. With several panels (3-D or 4-D values, or a list of 2-D
+        arrays), also one sequence of str per panel (in panel order, ``grid_row *
+        grid_cols + grid_col`` for a grid), each as long as that panel's own rows /
+        columns (or the padded length: padding gets no label), e.g. one sequence's tokens
+        per panel; every panel then shows its own labels beside and under it.
     tokens : array-like of str, optional
         Text shown inside each cell (when it fits) and in the tooltip: 2-D
         ``(rows, cols)``, the same for every panel, or the shape of ``values`` (one per
@@ -160,9 +173,22 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
     (a grid); None (default) shows all. A new panel layout resets it."""
 
     row_labels = LabelsTrait("row").tag(sync=True)
-    """One label per row (list of str)."""
+    """The row labels: one per row, shared by the panels (list of str); or, for several
+    panels, each panel's own (list of lists of str, one list per panel in panel order,
+    each as long as the panel's own rows: padding has none; a list given at the padded
+    length is kept cut to the panel's own). Default: a DataFrame's index, else indices.
+
+    >>> import numpy as np
+    >>> w = Heatmap([np.zeros((2, 3)), np.zeros((3, 3))],
+    ...             row_labels=[["the", "cat"], ["a", "big", "dog"]])
+    >>> w.row_labels
+    [['the', 'cat'], ['a', 'big', 'dog']]
+    """
     column_labels = LabelsTrait("column").tag(sync=True)
-    """One label per column (list of str)."""
+    """The column labels: one per column, shared by the panels (list of str); or, for
+    several panels, each panel's own (list of lists of str, one per panel, each as long
+    as the panel's own columns), as :attr:`row_labels`. Default: a DataFrame's columns,
+    else indices."""
     vmin = LimitTrait(None).tag(sync=True)
     """Lower end of the colour range (float). Set None to go back to the default."""
     vmax = LimitTrait(None).tag(sync=True)
@@ -257,6 +283,9 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
         # The default colour range is computed here, before the traits exist, so that
         # the first state sent to the browser is complete.
         matrix = checked(coerce_stack)(values)
+        if _xarray.is_data_array(values):  # its name and attributes title the plot
+            title = title or _xarray.title(values)
+            colorbar_title = colorbar_title or _xarray.colorbar_title(values)
         self._pending_matrix = matrix
         if center is not None:
             center = checked(_settings.coerce_limit)(center, name="center")
@@ -381,7 +410,8 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
 
     @t.default("panel_labels")
     def _default_panel_labels(self) -> list[str] | tuple[list[str], list[str]]:
-        return _panel_settings.coerce_panel_labels(None, self.panel_layout)
+        names = self._matrix_for(self.values).panel_names
+        return _panel_settings.coerce_panel_labels(names, self.panel_layout)
 
     @t.validate("values")
     @checked
@@ -395,10 +425,9 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
 
     @t.validate("row_labels", "column_labels")
     @checked
-    def _check_labels(self, proposal: dict[str, Any]) -> list[str]:
+    def _check_labels(self, proposal: dict[str, Any]) -> list[Any]:
         name, labels = proposal["trait"].name, proposal["value"]
-        _shape_checks.check_labels(name, labels, self.shape[0 if name == "row_labels" else 1])
-        return labels
+        return _shape_checks.check_labels(name, labels, self._matrix_for(self.values))
 
     @t.validate("tokens")
     @checked
