@@ -8,6 +8,7 @@ from . import colormaps
 from ._blocks import downsample
 from ._data import MAX_CELLS
 from ._traits import InvalidSetting, InvalidSettingType
+from .adapters import from_attentions, from_captum, from_inseq, from_transformer_lens
 from .controls import Controls
 from .widget import Heatmap
 
@@ -25,4 +26,8 @@ __all__ = [
     "__version__",
     "colormaps",
     "downsample",
+    "from_attentions",
+    "from_captum",
+    "from_inseq",
+    "from_transformer_lens",
 ]
