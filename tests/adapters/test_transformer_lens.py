@@ -274,6 +274,8 @@ def test_attention_notebook_runs_and_shows_its_heatmaps(tl, tmp_path, monkeypatc
     calls = [
         cell.source
         for cell in code
-        if cell.source.startswith(("from_attentions(", "from_transformer_lens("))
+        if cell.source.startswith(
+            ("tokenheat.from_attentions(", "tokenheat.from_transformer_lens(")
+        )
     ]
     assert len(calls) == 4 and shown == calls

@@ -11,6 +11,7 @@ import pytest
 from ..adapters.conftest import requires
 from .conftest import WidgetView, write_notebook
 from .test_interaction import py, visible_texts
+from .test_quickstart import keep_screenshot
 from .test_scale import close
 
 ROOT = str(Path(__file__).resolve().parents[2])
@@ -58,3 +59,4 @@ def test_an_inseq_result_shows_the_generated_tokens_along_the_bottom(lab, page, 
         assert close(seen, expected[row][col]), (row, col, seen, expected[row][col])
     assert close(view.cell_colour(6, 0, shape), nan)
     assert close(view.cell_colour(4, 0, shape), nan)
+    keep_screenshot(view, "inseq.png")  # the README's picture
