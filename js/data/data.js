@@ -1,12 +1,12 @@
-// Decoding of the binary traits and formatting of cell values for the tooltip.
-// Binary traits arrive as DataViews that may sit anywhere inside a larger buffer
-// (docs/architecture.md): always honour byteOffset/byteLength, and copy only when the
-// offset is not a multiple of the element size (typed arrays require alignment).
+// Checking and decoding of the matrix traits, and formatting of cell values for the
+// tooltip. The bytes themselves are read by ./binary.js, which accepts every shape hosts
+// hand binary data over in.
 
+import { binaryLength, decodeFloat32, decodeFloat64 } from "./binary.js";
 import { checkLabels, notString } from "./labelcheck.js";
 import { brief } from "./traits.js";
 
-/** @typedef {DataView | ArrayBuffer | ArrayBufferView | null | undefined} BinaryLike */
+/** @typedef {import("./binary.js").BinaryLike} BinaryLike */
 
 /**
  * @typedef {Object} MatrixData
@@ -19,73 +19,6 @@ import { brief } from "./traits.js";
  * @property {Float64Array | null} exact  float64 originals for the tooltip (laid out as
  *   values), or null
  */
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/**
- * The bytes a binary trait refers to.
- * @param {BinaryLike} src
- * @returns {{ buffer: ArrayBufferLike, byteOffset: number, byteLength: number }}
- */
-function bytesOf(src) {
-  if (src == null) return { buffer: new ArrayBuffer(0), byteOffset: 0, byteLength: 0 };
-  if (src instanceof ArrayBuffer) return { buffer: src, byteOffset: 0, byteLength: src.byteLength };
-  if (ArrayBuffer.isView(src)) {
-    return { buffer: src.buffer, byteOffset: src.byteOffset, byteLength: src.byteLength };
-  }
-  throw new TypeError(`expected a DataView or ArrayBuffer, got ${Object.prototype.toString.call(src)}`);
-}
-
-/**
- * @template {Float32Array | Float64Array} T
- * @param {BinaryLike} src
- * @param {{ new (buffer: ArrayBufferLike, byteOffset: number, length: number): T, new (length: number): T }} Ctor
- * @param {4 | 8} size
- * @returns {T}
- */
-function decodeFloats(src, Ctor, size) {
-  const { buffer, byteOffset, byteLength } = bytesOf(src);
-  const n = Math.floor(byteLength / size);
-  if (LITTLE_ENDIAN && byteOffset % size === 0) return new Ctor(buffer, byteOffset, n);
-  const out = new Ctor(n);
-  if (LITTLE_ENDIAN) {
-    new Uint8Array(out.buffer).set(new Uint8Array(buffer, byteOffset, n * size));
-  } else {
-    const dv = new DataView(buffer, byteOffset, byteLength);
-    for (let i = 0; i < n; i++) {
-      out[i] = size === 4 ? dv.getFloat32(i * 4, true) : dv.getFloat64(i * 8, true);
-    }
-  }
-  return out;
-}
-
-/**
- * Little-endian float32 elements of a binary trait (a view when aligned, else a copy).
- * @param {BinaryLike} src
- * @returns {Float32Array}
- */
-export function decodeFloat32(src) {
-  return decodeFloats(src, Float32Array, 4);
-}
-
-/**
- * Little-endian float64 elements of a binary trait (a view when aligned, else a copy).
- * @param {BinaryLike} src
- * @returns {Float64Array}
- */
-export function decodeFloat64(src) {
-  return decodeFloats(src, Float64Array, 8);
-}
-
-/**
- * Raw bytes of a binary trait (never copied: bytes have no alignment).
- * @param {BinaryLike} src
- * @returns {Uint8Array}
- */
-export function decodeBytes(src) {
-  const { buffer, byteOffset, byteLength } = bytesOf(src);
-  return new Uint8Array(buffer, byteOffset, byteLength);
-}
 
 /** Most cells a matrix may have (= Python's `tokenheat._data.MAX_CELLS`). */
 export const MAX_CELLS = 2 ** 31;
@@ -121,16 +54,6 @@ export const MAX_CELLS = 2 ** 31;
  * @property {boolean} tokensPerPanel `_tokens` holds one string per cell of every panel
  *   (else one per cell, shared by all panels, or none)
  */
-
-/**
- * The byte length of a binary trait, or -1 when it is not binary.
- * @param {unknown} v
- */
-function byteLengthOf(v) {
-  if (v == null) return 0;
-  if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return v.byteLength;
-  return -1;
-}
 
 /**
  * Check the matrix traits against each other and against what was actually received,
@@ -185,7 +108,7 @@ export function checkMatrixState(s) {
   const what = whole
     ? `${of}_shape ${rows}${x}${cols}`
     : `the ${gridRows}${x}${gridCols} overview of ${of}_shape ${rows}${x}${cols} in ${fr}${x}${fc} blocks`;
-  const got = byteLengthOf(s.values);
+  const got = binaryLength(s.values);
   if (got < 0) return { error: `_values must be binary (float32 bytes), got ${brief(s.values)}` };
   const need = 4 * panels * gridRows * gridCols;
   if (got !== need) {
@@ -193,7 +116,7 @@ export function checkMatrixState(s) {
       error: `_values holds ${got} bytes but ${what} ${panels === 1 ? "needs" : "need"} ${need} (4 per float32 value)`,
     };
   }
-  const exact = byteLengthOf(s.exact);
+  const exact = binaryLength(s.exact);
   if (exact < 0) return { error: `_exact must be binary (float64 bytes), got ${brief(s.exact)}` };
   if (exact !== 0 && !whole) {
     return { error: `_exact must be empty for an overview (_block ${fr}${x}${fc}), got ${exact} bytes` };

@@ -12,7 +12,7 @@
 // rows row0 + i * fr .. and columns col0 + j * fc .. (the last blocks may be smaller).
 // A matrix sent whole is a Source with 1 x 1 blocks, so the renderers always draw a Source.
 
-import { decodeFloat32 } from "./data.js";
+import { decodeFloat32 } from "./binary.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */

@@ -3,6 +3,8 @@
 // throw for {"valueOf": 1}), and would turn null, [] or "0.5" into numbers Python never
 // sent. A value of the wrong type is refused with a message, or ignored.
 
+import { binaryLength, isBinary } from "./binary.js";
+
 /**
  * A value for an error message: JSON (binary data as its length), cut to 60 characters.
  * @param {unknown} v
@@ -11,16 +13,13 @@
 export function brief(v) {
   let s;
   try {
-    s = v instanceof DataView || ArrayBuffer.isView(v) ? `${v.byteLength} bytes` : JSON.stringify(v);
+    s = isBinary(v) ? `${binaryLength(v)} bytes` : JSON.stringify(v);
   } catch {
     s = undefined;
   }
   s ??= Object.prototype.toString.call(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
-
-/** Whether a trait holds binary data (a DataView, as ipywidgets hands buffers over). */
-export const isBinary = (/** @type {unknown} */ v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v);
 
 /**
  * @param {unknown} v

@@ -4,6 +4,7 @@
 // tooltip, selection, error box. Pure parts first (scene, SVG text, names); the canvas
 // work is at the end (snapshot.js does the DOM around it).
 
+import { byteRange, exactArrayBuffer } from "../data/binary.js";
 import { axisLabelItems } from "../render/axes.js";
 import { colorOf } from "../render/color.js";
 import {
@@ -583,26 +584,29 @@ export function captureScale(requested, dpr) {
 
 /**
  * Width and height of a PNG, from its IHDR chunk (null if the bytes are not a PNG).
- * @param {ArrayBuffer} png
+ * @param {import("../data/binary.js").BinaryLike} png
  * @returns {{ width: number, height: number } | null}
  */
 export function pngSize(png) {
-  if (png.byteLength < 24) return null;
-  const dv = new DataView(png);
+  const { buffer, byteOffset, byteLength } = byteRange(png);
+  if (byteLength < 24) return null;
+  const dv = new DataView(buffer, byteOffset, byteLength);
   const signature = dv.getUint32(0) === 0x89504e47 && dv.getUint32(4) === 0x0d0a1a0a;
   if (!signature || dv.getUint32(12) !== 0x49484452) return null; // "IHDR"
   return { width: dv.getUint32(16), height: dv.getUint32(20) };
 }
 
 /**
- * The reply to a capture request: the PNG as the message's one buffer, or an error
- * (and no buffer) when it is too large to send.
+ * The reply to a capture request: the PNG as the message's one buffer (an ArrayBuffer of
+ * exactly its bytes, whatever it came in), or an error (and no buffer) when it is too
+ * large to send.
  * @param {string} id
- * @param {ArrayBuffer} png
+ * @param {import("../data/binary.js").BinaryLike} data the PNG file
  * @param {number} scale
  * @returns {{ content: { type: "capture", id: string, width?: number, height?: number, error?: string }, buffers: ArrayBuffer[] }}
  */
-export function captureReply(id, png, scale) {
+export function captureReply(id, data, scale) {
+  const png = exactArrayBuffer(data);
   const size = pngSize(png);
   if (!size) return captureFailure(id, new Error("the browser produced no PNG"));
   const { width, height } = size;

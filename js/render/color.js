@@ -2,8 +2,8 @@
 // same formula; this copy serves the canvas fallback, the colour bar and the choice of
 // black or white token text, so all of them agree with the cells.
 
-import { decodeBytes } from "../data/data.js";
-import { brief, isBinary } from "../data/traits.js";
+import { binaryLength, decodeBytes, isBinary } from "../data/binary.js";
+import { brief } from "../data/traits.js";
 
 /**
  * @typedef {Object} ColorScale
@@ -169,11 +169,11 @@ export function resolveLut(luts, name) {
     return { error: `unknown colour map ${brief(name)}; available: ${known} (each also with _r)` };
   }
   const v = table[base];
-  if (!isBinary(v) || /** @type {ArrayBufferLike | ArrayBufferView} */ (v).byteLength !== LUT_BYTES) {
-    const got = isBinary(v) ? `${/** @type {ArrayBufferView} */ (v).byteLength} bytes` : brief(v);
+  if (!isBinary(v) || binaryLength(v) !== LUT_BYTES) {
+    const got = isBinary(v) ? `${binaryLength(v)} bytes` : brief(v);
     return { error: `colour map ${brief(base)} must be ${LUT_BYTES} bytes (256 RGBA entries), got ${got}` };
   }
-  const bytes = decodeBytes(/** @type {ArrayBufferView} */ (v));
+  const bytes = decodeBytes(v);
   const lut = bytes.slice(0, LUT_BYTES);
   if (reverse) {
     for (let i = 0; i < 256; i++) lut.set(bytes.subarray(4 * (255 - i), 4 * (255 - i) + 4), 4 * i);

@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkMatrixState,
-  decodeBytes,
-  decodeFloat32,
-  decodeFloat64,
-  decodeMatrix,
-  formatCell,
-  formatFloat32,
-  formatFloat64,
-} from "../data/data.js";
+import { checkMatrixState, decodeMatrix, formatCell, formatFloat32, formatFloat64 } from "../data/data.js";
 
 /**
  * Little-endian floats written at `offset` into a buffer with junk around them.
@@ -23,48 +14,6 @@ function viewAt(values, offset, size) {
   values.forEach((v, i) => (size === 4 ? dv.setFloat32(i * 4, v, true) : dv.setFloat64(i * 8, v, true)));
   return dv;
 }
-
-describe("decodeFloat32", () => {
-  const values = [-0.0756, 0.0216, 1.5, NaN, -3];
-  for (const offset of [0, 1, 3, 4, 7, 8]) {
-    it(`reads float32 at byteOffset ${offset} without touching bytes outside the view`, () => {
-      const got = decodeFloat32(viewAt(values, offset, 4));
-      expect(Array.from(got)).toEqual(values.map((v) => Math.fround(v)));
-    });
-  }
-  it("wraps aligned data without copying and copies unaligned data", () => {
-    const aligned = viewAt([1, 2, 3], 8, 4);
-    expect(decodeFloat32(aligned).buffer).toBe(aligned.buffer);
-    const unaligned = viewAt([1, 2, 3], 3, 4);
-    expect(decodeFloat32(unaligned).buffer).not.toBe(unaligned.buffer);
-  });
-  it("accepts typed arrays and ArrayBuffers, and empty input", () => {
-    expect(Array.from(decodeFloat32(new Float32Array([1, 2]).buffer))).toEqual([1, 2]);
-    expect(Array.from(decodeFloat32(new Float32Array([5, 6, 7]).subarray(1)))).toEqual([6, 7]);
-    expect(decodeFloat32(null).length).toBe(0);
-    expect(decodeFloat32(new DataView(new ArrayBuffer(0))).length).toBe(0);
-  });
-});
-
-describe("decodeFloat64", () => {
-  for (const offset of [0, 4, 5, 8]) {
-    it(`reads float64 at byteOffset ${offset}`, () => {
-      const values = [0.1234567890123, -1e-300, 2 ** 60];
-      const dv = viewAt(values, offset, 8);
-      const got = decodeFloat64(dv);
-      expect(Array.from(got)).toEqual(values);
-      if (offset % 8 === 0) expect(got.buffer).toBe(dv.buffer);
-      else expect(got.buffer).not.toBe(dv.buffer);
-    });
-  }
-});
-
-describe("decodeBytes", () => {
-  it("honours byteOffset and byteLength", () => {
-    const buf = new Uint8Array([9, 9, 1, 2, 3, 9]).buffer;
-    expect(Array.from(decodeBytes(new DataView(buf, 2, 3)))).toEqual([1, 2, 3]);
-  });
-});
 
 describe("decodeMatrix", () => {
   it("decodes a consistent matrix", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { decodeFloat32 } from "../data/data.js";
+import { decodeFloat32 } from "../data/binary.js";
 import { decodeBuffer, decodeState, sameValue, StaticModel, widgetDef } from "../standalone.js";
 
 /**

@@ -2,7 +2,8 @@
 // lod), what is drawn from it (normalised when asked), the panels, the token text, and the
 // exact float64 values the tooltip asks for after the first paint.
 
-import { checkMatrixState, decodeFloat32, decodeFloat64, decodeMatrix } from "../data/data.js";
+import { decodeFloat32, decodeFloat64 } from "../data/binary.js";
+import { checkMatrixState, decodeMatrix } from "../data/data.js";
 import { wholeSource } from "../data/lod.js";
 import { normalizeStack, readNormalize } from "../data/normalize.js";
 import { shownText, visibleWhitespace } from "../data/text.js";
@@ -102,7 +103,7 @@ export function createMatrixReader({ model, state, lod, interaction, schedule })
       return;
     }
     const e = decodeFloat64(model.get("_exact"));
-    data.exact = e.length === data.rows * data.cols ? e : null;
+    data.exact = e.length === (data.panels ?? 1) * data.rows * data.cols ? e : null;
   }
 
   function requestExact() {
