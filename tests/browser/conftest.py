@@ -5,11 +5,18 @@ from __future__ import annotations
 import io
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .labdriver import Lab, launch_browser, running_lab
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("TOKENHEAT_ARTIFACTS", ROOT / "test-artifacts"))
@@ -29,12 +36,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch_browser(p)
+    with shared_browser() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
@@ -145,4 +148,27 @@ def widgets(page):
     return lambda index: WidgetView(page, index)
 
 
-__all__ = ["Lab", "WidgetView", "code_notebook", "write_notebook"]
+_SHARED: dict = {}
+
+
+@contextmanager
+def shared_browser() -> Iterator[Browser]:
+    """The session's one Playwright and Chromium, for tests/browser and tests/hosts alike
+    (two sync Playwrights cannot run in one thread); stopped when its last user is done."""
+    if not _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _SHARED.update(playwright=playwright, browser=launch_browser(playwright), users=0)
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED["browser"].close()
+            _SHARED["playwright"].stop()
+            _SHARED.clear()
+
+
+__all__ = ["Lab", "WidgetView", "code_notebook", "shared_browser", "write_notebook"]

@@ -1,0 +1,145 @@
+"""marimo (`marimo run` and `marimo edit`): the checks of ``driver.py`` on an app that
+shows each widget as ``mo.ui.anywidget(...)`` (the view lives in a shadow root).
+
+Python after display is reached the marimo way: cells that read a widget's ``.value``
+re-run when the browser changes it. One shows the zoomed widget's ``view``; another turns
+the target widget gray once a cell of it is selected.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import textwrap
+
+import pytest
+
+from . import driver
+from .conftest import host_page
+
+APP = "hosts_app.py"
+
+
+def marimo_version() -> str:
+    import marimo
+
+    return marimo.__version__
+
+
+def app_source() -> str:
+    names = ", ".join(driver.SHOWN)
+    cells = [
+        f"def _():\n    import marimo as mo\n{textwrap.indent(driver.SETUP, '    ')}\n"
+        f"    return mo, {names}"
+    ]
+    cells += [
+        f"def _(mo, {name}):\n    {name}_ui = mo.ui.anywidget({name})\n    {name}_ui\n"
+        f"    return ({name}_ui,)"
+        for name in driver.SHOWN
+    ]
+    cells += [
+        "def _(mo, zoom_ui):\n    mo.md(f\"VIEW {list(zoom_ui.value['view'])}\")\n    return",
+        "def _(target_ui):\n"
+        '    if target_ui.value.get("selection") is not None and target_ui.widget.cmap != "gray":\n'
+        '        target_ui.widget.cmap = "gray"\n'
+        "    return",
+    ]
+    body = "\n\n\n".join(f"@app.cell\n{cell}" for cell in cells)
+    return (
+        f'import marimo\n\n__generated_with = "{marimo_version()}"\n'
+        f"app = marimo.App()\n\n\n{body}\n\n\n"
+        'if __name__ == "__main__":\n    app.run()\n'
+    )
+
+
+@pytest.fixture(scope="module", params=["run", "edit"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    mode = request.param
+    tmp = tmp_path_factory.mktemp(f"marimo-{mode}")
+    root = tmp / "root"
+    root.mkdir()
+    (root / APP).write_text(app_source())
+    # A fresh user config: `marimo edit` runs the cells when the notebook opens (its
+    # default is to wait for "run all").
+    config = tmp / "xdg-config" / "marimo"
+    config.mkdir(parents=True)
+    (config / "marimo.toml").write_text("[runtime]\nauto_instantiate = true\n")
+    port = driver.free_port()
+    cmd = [
+        sys.executable, "-m", "marimo", mode, "--headless", "--host=127.0.0.1",
+        f"--port={port}", "--no-token", *(["--skip-update-check"] if mode == "edit" else []),
+        APP,
+    ]  # fmt: skip
+    env = {
+        "XDG_CONFIG_HOME": str(tmp / "xdg-config"),
+        "XDG_CACHE_HOME": str(tmp / "xdg-cache"),
+        "XDG_STATE_HOME": str(tmp / "xdg-state"),
+        "MARIMO_SKIP_UPDATE_CHECK": "1",
+    }
+    with driver.running_server(cmd, port=port, root=root, ready_path="/api/version", env=env) as s:
+        s.mode = mode
+        yield s
+
+
+@pytest.fixture(scope="module")
+def opened(browser, server):
+    """The app open in marimo; (page, watch)."""
+    with host_page(browser, f"marimo-{server.mode}", server) as (page, seen):
+        page.goto(server.url + "/", timeout=180_000)
+        page.locator("marimo-anywidget").first.wait_for(state="attached", timeout=180_000)
+        for key in driver.TITLES:
+            driver.widget(page, key)
+        yield page, seen
+
+
+@pytest.fixture
+def page(opened):
+    return opened[0]
+
+
+def echoed_view(page) -> list[float]:
+    text = page.get_by_text(re.compile(r"^VIEW \[")).inner_text()
+    return ast.literal_eval(text.strip().removeprefix("VIEW "))
+
+
+def _zoomed(view):
+    assert view != [0.0, 9.0, 0.0, 5.0], view
+    return view
+
+
+def test_reference_colours(page) -> None:
+    driver.check_reference_colours(page)
+
+
+def test_tooltip(page) -> None:
+    driver.check_tooltip(page)
+
+
+def test_wheel_zoom_reaches_python(page) -> None:
+    assert echoed_view(page) == [0, 9, 0, 5]
+    driver.check_wheel_zoom(page)
+    driver.zoom_view_ok(driver.until(lambda: _zoomed(echoed_view(page)), 30))
+
+
+def test_range_drag(page) -> None:
+    driver.check_range_drag(page)
+
+
+def test_dependent_cell_reaches_the_picture(page) -> None:
+    driver.check_target_is(page, "RdYlGn")
+    driver.select_target_cell(page)
+    driver.check_target_is(page, "gray")
+
+
+def test_big_matrix_overview_and_tile(page) -> None:
+    driver.check_big_matrix(page)
+
+
+def test_png_download(page, tmp_path) -> None:
+    driver.check_png_download(page, tmp_path)
+
+
+def test_no_console_errors(opened) -> None:
+    assert not opened[1].external, opened[1].external
+    driver.check_no_errors(opened[1])

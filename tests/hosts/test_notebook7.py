@@ -1,0 +1,146 @@
+"""Jupyter Notebook 7 (`jupyter notebook`, same output DOM as JupyterLab): the checks of
+``driver.py`` on one notebook; Python is reached after display by running a new cell."""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+
+import pytest
+
+from ..browser.conftest import code_notebook
+from ..browser.labdriver import Lab
+from . import driver
+from .conftest import host_page
+
+NOTEBOOK = "hosts.ipynb"
+
+# Notebook 7.6's own start-up throws this on every notebook, one with only `print(1)` and
+# no widget included (notebook_core.js, loading the settings): not ours.
+HOST_ERRORS = (
+    r"TypeError: Cannot read properties of undefined \(reading 'schema'\)"
+    r"(\n\s+at (.*/static/notebook/notebook_core\.\w+\.js\S*|async Promise\.all \(index \d+\)))+$",
+)
+
+
+class Notebook7(Lab):
+    """labdriver's cell helpers (the same DOM) on a Notebook 7 server."""
+
+    def open(self, page, notebook: str, *, timeout: float = 120_000) -> None:
+        page.goto(f"{self.url}/notebooks/{notebook}")
+        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=timeout)
+        page.wait_for_selector(
+            '.jp-Notebook-ExecutionIndicator[data-status="idle"]',
+            state="attached",
+            timeout=timeout,
+        )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    import nbformat
+
+    tmp = tmp_path_factory.mktemp("notebook7")
+    root = tmp / "root"
+    root.mkdir()
+    nbformat.write(code_notebook(driver.SETUP, *driver.SHOWN), root / NOTEBOOK)
+    # A fresh config: no news toast, every cell kept in the DOM (no virtual scrolling).
+    config = tmp / "config"
+    (config / "labconfig").mkdir(parents=True)
+    (config / "labconfig" / "page_config.json").write_text(
+        json.dumps({"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}})
+    )
+    settings = tmp / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker = settings / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
+    port = driver.free_port()
+    cmd = [
+        sys.executable, "-m", "jupyter", "notebook", "--no-browser", "--ip=127.0.0.1",
+        f"--port={port}", "--IdentityProvider.token=", "--ServerApp.password=",
+        f"--ServerApp.root_dir={root}", "--allow-root", "--ServerApp.disable_check_xsrf=True",
+        "--JupyterNotebookApp.news_url=",
+    ]  # fmt: skip
+    env = {
+        "JUPYTER_CONFIG_DIR": str(config),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
+    }
+    with driver.running_server(cmd, port=port, root=root, ready_path="/api/status", env=env) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def nb(server) -> Notebook7:
+    return Notebook7(server.root, int(server.url.rsplit(":", 1)[1]), server.proc, server.log)
+
+
+@pytest.fixture(scope="module")
+def opened(browser, server, nb):
+    """The notebook open in Notebook 7 with every cell run; (page, watch)."""
+    with host_page(browser, "notebook7", server) as (page, seen):
+        nb.open(page, NOTEBOOK)
+        nb.run_all(page)
+        for key in driver.TITLES:
+            driver.widget(page, key)
+        yield page, seen
+
+
+@pytest.fixture
+def page(opened):
+    return opened[0]
+
+
+def py(nb: Notebook7, page, expr: str):
+    out = nb.run_code(page, f"print(repr({expr}))", timeout=120_000)
+    return ast.literal_eval(out.strip().splitlines()[-1])
+
+
+def test_reference_colours(page) -> None:
+    driver.check_reference_colours(page)
+
+
+def test_tooltip(page) -> None:
+    driver.check_tooltip(page)
+
+
+def test_wheel_zoom_reaches_python(nb, page) -> None:
+    driver.check_wheel_zoom(page)
+    view = driver.until(lambda: _zoomed(py(nb, page, "zoom.view")), 30)
+    driver.zoom_view_ok(view)
+
+
+def _zoomed(view):
+    assert view != (0.0, 9.0, 0.0, 5.0), view
+    return view
+
+
+def test_range_drag_reaches_python(nb, page) -> None:
+    vmin, vmax = driver.check_range_drag(page)
+    exact = driver.until(lambda: _narrowed(py(nb, page, "(rng.vmin, rng.vmax)")), 30)
+    assert exact == pytest.approx((vmin, vmax), rel=1e-3)
+    assert py(nb, page, "rng.color_range") == exact
+
+
+def _narrowed(pair):
+    assert pair != driver.NARROW, pair
+    return pair
+
+
+def test_python_change_reaches_the_picture(nb, page) -> None:
+    driver.check_target_is(page, "RdYlGn")
+    nb.run_code(page, 'target.cmap = "gray"\nprint("ok")')
+    driver.check_target_is(page, "gray")
+
+
+def test_big_matrix_overview_and_tile(page) -> None:
+    driver.check_big_matrix(page)
+
+
+def test_png_download(page, tmp_path) -> None:
+    driver.check_png_download(page, tmp_path)
+
+
+def test_no_console_errors(opened) -> None:
+    driver.check_no_errors(opened[1], HOST_ERRORS)

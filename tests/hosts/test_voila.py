@@ -1,0 +1,115 @@
+"""Voilà (`voila nb.ipynb`): the checks of ``driver.py`` on the rendered notebook.
+
+Voilà runs the whole notebook before it shows anything, and offers no way to run code
+after: Python is reached only through widget callbacks. So "Python sees the view" is a
+`view` observer writing into a Label, and "a change from Python reaches the picture" is a
+`selection` observer that recolours the target widget when one of its cells is clicked.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+
+import pytest
+
+from ..browser.conftest import code_notebook
+from . import driver
+from .conftest import host_page
+
+NOTEBOOK = "hosts.ipynb"
+CALLBACKS = """\
+import ipywidgets
+echo = ipywidgets.Label(value="VIEW none")
+zoom.observe(lambda change: setattr(echo, "value", f"VIEW {list(change['new'])}"), "view")
+
+def on_select(change):
+    if change["new"] is not None:
+        target.cmap = "gray"
+
+target.observe(on_select, "selection")
+echo"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    import nbformat
+
+    tmp = tmp_path_factory.mktemp("voila")
+    root = tmp / "root"
+    root.mkdir()
+    nbformat.write(code_notebook(driver.SETUP, CALLBACKS, *driver.SHOWN), root / NOTEBOOK)
+    port = driver.free_port()
+    cmd = [
+        sys.executable, "-m", "voila", NOTEBOOK, "--no-browser", f"--port={port}",
+        "--Voila.ip=127.0.0.1", "--show_tracebacks=True",
+    ]  # fmt: skip
+    env = {"JUPYTER_CONFIG_DIR": str(tmp / "config")}
+    with driver.running_server(cmd, port=port, root=root, ready_path=None, env=env) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def opened(browser, server):
+    """The notebook rendered by Voilà; (page, watch)."""
+    with host_page(browser, "voila", server) as (page, seen):
+        page.goto(server.url + "/", timeout=180_000)
+        for key in driver.TITLES:
+            driver.widget(page, key)
+        yield page, seen
+
+
+@pytest.fixture
+def page(opened):
+    return opened[0]
+
+
+def echoed_view(page) -> list[float]:
+    text = page.locator(".widget-label", has_text="VIEW").inner_text()
+    assert text.startswith("VIEW ["), text
+    return ast.literal_eval(text.removeprefix("VIEW "))
+
+
+def test_reference_colours(page) -> None:
+    driver.check_reference_colours(page)
+
+
+def test_tooltip(page) -> None:
+    driver.check_tooltip(page)
+
+
+def test_wheel_zoom_reaches_python(page) -> None:
+    driver.check_wheel_zoom(page)
+    driver.zoom_view_ok(driver.until(lambda: echoed_view(page), 30))
+
+
+def test_range_drag(page) -> None:
+    driver.check_range_drag(page)
+
+
+def test_python_callback_reaches_the_picture(page) -> None:
+    driver.check_target_is(page, "RdYlGn")
+    driver.select_target_cell(page)
+    driver.check_target_is(page, "gray")
+
+
+def test_big_matrix_overview_and_tile(page) -> None:
+    driver.check_big_matrix(page)
+
+
+def test_png_download(page, tmp_path) -> None:
+    driver.check_png_download(page, tmp_path)
+
+
+# Notebook 7's JupyterLab extension (the `notebook` package, installed for the Notebook 7
+# tests) fails to load in Voilà's page, which loads every installed lab extension: not ours.
+HOST_ERRORS = (
+    r"(?s)Error: The getter for the shared module is not a function\. .*#RUNTIME-012\n"
+    r".*\n\s+at http://127\.0\.0\.1:\d+/voila/labextensions/@jupyter-notebook/lab-extension/",
+)
+
+
+def test_no_console_errors(opened) -> None:
+    # Voilà's page asks a CDN for Font Awesome (aborted here: offline); nothing else leaves.
+    assert all("fontawesome" in url for url in opened[1].external), opened[1].external
+    driver.check_no_errors(opened[1], HOST_ERRORS)
