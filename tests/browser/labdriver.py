@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from playwright.sync_api import Browser, Page
 
@@ -50,10 +50,48 @@ def browser_executable() -> str | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def serving(
+    cmd: list[str],
+    *,
+    name: str,
+    log: Path,
+    env: dict[str, str],
+    ready: Callable[[], object],
+    cwd: Path | None = None,
+    timeout: float = 60,
+) -> Iterator[subprocess.Popen]:
+    """Run a server ``cmd`` with its output in ``log``; return once ``ready()`` stops
+    raising OSError (it polls the server); stop that process, and only it, at the end."""
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited early:\n{log.read_text(errors='replace')}")
+            try:
+                ready()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    text = log.read_text(errors="replace")
+                    raise RuntimeError(f"{name} did not start:\n{text}") from None
+                time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 class Lab:
@@ -193,7 +231,7 @@ def running_lab(notebooks: Path, workdir: Path | None = None) -> Iterator[Lab]:
     tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True, exist_ok=True)
     tracker.write_text(json.dumps({"windowingMode": "none"}))
-    port = _free_port()
+    port = free_port()
     log = tmp / "jupyter.log"
     env = {
         **os.environ,
@@ -209,28 +247,12 @@ def running_lab(notebooks: Path, workdir: Path | None = None) -> Iterator[Lab]:
         f"--ServerApp.root_dir={root}", "--allow-root", "--ServerApp.disable_check_xsrf=True",
         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited early:\n{log.read_text()}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not start:\n{log.read_text()}") from None
-                time.sleep(0.2)
+
+    def ready() -> None:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=1).close()
+
+    with serving(cmd, name="JupyterLab", log=log, env=env, ready=ready) as proc:
         yield Lab(root, port, proc, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def launch_browser(playwright) -> Browser:

@@ -140,7 +140,9 @@ def shot(view: WidgetView) -> np.ndarray:
     return min(crops, key=lambda c: np.abs(c.astype(int) - canvas).mean())
 
 
-def colour_of(value: float, vmin: float, vmax: float, center, cmap: str) -> tuple[int, int, int]:
+def colour_of(
+    value: float, vmin: float, vmax: float, center=0.0, cmap: str = "RdYlGn"
+) -> tuple[int, int, int]:
     rgba = colorize(np.array([[value]]), vmin=vmin, vmax=vmax, center=center, lut=cmap)
     return tuple(int(x) for x in rgba[0, 0, :3])
 
@@ -499,15 +501,15 @@ def span_of(key: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def until(check, timeout_s: float = 60.0, what: str = "") -> None:
-    """Retry `check()` (an assertion) until it passes: tiles come when the kernel answers."""
+def until(check, timeout_s: float = 60.0, what: str = ""):
+    """Retry `check()` (an assertion) until it passes, e.g. until tiles come when the
+    kernel answers; its result."""
     import time
 
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            check()
-            return
+            return check()
         except AssertionError:
             if time.monotonic() > deadline:
                 raise

@@ -16,7 +16,6 @@ import os
 import re
 import socket
 import subprocess
-import time
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,15 +27,16 @@ import numpy as np
 from tokenheat.colormaps import colorize
 
 from ..browser.conftest import ROOT, WidgetView
+from ..browser.labdriver import serving
+from ..browser.test_scale import TOLERANCE, close, colour_of, until
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
 REFERENCE_JSON = ROOT / "notebooks" / "data" / "arithmetic_attributions.json"
 REF = json.loads(REFERENCE_JSON.read_text())
 SHAPE = (9, 5)
 NARROW = (-0.1, 0.1)  # the reference figure at +-0.1: every cell has its own colour
-TOLERANCE = 6
 MINUS = "\u2212"  # typographic minus, as in the tooltip and tick labels
 
 # The big matrix: the send-whole limit is lowered in the kernel (as tests/test_big.py does
@@ -90,12 +90,6 @@ TITLES = {"ref": REF["title"], "zoom": "zoom", "range": "range", "target": "targ
 
 
 # ------------------------------------------------------------------------------ servers
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Server:
     """A host's server process on 127.0.0.1, with its log."""
@@ -125,33 +119,19 @@ def running_server(
     log = root.parent / f"{root.name}-server.log"
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     full_env.pop("ANYWIDGET_HMR", None)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=root, stdout=out, stderr=subprocess.STDOUT, env=full_env)
     url = f"http://127.0.0.1:{port}"
-    server = Server(url, proc, log, root)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{cmd[:3]} exited early:\n{server.log_text()}")
-            try:
-                if ready_path is None:  # the port accepts connections
-                    socket.create_connection(("127.0.0.1", port), timeout=5).close()
-                else:
-                    urllib.request.urlopen(url + ready_path, timeout=5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{cmd[:3]} did not start:\n{server.log_text()}") from None
-                time.sleep(0.3)
-        yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+
+    def ready() -> None:
+        if ready_path is None:  # the port accepts connections
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        else:
+            urllib.request.urlopen(url + ready_path, timeout=5).close()
+
+    name = " ".join(cmd[:3])
+    with serving(
+        cmd, name=name, log=log, env=full_env, ready=ready, cwd=root, timeout=timeout
+    ) as proc:
+        yield Server(url, proc, log, root)
 
 
 # ---------------------------------------------------------------------------- the page
@@ -222,27 +202,6 @@ def redrawn(view: WidgetView, before: int, timeout: float = 60_000) -> None:
         arg=view.root.element_handle(),
         timeout=timeout,
     )
-
-
-def until(check: Callable[[], object], timeout_s: float = 60.0):
-    """Retry ``check()`` (an assertion) until it passes; its result."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            return check()
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
-
-
-def close(actual, expected, tol: int = TOLERANCE) -> bool:
-    return all(abs(int(a) - int(e)) <= tol for a, e in zip(actual, expected, strict=False))
-
-
-def colour_of(value: float, vmin: float, vmax: float, center=0.0, cmap="RdYlGn"):
-    rgba = colorize(np.array([[value]]), vmin=vmin, vmax=vmax, center=center, lut=cmap)
-    return tuple(int(x) for x in rgba[0, 0, :3])
 
 
 def expected_reference(vmin: float, vmax: float, cmap: str = "RdYlGn") -> np.ndarray:

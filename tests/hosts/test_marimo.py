@@ -15,6 +15,7 @@ import textwrap
 
 import pytest
 
+from ..browser.labdriver import free_port
 from . import driver
 from .conftest import host_page
 
@@ -65,7 +66,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     config = tmp / "xdg-config" / "marimo"
     config.mkdir(parents=True)
     (config / "marimo.toml").write_text("[runtime]\nauto_instantiate = true\n")
-    port = driver.free_port()
+    port = free_port()
     cmd = [
         sys.executable, "-m", "marimo", mode, "--headless", "--host=127.0.0.1",
         f"--port={port}", "--no-token", *(["--skip-update-check"] if mode == "edit" else []),

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from ..browser.conftest import code_notebook
-from ..browser.labdriver import Lab
+from ..browser.labdriver import Lab, free_port
 from . import driver
 from .conftest import host_page
 
@@ -55,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     tracker = settings / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)
     tracker.write_text(json.dumps({"windowingMode": "none"}))
-    port = driver.free_port()
+    port = free_port()
     cmd = [
         sys.executable, "-m", "jupyter", "notebook", "--no-browser", "--ip=127.0.0.1",
         f"--port={port}", "--IdentityProvider.token=", "--ServerApp.password=",

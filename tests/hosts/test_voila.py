@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from ..browser.conftest import code_notebook
+from ..browser.labdriver import free_port
 from . import driver
 from .conftest import host_page
 
@@ -39,7 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     root = tmp / "root"
     root.mkdir()
     nbformat.write(code_notebook(driver.SETUP, CALLBACKS, *driver.SHOWN), root / NOTEBOOK)
-    port = driver.free_port()
+    port = free_port()
     cmd = [
         sys.executable, "-m", "voila", NOTEBOOK, "--no-browser", f"--port={port}",
         "--Voila.ip=127.0.0.1", "--show_tracebacks=True",
