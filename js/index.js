@@ -10,7 +10,7 @@ import { createHoverOutlines, createPanelTitles } from "./render/panelview.js";
 import { createArranger } from "./view/arrange.js";
 import { createCellInfo } from "./view/cellinfo.js";
 import { createChooser } from "./view/chooser.js";
-import { listenForChanges } from "./view/events.js";
+import { createBoxWatch, listenForChanges } from "./view/events.js";
 import { createExporter } from "./view/exporter.js";
 import { createFocus } from "./view/focus.js";
 import { createLabels } from "./view/labels.js";
@@ -99,7 +99,17 @@ function render({ model, el }) {
   });
   const chooser = createChooser({ model, state, toolbar, rangeSync: parts.rangeSync });
   const matrix = createMatrixReader({ model, state, lod, interaction, schedule });
-  const arranger = createArranger({ model, state, parts, labels, titles, interaction, chooser });
+  const boxWatch = createBoxWatch(schedule);
+  const arranger = createArranger({
+    model,
+    state,
+    parts,
+    labels,
+    titles,
+    interaction,
+    chooser,
+    watchBox: boxWatch.watch,
+  });
   const painter = createPainter({
     model,
     state,
@@ -125,6 +135,7 @@ function render({ model, el }) {
   return () => {
     scheduler.destroy();
     stopListening();
+    boxWatch.stop();
     exporter.destroy();
     chooser.destroy();
     interaction.destroy();

@@ -297,3 +297,15 @@ def test_a_focused_panel_exports_with_its_own_labels() -> None:
     w.focus = 0  # panel 0 alone: its 7 rows of labels, none for its padding
     texts = [el.text for el in svg_texts(w.to_svg())]
     assert set(SOURCE) <= set(texts) and "barn" not in texts
+
+
+def test_a_label_sits_on_the_part_of_its_cell_in_view():
+    """The rule of ``labelCenter`` in js/render/layout.js: a cell cut by the plot's edge
+    has its label in the middle of the part shown, never outside the plot."""
+    from tokenheat._axis_labels import label_centre
+
+    assert label_centre(4, 0, 5, 500) == 450
+    assert label_centre(2, 2.5, 6, 350) == pytest.approx(25)
+    assert label_centre(5, 2.5, 5.5, 300) == pytest.approx(275)
+    for i in range(2, 6):
+        assert 0 <= label_centre(i, 2.9, 5.1, 220) <= 220

@@ -2,7 +2,7 @@
 // node (at most MAX_LABELS per axis); nodes are pooled and reused across layouts. Where a
 // label goes is computed once (labelPlace), for the DOM and for the export alike.
 
-import { centerOf } from "./layout.js";
+import { labelCenter } from "./layout.js";
 
 /** @typedef {import("./layout.js").Layout} Layout */
 /** @typedef {import("./layout.js").ViewWindow} ViewWindow */
@@ -68,7 +68,7 @@ export function labelPlace(layout, view, axis, i, lineHeight, out, at = 0) {
   out.lineHeight = lineHeight;
   if (axis === "row") {
     out.x = left - LABEL_GAP;
-    out.y = top + centerOf(view.row0, view.row1, i, height);
+    out.y = top + labelCenter(view.row0, view.row1, i, height);
     out.align = "right";
     out.baseline = "middle";
     out.rotation = 0;
@@ -76,7 +76,7 @@ export function labelPlace(layout, view, axis, i, lineHeight, out, at = 0) {
     return out;
   }
   const { rotation } = layout.cols;
-  out.x = left + centerOf(view.col0, view.col1, i, width);
+  out.x = left + labelCenter(view.col0, view.col1, i, width);
   // as far below its box as colTop is below the plot area
   out.y = layout.colTop + (top + height - (plot.top + plot.height));
   // horizontal labels hang below colTop; rotated ones turn about their right end

@@ -97,6 +97,21 @@ export function centerOf(start, end, i, size) {
 }
 
 /**
+ * Where label `i` goes along a box of `size` px showing cells `start` to `end`: the middle
+ * of the part of its cell in view, so that the label of a cell cut by the box's edge
+ * stays by the box (= Python's `tokenheat._axis_labels.label_centre`).
+ * @param {number} start
+ * @param {number} end
+ * @param {number} i
+ * @param {number} size
+ */
+export function labelCenter(start, end, i, size) {
+  const lo = Math.max(i, start);
+  const hi = Math.min(i + 1, end);
+  return (((lo + hi) / 2 - start) / (end - start)) * size;
+}
+
+/**
  * Every how many labels to show so that neighbours are at least `need` px apart and no
  * more than `maxLabels` are shown.
  * @param {number} span number of cells in view

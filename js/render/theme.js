@@ -26,6 +26,9 @@ export const CSS = `
   width: 100%;
   height: 360px;
   min-width: 160px;
+  /* a flex item keeps the size it sets itself: Shiny's output boxes make the widget one
+     and stretch it (flex: 1 1 auto, at a specificity above this rule's) */
+  flex: none !important;
   overflow: hidden;
   color: var(--th-fg);
   background: var(--th-bg);

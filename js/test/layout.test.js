@@ -7,6 +7,7 @@ import {
   explicitSize,
   fullView,
   indexAt,
+  labelCenter,
   labelIndices,
   labelStride,
   MAX_CANVAS_SIDE,
@@ -44,6 +45,21 @@ describe("pixel <-> cell", () => {
     expect(centerOf(0, 5, 0, 500)).toBe(50);
     expect(centerOf(0, 5, 4, 500)).toBe(450);
     expect(centerOf(2, 4, 3, 100)).toBe(75);
+  });
+  it("puts a label on the part of its cell in view", () => {
+    // a whole cell: its centre
+    expect(labelCenter(0, 5, 4, 500)).toBe(centerOf(0, 5, 4, 500));
+    // cells 2.5 .. 6 over 350 px: cell 2 shows from 2.5 to 3, its label at 2.75
+    expect(labelCenter(2.5, 6, 2, 350)).toBeCloseTo(25);
+    // cell 5 shows from 5 to 6: whole; a cell cut at the far end, 5.5 .. 6
+    expect(labelCenter(2.5, 6, 5, 350)).toBeCloseTo(300);
+    expect(labelCenter(2.5, 5.5, 5, 300)).toBeCloseTo(275);
+    // never outside the box
+    for (const i of [2, 3, 4, 5]) {
+      const x = labelCenter(2.9, 5.1, i, 220);
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(220);
+    }
   });
 });
 

@@ -8,11 +8,10 @@ import { frame } from "../render/panels.js";
 import { panelAxes, placePanels } from "../render/panelview.js";
 import { readFonts } from "../render/theme.js";
 import { TOOLBAR_ROW } from "../interact/toolbar.js";
+import { DEFAULT_WIDTH, contentSizedWidth, fixedBox } from "./fit.js";
 import { DATA, LABELS, manyShown } from "./state.js";
 
 /** @typedef {import("../render/layout.js").Layout} Layout */
-
-const DEFAULT_WIDTH = 640;
 
 /**
  * @param {Object} ctx
@@ -24,8 +23,10 @@ const DEFAULT_WIDTH = 640;
  * @param {ReturnType<typeof import("../render/panelview.js").createPanelTitles>} ctx.titles
  * @param {ReturnType<typeof import("../interact/interaction.js").createInteraction>} ctx.interaction
  * @param {{ show(): void }} ctx.chooser
+ * @param {(box: HTMLElement | null) => void} ctx.watchBox called with the fixed-height box
+ *   the view fits (fit.js), or null, at every layout
  */
-export function createArranger({ model, state, parts, labels, titles, interaction, chooser }) {
+export function createArranger({ model, state, parts, labels, titles, interaction, chooser, watchBox }) {
   const { root, titleEl, plotbox, overlay, colorbar, range } = parts;
   const { measure, rowWidth, colWidth, widestTick } = labels;
 
@@ -56,7 +57,11 @@ export function createArranger({ model, state, parts, labels, titles, interactio
     const wTrait = explicitSize(model.get("width"));
     const hTrait = explicitSize(model.get("height"));
     root.style.width = wTrait ? `${wTrait}px` : "";
-    const width = wTrait ?? (state.containerWidth || root.clientWidth || DEFAULT_WIDTH);
+    const wFit = wTrait ? null : contentSizedWidth(root);
+    if (wFit) root.style.width = `${wFit}px`;
+    const width = wTrait ?? wFit ?? (state.containerWidth || root.clientWidth || DEFAULT_WIDTH);
+    const boxFit = hTrait ? null : fixedBox(root);
+    watchBox(boxFit ? boxFit.box : null);
     const gridRowWidth = panels.gridRows.reduce((m, t) => Math.max(m, measure(t)), 0);
     const axisWidth = grid ? panelRowBand(width, d.rows, rowWidth, labels.rowLabelMax) : 0;
     /**
@@ -82,7 +87,7 @@ export function createArranger({ model, state, parts, labels, titles, interactio
     const lay = (tickWidth) =>
       computeLayout({
         width,
-        height: hTrait,
+        height: hTrait ?? (boxFit ? boxFit.height : null),
         windowHeight: window.innerHeight || 800,
         rows: d.rows,
         cols: d.cols,

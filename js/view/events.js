@@ -101,3 +101,31 @@ export function listenForChanges({ model, root, state, schedule, matrix, chooser
     window.removeEventListener("resize", onWindowResize);
   };
 }
+
+/**
+ * Watches the fixed-height box a view fits (fit.js), so that the view fits it again when
+ * the box changes size (a resized dashboard tile).
+ * @param {(flags: number) => void} schedule
+ */
+export function createBoxWatch(schedule) {
+  /** @type {HTMLElement | null} */
+  let watched = null;
+  let size = "";
+  const observer = new ResizeObserver((entries) => {
+    const r = entries[entries.length - 1].contentRect;
+    const now = `${Math.round(r.width)}x${Math.round(r.height)}`;
+    if (size && now !== size) schedule(LAYOUT);
+    size = now;
+  });
+  return {
+    /** @param {HTMLElement | null} box the box to watch now, or null for none */
+    watch(box) {
+      if (box === watched) return;
+      if (watched) observer.unobserve(watched);
+      watched = box;
+      size = "";
+      if (box) observer.observe(box);
+    },
+    stop: () => observer.disconnect(),
+  };
+}

@@ -176,3 +176,11 @@ def label_count(widget: Heatmap, axis: int) -> int:
     every panel's own)."""
     labels = getattr(widget, NAMES[axis])
     return sum(len(own) for own in labels) if per_panel(labels) else len(labels)
+
+
+def label_centre(i: int, start: float, end: float, size: float) -> float:
+    """Where label ``i`` goes along a box of ``size`` px showing cells ``start`` to
+    ``end``: the middle of the part of its cell in view, so that the label of a cell cut
+    by the box's edge stays by the box (``labelCenter`` in ``js/render/layout.js``)."""
+    lo, hi = max(i, start), min(i + 1, end)
+    return ((lo + hi) / 2 - start) / (end - start) * size

@@ -170,11 +170,12 @@ def _texts(widget: Heatmap, f: GridFrame):
                 text = axis_label_text(widget, 0, p, r)
                 if text is None:
                     break
-                yield (x - 6, y + (r + 0.5 - r0) / (r1 - r0) * h, text, "rm", ex.FONT_SIZE, 0, ink)
+                ry = y + _axis_labels.label_centre(r, r0, r1, h)
+                yield (x - 6, ry, text, "rm", ex.FONT_SIZE, 0, ink)
         # the column labels under the lowest panel of each column (or under every panel)
         if p + f.nc >= len(f.panels) or f.own_columns:
             for c in f.columns:
-                cx = x + (c + 0.5 - c0) / (c1 - c0) * w
+                cx = x + _axis_labels.label_centre(c, c0, c1, w)
                 text = axis_label_text(widget, 1, p, c)
                 if text is None:
                     break

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from . import colormaps
+from ._axis_labels import label_centre
 from ._export_text import (
     ELLIPSIS,
     FONT_SIZE,
@@ -411,12 +412,12 @@ def _texts(widget: Heatmap, f: Frame):
     if figure_title(widget):
         yield title_item(widget, px + pw / 2, f.width)
     for i in f.rows:
-        y = py + (i + 0.5 - r0) / (r1 - r0) * ph
+        y = py + label_centre(i, r0, r1, ph)
         text = axis_label_text(widget, 0, p, i)
         if text is not None:  # (padding of a panel with labels of its own has none)
             yield (px - 6, y, text, "rm", FONT_SIZE, 0, ink)
     for j in f.columns:
-        x = px + (j + 0.5 - c0) / (c1 - c0) * pw
+        x = px + label_centre(j, c0, c1, pw)
         text = axis_label_text(widget, 1, p, j)
         if text is None:
             continue
