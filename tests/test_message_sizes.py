@@ -2,14 +2,16 @@
 here"). Some hosts drop large comm messages (Colab; REACH.md: keep each to a few MB), so
 the bounds are pinned here and a change that raises them fails:
 
-- a tile reply (custom message): at most ``4 * TILE_CELLS`` bytes (16 MiB) of float32
-  plus a JSON header under 1 KiB, whatever the request;
+- a tile reply: at most ``4 * TILE_CELLS`` bytes (16 MiB) of float32 plus a JSON header
+  under 1 KiB, whatever the request, sent as custom messages of at most ``CHUNK_BYTES``
+  (1 MiB) of buffers each (``tokenheat._chunks``; every custom message Python sends);
 - a big matrix's overview (``_values`` with ``_block`` other than ``[1, 1]``): at most
   ``4 * TILE_CELLS`` bytes;
 - the initial state: ``4 * P * rows * cols`` bytes of ``_values`` for a matrix sent whole
   (up to ``SEND_CELLS`` cells: 64 MiB), ``4 * P * (rows + cols + 1)`` of ``_norms``, 21
   colour maps of 1 KiB, and JSON that grows with the labels. It stays under
-  ``FEW_MB`` (4 MiB) up to about a million cells; bigger matrices exceed it.
+  ``FEW_MB`` (4 MiB) up to about a million cells; bigger matrices exceed it (state is
+  one message: it is not sent in parts).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ipywidgets.widgets.widget import _remove_buffers
 
-from tokenheat import Heatmap, _blocks, _data, _sync, colormaps
+from tokenheat import Heatmap, _blocks, _chunks, _data, _sync, colormaps
 
 MiB = 2**20
 #: What REACH.md calls "a few MB": the size one message should stay under in every host.
@@ -43,6 +46,7 @@ def state_size(w: Heatmap) -> tuple[int, int]:
 
 def test_the_bounds_are_what_the_docs_say() -> None:
     assert TILE_BYTES / MiB == 16
+    assert _chunks.CHUNK_BYTES / MiB == 1
     assert 4 * _data.SEND_CELLS / MiB == 64
     assert len(colormaps.base_names()) * 1024 <= 32 * 1024
 
@@ -78,6 +82,45 @@ def test_the_largest_tile_reply_is_16_mib_and_a_short_header() -> None:
     assert values.nbytes <= TILE_BYTES
     assert values.nbytes > TILE_BYTES // 2  # near the bound: the test can see it move
     assert len(json.dumps(reply)) < HEADER_BYTES
+
+
+def sent(w: Heatmap) -> list[tuple[dict, list]]:
+    """Every custom message the widget sends from now on, with its buffers."""
+    messages: list[tuple[dict, list]] = []
+    w.send = lambda msg, buffers=None: messages.append((msg, buffers or []))  # type: ignore[method-assign]
+    return messages
+
+
+@pytest.mark.parametrize("shape", [(2100, 2100), (3, 1200, 1200)])
+def test_every_message_of_the_largest_tile_carries_at_most_1_mib(monkeypatch, shape) -> None:
+    """The widget's own answer to a request for the whole of a big matrix (or stack) cell
+    by cell: near TILE_BYTES in all, in messages of at most CHUNK_BYTES of buffers and a
+    short header each, that put together are the tile."""
+    monkeypatch.setattr(_data, "SEND_CELLS", 1000)  # an overview; tiles at the real bound
+    w = Heatmap(np.arange(np.prod(shape), dtype=np.float32).reshape(shape))
+    assert w._block != [1, 1]
+    rows, cols = shape[-2:]
+    messages = sent(w)
+    ask = {"type": "tile", "id": "x" * 200, "window": [0, rows, 0, cols], "block": [1, 1]}
+    w._handle_request(None, ask, [])
+    total = sum(memoryview(b).nbytes for _, buffers in messages for b in buffers)
+    assert TILE_BYTES // 2 < total <= TILE_BYTES  # near the bound: the test can see it move
+    assert len(messages) == -(-total // MiB)
+    for content, buffers in messages:
+        assert sum(memoryview(b).nbytes for b in buffers) <= _chunks.CHUNK_BYTES
+        assert len(json.dumps(content)) < HEADER_BYTES
+    reply, values = _sync.tile(w._matrix, ask["window"], ask["block"], ask["id"])
+    parts = _chunks.Parts(TILE_BYTES)
+    wholes = [parts.add("x", content, buffers) for content, buffers in messages]
+    assert wholes[-1] == (reply, values.tobytes())
+
+
+def test_a_capture_request_carries_no_buffers() -> None:
+    w = Heatmap(np.eye(3))
+    messages = sent(w)
+    w.capture(print)
+    [(content, buffers)] = messages
+    assert buffers == [] and len(json.dumps(content)) < HEADER_BYTES
 
 
 @settings(max_examples=100, deadline=None)

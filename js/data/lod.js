@@ -12,7 +12,8 @@
 // rows row0 + i * fr .. and columns col0 + j * fc .. (the last blocks may be smaller).
 // A matrix sent whole is a Source with 1 x 1 blocks, so the renderers always draw a Source.
 
-import { decodeFloat32 } from "./binary.js";
+import { decodeFloat32, isBinary } from "./binary.js";
+import { createParts } from "./chunks.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
@@ -32,6 +33,8 @@ import { decodeFloat32 } from "./binary.js";
 export const MARGIN = 0.5;
 /** Quiet time after the last view change before a window is requested. */
 export const REQUEST_DELAY_MS = 120;
+/** The most a tile holds: 4 bytes x tokenheat's TILE_CELLS (2**22), all panels together. */
+export const MAX_TILE_BYTES = 4 * (1 << 22);
 
 /**
  * A whole matrix (1 x 1 blocks) or an overview of it.
@@ -214,6 +217,9 @@ export function createLod(model, changed) {
   let lastKey = "";
   let timer = 0;
 
+  // a tile over 1 MiB comes in parts (./chunks.js); a newer tile or matrix drops them
+  const parts = createParts(MAX_TILE_BYTES);
+
   /**
    * @param {any} content
    * @param {any[]} [buffers]
@@ -221,7 +227,14 @@ export function createLod(model, changed) {
   const onMessage = (content, buffers) => {
     if (!content || content.type !== "tile" || typeof content.id !== "string") return;
     if (!content.id.startsWith(`${prefix}${generation}:`) || !overview) return;
-    const res = decodeTile(content, buffers?.[0], overview.row1, overview.col1, overview.grid.panels ?? 1);
+    const whole = parts.add(content.id, content, buffers);
+    if (whole === null) return;
+    const res =
+      typeof whole === "string"
+        ? `a part of tile ${content.id.slice(0, 60)}: ${whole}`
+        : whole.buffer != null && !isBinary(whole.buffer)
+          ? "a tile's values are not binary data"
+          : decodeTile(whole.content, whole.buffer, overview.row1, overview.col1, overview.grid.panels ?? 1);
     if (typeof res === "string") {
       console.warn(`tokenheat: ignored a tile: ${res}`);
       return;
@@ -249,6 +262,7 @@ export function createLod(model, changed) {
     setOverview(src) {
       overview = src;
       tile = null;
+      parts.reset();
       generation++;
       lastKey = "";
     },
@@ -287,6 +301,7 @@ export function createLod(model, changed) {
     destroy() {
       clearTimeout(timer);
       model.off("msg:custom", onMessage);
+      parts.reset();
       overview = tile = null;
     },
   };

@@ -50,7 +50,11 @@ import { elide, forEachToken, tokenPx, tokenRoom } from "../render/overlay.js";
 
 /** Above this many visible cells, an SVG holds the cell area as one PNG image. */
 export const SVG_MAX_RECTS = 20000;
-/** The largest PNG a capture sends to the kernel (the browser -> kernel limit is 10 MiB). */
+/**
+ * The largest PNG a capture sends to the kernel (in parts of 1 MiB, ../data/chunks.js; the
+ * kernel accepts as much, tokenheat._requests.MAX_CAPTURE_BYTES, and holds the parts until
+ * the last one).
+ */
 export const MAX_CAPTURE_BYTES = 9 * 1024 * 1024;
 /** Device px per CSS px of the images inside an SVG (cells above SVG_MAX_RECTS, colour bar). */
 export const SVG_IMAGE_SCALE = 2;
@@ -598,8 +602,8 @@ export function pngSize(png) {
 
 /**
  * The reply to a capture request: the PNG as the message's one buffer (an ArrayBuffer of
- * exactly its bytes, whatever it came in), or an error (and no buffer) when it is too
- * large to send.
+ * exactly its bytes, whatever it came in; sent in parts when over 1 MiB), or an error (and
+ * no buffer) when it is too large to send.
  * @param {string} id
  * @param {import("../data/binary.js").BinaryLike} data the PNG file
  * @param {number} scale
@@ -618,7 +622,7 @@ export function captureReply(id, data, scale) {
         id,
         error:
           `the PNG of this view at scale ${scale} (${width} x ${height} px) is ${mb} MiB, more than ` +
-          `the ${MAX_CAPTURE_BYTES / (1024 * 1024)} MiB a browser can send to the kernel; capture at a ` +
+          `the ${MAX_CAPTURE_BYTES / (1024 * 1024)} MiB a capture sends to the kernel; capture at a ` +
           `smaller scale (e.g. scale=1), or render it in Python with w.save("view.png")`,
       },
       buffers: [],

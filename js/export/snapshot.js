@@ -16,6 +16,7 @@ import {
   SVG_IMAGE_SCALE,
   tokenTexts,
 } from "./export.js";
+import { splitMessage } from "../data/chunks.js";
 import { createOverlay } from "../render/overlay.js";
 import { devicePanels } from "../render/panels.js";
 
@@ -259,8 +260,16 @@ export function createCaptureResponder(model, snapshotPng, status) {
   /** @type {Array<{ id: string, scale: unknown }>} */
   let pending = [];
 
-  /** @param {{ content: object, buffers: ArrayBuffer[] }} reply */
-  const send = (reply) => model.send(reply.content, undefined, reply.buffers);
+  // A PNG over 1 MiB goes in parts (../data/chunks.js), each naming this view: views in
+  // two browser tabs answer at once and their parts may interleave at the kernel.
+  const sender = Math.random().toString(36).slice(2);
+
+  /** @param {{ content: Record<string, unknown>, buffers: ArrayBuffer[] }} reply */
+  const send = (reply) => {
+    const [png] = reply.buffers;
+    const messages = png ? splitMessage(reply.content, png, { sender }) : [reply];
+    for (const m of messages) model.send(m.content, undefined, m.buffers);
+  };
 
   /** @param {{ id: string, scale: unknown }} req */
   async function answer(req) {

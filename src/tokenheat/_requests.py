@@ -1,7 +1,7 @@
 """Custom messages between the widget and its views (state itself always travels as
 traits; docs/architecture.md): a view's request for a tile of a big matrix, checked
 field by field before any work, and the capture requests the kernel sends with the
-answers the views send back.
+answers the views send back (in parts when big: :mod:`tokenheat._chunks`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from . import _settings
+from . import _chunks, _settings
 
 _log = logging.getLogger("tokenheat")
 
@@ -51,11 +51,23 @@ def tile_request(content: dict, rows: int, cols: int) -> tuple[str, list[int], l
     return request, window, block  # type: ignore[return-value]
 
 
+#: The largest PNG a capture answer may bring: what the browser sends at most
+#: (``MAX_CAPTURE_BYTES`` in ``js/export/export.js``).
+MAX_CAPTURE_BYTES = 9 * 2**20
+#: Answers in parts put together at once: a widget shown in a few tabs answers from each.
+MAX_CAPTURE_SETS = 8
+
+
 class Captures:
-    """Capture requests waiting for a view's answer (:meth:`tokenheat.Heatmap.capture`)."""
+    """Capture requests waiting for a view's answer (:meth:`tokenheat.Heatmap.capture`).
+
+    An answer over :data:`tokenheat._chunks.CHUNK_BYTES` comes in parts, each carrying
+    the ``sender`` view's token: views in two browser tabs answer at once and their parts
+    may interleave, so each view's parts are put together on their own."""
 
     def __init__(self) -> None:
         self._pending: dict[str, tuple[Callable[[bytes], Any], Callable[[str], Any] | None]] = {}
+        self._parts = _chunks.Parts(MAX_CAPTURE_BYTES, MAX_CAPTURE_SETS)
 
     def request(
         self,
@@ -75,15 +87,38 @@ class Captures:
         return {"type": "capture", "id": request, "scale": scale}
 
     def arrived(self, content: dict, buffers: list) -> None:
-        """A view's answer: the PNG in ``buffers[0]``, or ``content["error"]``."""
+        """A view's answer: the PNG in ``buffers[0]`` (or in parts), or ``content["error"]``."""
+        request = content.get("id")
         # Every view answers; the first answer wins and later ones find no callback.
-        pending = self._pending.pop(str(content.get("id")), None)
-        if pending is None:
+        if not isinstance(request, str) or request not in self._pending:
             return
-        callback, on_error = pending
+        if _chunks.is_part(content):
+            sender = content.get("sender")
+            if not (isinstance(sender, str) and 0 < len(sender) <= 200):
+                self._answer(
+                    request, f"an answer in parts needs a sender string, got {sender!r:.60}"
+                )
+                return
+            try:
+                whole = self._parts.add((request, sender), content, buffers)
+            except _chunks.PartError as exc:
+                self._answer(request, f"its answer came in malformed parts: {exc}")
+                return
+            if whole is None:
+                return
+            content, data = whole
+            buffers = [data]
         error = content.get("error")
         if error is None and not buffers:
             error = "the browser sent no image"
+        if error is None and memoryview(buffers[0]).nbytes > MAX_CAPTURE_BYTES:
+            error = f"the image is {memoryview(buffers[0]).nbytes} bytes, over {MAX_CAPTURE_BYTES}"
+        self._answer(request, None if error is None else str(error), buffers)
+
+    def _answer(self, request: str, error: str | None, buffers: list | None = None) -> None:
+        """Call back (or report the error) once, and forget the request's other answers."""
+        callback, on_error = self._pending.pop(request)
+        self._parts.drop(lambda key: key[0] == request)  # type: ignore[index]
         if error is not None:
             message = f"tokenheat: the browser could not capture the view: {error}"
             if on_error is not None:
@@ -91,4 +126,4 @@ class Captures:
             else:
                 _log.warning(message)
             return
-        callback(bytes(buffers[0]))
+        callback(bytes(buffers[0]))  # type: ignore[index]

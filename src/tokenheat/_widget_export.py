@@ -96,7 +96,8 @@ class ExportMixin(_Widget):
 
         The front end draws what is on screen (cells, token text, labels, title, colour
         bar; not the toolbar or range control) at ``scale`` device pixels per CSS pixel
-        (default: the screen's, at least 2) and sends the PNG back.
+        (default: the screen's, at least 2) and sends the PNG back, in messages of at most
+        1 MiB each (some hosts drop bigger ones).
 
         This is asynchronous: the kernel can receive the browser's answer only after the
         cell that called ``capture`` has finished, so ``callback`` runs later, never
@@ -111,8 +112,8 @@ class ExportMixin(_Widget):
         scale : float, optional
             Device pixels per CSS pixel, from 0.25 to 8.
         on_error : callable, optional
-            Called with a message if the browser cannot capture (e.g. the image would
-            exceed the 10 MiB message limit); by default the message is logged.
+            Called with a message if the browser cannot capture (e.g. the PNG would be
+            over 9 MiB, or its answer arrived malformed); by default the message is logged.
 
         Examples
         --------

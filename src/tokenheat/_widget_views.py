@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from . import _requests, _settings, _sync
+from . import _chunks, _requests, _settings, _sync
 
 if TYPE_CHECKING:
     import anywidget
@@ -94,14 +94,16 @@ class ViewsMixin(_Widget):
 
     def _send_tile(self, content: dict) -> None:
         """Answer a view's request for the window it shows of a big matrix
-        (:func:`tokenheat._sync.tile`); a bad request is logged and ignored."""
+        (:func:`tokenheat._sync.tile`), in parts when it is over 1 MiB
+        (:mod:`tokenheat._chunks`); a bad request is logged and ignored."""
         matrix = self._matrix
         if matrix is None or self._block == [1, 1]:
             return
         request = _requests.tile_request(content, *matrix.f32.shape[1:])
         if request is not None:
             reply, tile = _sync.tile(matrix, request[1], request[2], request[0], self.normalize)
-            self.send(reply, [memoryview(tile).cast("B")])
+            for content, buffers in _chunks.split(reply, tile):
+                self.send(content, buffers)
 
     def send_exact(self) -> None:
         """Send the float64 originals of the matrix to the browser, for exact tooltips.
