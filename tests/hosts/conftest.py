@@ -34,10 +34,13 @@ def browser():
 
 
 @contextmanager
-def host_page(browser, name: str, server: Server) -> Iterator[tuple[object, Watch]]:
-    """A page in a fresh context, offline but for 127.0.0.1, its console watched. At the
-    end its screenshot and the server's log are kept under the artifacts folder."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+def host_page(browser, name: str, server: Server, **options) -> Iterator[tuple[object, Watch]]:
+    """A page in a fresh context (``options``: more of the context's settings), offline
+    but for 127.0.0.1, its console watched. At the end its screenshot and the server's log
+    are kept under the artifacts folder."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 1000}, accept_downloads=True, **options
+    )
     context.set_default_timeout(60_000)
     page = context.new_page()
     seen = watch_page(page)

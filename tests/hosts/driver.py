@@ -2,10 +2,12 @@
 errors, the widgets every host shows (the same Python code in a notebook or a marimo app)
 and the checks made on them from pixels, the tooltip and downloads.
 
-Each host module (``test_notebook7.py``, ``test_voila.py``, ``test_marimo.py``) starts its
-server, opens one page showing the widgets below, and runs the checks here on it; only how
-Python is reached after display differs between hosts. Every check works on its own widget,
-so the checks do not depend on each other's order.
+Each host module (``test_notebook7.py``, ``test_voila.py``, ``test_marimo.py``,
+``test_solara.py``, ``test_shiny.py``, ``test_panel.py``, and ``tests/lite``'s JupyterLite)
+starts its server, opens one page showing the widgets below, and runs the checks here on
+it through ``suites.py``'s test classes; only how Python is reached after display differs
+between hosts. Every check works on its own widget, so the checks do not depend on each
+other's order.
 """
 
 from __future__ import annotations

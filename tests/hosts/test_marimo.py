@@ -8,8 +8,6 @@ the target widget gray once a cell of it is selected.
 
 from __future__ import annotations
 
-import ast
-import re
 import sys
 import textwrap
 
@@ -18,6 +16,7 @@ import pytest
 from ..browser.labdriver import free_port
 from . import driver
 from .conftest import host_page
+from .suites import EchoHost, text_echo
 
 APP = "hosts_app.py"
 
@@ -99,28 +98,13 @@ def page(opened):
     return opened[0]
 
 
-def echoed_view(page) -> list[float]:
-    text = page.get_by_text(re.compile(r"^VIEW \[")).inner_text()
-    return ast.literal_eval(text.strip().removeprefix("VIEW "))
+@pytest.fixture
+def echo(page):
+    return text_echo(page)
 
 
-def _zoomed(view):
-    assert view != [0.0, 9.0, 0.0, 5.0], view
-    return view
-
-
-def test_reference_colours(page) -> None:
-    driver.check_reference_colours(page)
-
-
-def test_tooltip(page) -> None:
-    driver.check_tooltip(page)
-
-
-def test_wheel_zoom_reaches_python(page) -> None:
-    assert echoed_view(page) == [0, 9, 0, 5]
-    driver.check_wheel_zoom(page)
-    driver.zoom_view_ok(driver.until(lambda: _zoomed(echoed_view(page)), 30))
+class TestMarimo(EchoHost):
+    pass
 
 
 def test_range_drag(page) -> None:
@@ -131,14 +115,6 @@ def test_dependent_cell_reaches_the_picture(page) -> None:
     driver.check_target_is(page, "RdYlGn")
     driver.select_target_cell(page)
     driver.check_target_is(page, "gray")
-
-
-def test_big_matrix_overview_and_tile(page) -> None:
-    driver.check_big_matrix(page)
-
-
-def test_png_download(page, tmp_path) -> None:
-    driver.check_png_download(page, tmp_path)
 
 
 def test_no_console_errors(opened) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import sys
 
@@ -13,6 +12,7 @@ from ..browser.conftest import code_notebook
 from ..browser.labdriver import Lab, free_port
 from . import driver
 from .conftest import host_page
+from .suites import CellHost, ask_in_cells
 
 NOTEBOOK = "hosts.ipynb"
 
@@ -92,54 +92,13 @@ def page(opened):
     return opened[0]
 
 
-def py(nb: Notebook7, page, expr: str):
-    out = nb.run_code(page, f"print(repr({expr}))", timeout=120_000)
-    return ast.literal_eval(out.strip().splitlines()[-1])
+@pytest.fixture
+def py(nb, page):
+    return ask_in_cells(nb, page)
 
 
-def test_reference_colours(page) -> None:
-    driver.check_reference_colours(page)
-
-
-def test_tooltip(page) -> None:
-    driver.check_tooltip(page)
-
-
-def test_wheel_zoom_reaches_python(nb, page) -> None:
-    driver.check_wheel_zoom(page)
-    view = driver.until(lambda: _zoomed(py(nb, page, "zoom.view")), 30)
-    driver.zoom_view_ok(view)
-
-
-def _zoomed(view):
-    assert view != (0.0, 9.0, 0.0, 5.0), view
-    return view
-
-
-def test_range_drag_reaches_python(nb, page) -> None:
-    vmin, vmax = driver.check_range_drag(page)
-    exact = driver.until(lambda: _narrowed(py(nb, page, "(rng.vmin, rng.vmax)")), 30)
-    assert exact == pytest.approx((vmin, vmax), rel=1e-3)
-    assert py(nb, page, "rng.color_range") == exact
-
-
-def _narrowed(pair):
-    assert pair != driver.NARROW, pair
-    return pair
-
-
-def test_python_change_reaches_the_picture(nb, page) -> None:
-    driver.check_target_is(page, "RdYlGn")
-    nb.run_code(page, 'target.cmap = "gray"\nprint("ok")')
-    driver.check_target_is(page, "gray")
-
-
-def test_big_matrix_overview_and_tile(page) -> None:
-    driver.check_big_matrix(page)
-
-
-def test_png_download(page, tmp_path) -> None:
-    driver.check_png_download(page, tmp_path)
+class TestNotebook7(CellHost):
+    pass
 
 
 def test_no_console_errors(opened) -> None:

@@ -19,7 +19,6 @@ in the widget's state (``_esm``): nothing leaves the machine, which
 
 from __future__ import annotations
 
-import ast
 import sys
 import textwrap
 
@@ -30,6 +29,7 @@ from ..browser.labdriver import free_port
 from . import driver
 from .conftest import host_page
 from .fit import check_whole_figure
+from .suites import EchoHost, changed, echoed
 
 APP = "app.py"
 # shinywidgets' output box: one per output_widget, the widget's view inside it.
@@ -122,38 +122,21 @@ def page(opened):
     return opened[0]
 
 
-def echoed(page, output_id: str, prefix: str) -> list[float]:
-    """The list a text output shows after ``prefix`` (e.g. "VIEW [0.0, 9.0, 0.0, 5.0]")."""
-    text = page.locator(f"#{output_id}").inner_text().strip()
-    assert text.startswith(f"{prefix} ["), text
-    return ast.literal_eval(text.removeprefix(f"{prefix} "))
+@pytest.fixture
+def echo(page):
+    # the text outputs `view_echo`, `range_echo` show "VIEW [...]", "RANGE [...]"
+    return lambda prefix: echoed(page.locator(f"#{prefix.lower()}_echo"), prefix)
 
 
-def _changed(now: list[float], before: list[float]) -> list[float]:
-    assert now != before, now
-    return now
+class TestShiny(EchoHost):
+    pass
 
 
-def test_reference_colours(page) -> None:
-    driver.check_reference_colours(page)
-
-
-def test_tooltip(page) -> None:
-    driver.check_tooltip(page)
-
-
-def test_wheel_zoom_reaches_python(page) -> None:
-    assert echoed(page, "view_echo", "VIEW") == [0, 9, 0, 5]
-    driver.check_wheel_zoom(page)
-    view = driver.until(lambda: _changed(echoed(page, "view_echo", "VIEW"), [0, 9, 0, 5]), 30)
-    driver.zoom_view_ok(view)
-
-
-def test_range_drag_reaches_python(page) -> None:
+def test_range_drag_reaches_python(page, echo) -> None:
     narrow = list(driver.NARROW)
-    assert echoed(page, "range_echo", "RANGE") == narrow
+    assert echo("RANGE") == narrow
     vmin, vmax = driver.check_range_drag(page)
-    seen = driver.until(lambda: _changed(echoed(page, "range_echo", "RANGE"), narrow), 30)
+    seen = driver.until(lambda: changed(echo("RANGE"), narrow), 30)
     assert seen == pytest.approx([vmin, vmax], rel=1e-3)
 
 
@@ -161,14 +144,6 @@ def test_button_reaches_the_picture(page) -> None:
     driver.check_target_is(page, "RdYlGn")
     page.get_by_role("button", name="Gray target").click()
     driver.check_target_is(page, "gray")
-
-
-def test_big_matrix_overview_and_tile(page) -> None:
-    driver.check_big_matrix(page)
-
-
-def test_png_download(page, tmp_path) -> None:
-    driver.check_png_download(page, tmp_path)
 
 
 def test_default_output_shows_the_whole_figure(page) -> None:
