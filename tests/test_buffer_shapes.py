@@ -1,5 +1,5 @@
 """The bytes Python sends decode the same in the front end whichever shape a host hands
-them over in (docs/architecture.md, "Hosts we cannot run here"): a DataView (Jupyter), a
+them over in (docs/architecture.md, "Hosts"): a DataView (Jupyter), a
 Uint8Array (Colab's ``msg:custom``), an ArrayBuffer, a base64-decoded copy (marimo,
 Shiny, Panel), at any byte offset of a larger buffer. The real trait values of small
 widgets (``_values`` whole and as an overview, ``_exact``, ``_norms``, ``_luts``, a

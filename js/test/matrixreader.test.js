@@ -1,5 +1,5 @@
 // A view's matrix reader fed binary traits in the shapes hosts use (docs/architecture.md,
-// "Hosts we cannot run here"), for one matrix and for a stack of panels.
+// "Hosts"), for one matrix and for a stack of panels.
 import { describe, expect, it } from "vitest";
 import { createLod } from "../data/lod.js";
 import { readPanels } from "../render/panelview.js";
