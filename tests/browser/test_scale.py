@@ -503,15 +503,18 @@ def span_of(key: str) -> tuple[int, int]:
 
 def until(check, timeout_s: float = 60.0, what: str = ""):
     """Retry `check()` (an assertion) until it passes, e.g. until tiles come when the
-    kernel answers; its result."""
+    kernel answers; its result. Past `timeout_s` its last failure is raised, named by
+    `what` when given."""
     import time
 
     deadline = time.monotonic() + timeout_s
     while True:
         try:
             return check()
-        except AssertionError:
+        except AssertionError as failure:
             if time.monotonic() > deadline:
+                if what:
+                    raise AssertionError(f"{what}: {failure}") from failure
                 raise
             time.sleep(0.5)
 
