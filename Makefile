@@ -48,6 +48,7 @@ bench: $(STAMP) $(BUNDLE)
 	scripts/ensure-browser.sh $(PY)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) benchmarks/time_to_visible.py
+	$(PY) benchmarks/frames.py
 
 js: $(BUNDLE)
 

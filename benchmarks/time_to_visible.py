@@ -11,6 +11,9 @@ which the heatmap is drawn:
 
 Run: ``make bench`` (or ``python benchmarks/time_to_visible.py --repeat 3``).
 Results go to ``benchmarks/results.json``; see ``benchmarks/README.md``.
+
+``--kernel-steps`` instead prints where the kernel's part of that time goes (no browser):
+``Heatmap(z)`` and its output bundle, step by step, in fresh processes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +48,60 @@ VISIBLE = {
     " return im && (im.getAttribute('href') || im.getAttribute('xlink:href') || '').length > 100;"
     " })()",
 }
+
+
+#: Run in a fresh process per measurement: the timed cell's kernel work, step by step.
+#: numpy and ipykernel are imported first (a kernel has them); the output bundle's parts
+#: are timed by wrapping the functions that do them.
+KERNEL_STEPS = """
+import base64, functools, json, sys, time
+import numpy as np, ipykernel.kernelapp
+z = np.random.default_rng(0).normal(size=({n}, {n}))
+T, ms = time.perf_counter, {{}}
+
+def timed(owner, name, step):
+    f = getattr(owner, name)
+    def g(*a, **k):
+        t = T()
+        try:
+            return f(*a, **k)
+        finally:
+            ms[step] = ms.get(step, 0) + 1e3 * (T() - t)
+    setattr(owner, name, functools.wraps(f)(g))
+
+t = T(); import tokenheat; ms["import tokenheat"] = 1e3 * (T() - t)
+t = T(); w = tokenheat.Heatmap(z); ms["Heatmap(z)"] = 1e3 * (T() - t)
+t = T(); from tokenheat import export; ms["import export"] = 1e3 * (T() - t)
+t = T(); import PIL.Image, PIL.ImageDraw, PIL.ImageFont, PIL.PngImagePlugin
+ms["import Pillow"] = 1e3 * (T() - t)
+timed(export, "layout", "layout"); timed(export, "cell_pixels", "cells: reduce + colour")
+timed(export, "draw_texts", "text"); timed(export, "encode_png", "PNG encoding")
+timed(PIL.Image.Image, "save", "PNG encoding"); timed(base64, "b64encode", "base64")
+t = T(); data, _ = w._repr_mimebundle_(); bundle = 1e3 * (T() - t)
+ms["bundle, rest"] = bundle - sum(ms.get(k, 0) for k in
+    ("layout", "cells: reduce + colour", "text", "PNG encoding", "base64"))
+ms["PNG kB"] = len(base64.b64decode(data["image/png"])) / 1e3
+print(json.dumps(ms))
+"""
+
+
+def kernel_steps(sizes: list[int], repeat: int) -> None:
+    """Print the median ms of each step of the timed cell's kernel work (no browser)."""
+    for n in sizes:
+        runs = [
+            json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", KERNEL_STEPS.format(n=n)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )
+            for _ in range(repeat)
+        ]
+        print(f"{n} x {n}, median of {repeat} fresh processes (ms; last: PNG size, kB):")
+        for step in runs[0]:
+            print(f"  {step:<24} {statistics.median(r.get(step, 0) for r in runs):7.1f}")
 
 
 def write_notebooks(folder: Path, sizes: list[int]) -> None:
@@ -109,7 +167,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per run")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
+    parser.add_argument(
+        "--kernel-steps", action="store_true", help="time the kernel's steps only, no browser"
+    )
     args = parser.parse_args()
+    if args.kernel_steps:
+        kernel_steps(args.sizes, args.repeat)
+        return
 
     with tempfile.TemporaryDirectory(prefix="tokenheat-bench-") as tmp:
         notebooks = Path(tmp) / "notebooks"

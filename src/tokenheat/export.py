@@ -17,7 +17,6 @@ import io
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 import numpy as np
 
@@ -210,10 +209,24 @@ def pixel_ranges(start: float, end: float, count: int, n: int) -> tuple[np.ndarr
     return lo, hi
 
 
+#: Up to this many cells per pixel, :func:`_extreme` folds shifted copies of the block
+#: (one take per cell offset); ``reduceat`` loops over every tiny range and is 5 to 30
+#: times slower there, but faster for long ranges.
+SHIFTED_MAX_CELLS = 12
+
+
 def _extreme(ufunc: np.ufunc, a: np.ndarray, lo: np.ndarray, hi: np.ndarray, axis: int):
-    """``ufunc`` (fmax/fmin) of ``a`` over each range [lo, hi] along ``axis``."""
-    if (lo == hi).all():
-        return np.take(a, lo, axis=axis)
+    """``ufunc`` (fmax/fmin) of ``a`` over each range [lo, hi] along ``axis``.
+
+    Either way the cells of a range are folded in order, first to last (a repeated
+    last cell changes nothing: fmax(fmax(x, y), y) == fmax(x, y)), so both give the
+    same values, down to the sign of a zero."""
+    longest = int((hi - lo).max()) + 1
+    if longest <= SHIFTED_MAX_CELLS:
+        out = np.take(a, lo, axis=axis)
+        for k in range(1, longest):
+            ufunc(out, np.take(a, np.minimum(lo + k, hi), axis=axis), out=out)
+        return out
     n = a.shape[axis]
     inner = hi + 1 < n  # reduceat's segment [lo, hi + 1); the ones ending at n go last
     idx = np.empty(2 * len(lo), dtype=np.intp)
@@ -287,8 +300,22 @@ def rgba(widget: Heatmap) -> np.ndarray:
 
 def cell_pixels(widget: Heatmap, width: int, height: int, panel: int | None = None) -> np.ndarray:
     """The cell area as ``(height, width, 4)`` uint8, exactly as the browser draws it:
-    each pixel the colour of the strongest cell it covers (:func:`shown_values`)."""
-    return colours(widget, shown_values(widget, width, height, panel))
+    each pixel the colour of the strongest cell it covers (:func:`shown_values`).
+
+    Zoomed in (each pixel shows one cell) the cells are coloured once and repeated,
+    instead of colouring every pixel: the same colours, as colouring is per value."""
+    r0, r1, c0, c1 = widget.view
+    rows_n, cols_n = widget.shape
+    rlo, rhi = pixel_ranges(r0, r1, rows_n, height)
+    clo, chi = pixel_ranges(c0, c1, cols_n, width)
+    if not ((rlo == rhi).all() and (clo == chi).all()):
+        return colours(widget, shown_values(widget, width, height, panel))
+    a, c = rlo.min(), clo.min()
+    p = focused(widget) if panel is None else panel
+    block = drawn_f32(widget, p, slice(a, rhi.max() + 1), slice(c, chi.max() + 1))
+    rgba = np.ascontiguousarray(colours(widget, block)).view(np.uint32)[..., 0]
+    pixels = np.ascontiguousarray(rgba[np.ix_(rlo - a, clo - c)])
+    return pixels.view(np.uint8).reshape(height, width, 4)
 
 
 def block_colours(widget: Heatmap, rows: range, cols: range, panel: int | None = None):
@@ -326,23 +353,40 @@ def to_png(
     """The current view as PNG bytes at ``scale`` device pixels per CSS pixel, with a
     cell area ``plot_width`` CSS px wide (several panels: the panel area is the one the
     widget's view has, ``plot_width`` wide unless the widget has a ``width``; see
-    :mod:`tokenheat._grid_export`). ``fast`` trades file size for encoding speed."""
+    :mod:`tokenheat._grid_export`). ``fast`` encodes for speed, as the output PNG is (one
+    panel: :func:`~tokenheat._png.encode_png` at level 1, no filters; several: Pillow at
+    level 1); otherwise Pillow at level 6 makes the smaller file."""
     return _render_png(widget, scale, plot_width, fast)[0]
 
 
 def _render_png(widget: Heatmap, scale: float, plot_width: int, fast: bool) -> tuple[bytes, Frame]:
     """:func:`to_png`, and the frame it was laid out in."""
-    try:
-        from PIL import Image, ImageDraw
-    except ImportError as exc:  # pragma: no cover - Pillow is a default dependency
-        raise ImportError("PNG export needs Pillow: pip install pillow") from exc
     scale = coerce_scale(scale)
     if is_grid(widget):
         from . import _grid_export
 
         return _grid_export.render_png(widget, scale, plot_width, fast)
+    image, f = _draw(widget, scale, plot_width)
+    if fast:
+        return encode_png(np.asarray(image), level=1), f
+    return _pillow_png(image, level=6), f
+
+
+def _pillow_png(image, level: int) -> bytes:
+    """A Pillow image as PNG bytes by Pillow's encoder (adaptive filters)."""
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=level)
+    return out.getvalue()
+
+
+def _draw(widget: Heatmap, s: float, plot_width: int):
+    """The figure of one panel as a Pillow RGB image at ``s`` device px per CSS px, and
+    its :class:`Frame`."""
+    try:
+        from PIL import Image, ImageDraw
+    except ImportError as exc:  # pragma: no cover - Pillow is a default dependency
+        raise ImportError("PNG export needs Pillow: pip install pillow") from exc
     f = layout(widget, plot_width)
-    s = scale
     image = Image.new("RGBA", (round(f.width * s), round(f.height * s)), "white")
     px, py, pw, ph = (round(v * s) for v in f.plot)
     image.paste(Image.fromarray(cell_pixels(widget, pw, ph), "RGBA"), (px, py))
@@ -352,9 +396,7 @@ def _render_png(widget: Heatmap, scale: float, plot_width: int, fast: bool) -> t
     for points, colour in extends(widget, f):
         draw.polygon([(x * s, y * s) for x, y in points], fill=colour)
     draw_texts(image, _texts(widget, f), s)
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", compress_level=1 if fast else 6)
-    return out.getvalue(), f
+    return image.convert("RGB"), f
 
 
 def draw_texts(image, texts, s: float) -> None:
@@ -397,7 +439,15 @@ def static_png(widget: Heatmap) -> tuple[bytes, tuple[int, int]]:
     if len(rows) * len(cols) * panels > STATIC_SHARP_CELLS:
         tries = tries[1:]
     for scale, plot_width in tries:
-        png, f = _render_png(widget, scale, plot_width, fast=True)
+        if is_grid(widget):
+            png, f = _render_png(widget, scale, plot_width, fast=True)
+        else:
+            image, f = _draw(widget, coerce_scale(scale), plot_width)
+            png = encode_png(np.asarray(image), level=1)
+            if len(png) > STATIC_MAX_BYTES:
+                # Pillow's filters can do better (smooth gradients): the size is given up
+                # only when its file (the one the output carried before) is too big too
+                png = _pillow_png(image, level=1)
         if len(png) <= STATIC_MAX_BYTES:
             break
     return png, (f.width, f.height)
@@ -540,6 +590,16 @@ _ANCHORS = {
     "lm": ("start", "central"),
     "mt": ("middle", "hanging"),
 }
+
+
+def escape(text: str) -> str:
+    """``text`` safe in XML character data (what ``xml.sax.saxutils.escape`` does,
+    without importing it: it pulls in ``urllib.request``, about 5 ms on the display path).
+
+    >>> escape("a<b & c>d")
+    'a&lt;b &amp; c&gt;d'
+    """
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def svg_texts(texts) -> list[str]:
