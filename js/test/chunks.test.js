@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { CHUNK_BYTES, checkPart, createParts, isPart, splitMessage } from "../data/chunks.js";
 import { createLod, MAX_TILE_BYTES, REQUEST_DELAY_MS, wholeSource } from "../data/lod.js";
 import { createCaptureResponder } from "../export/snapshot.js";
+import { fakeModel } from "./fakemodel.js";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -245,23 +246,6 @@ describe("malformed parts are refused with what is wrong, and drop their set", (
     expect(checkPart(last.content, last.buffers, total - 1)).toMatch(/not 1 to 2097154/);
   });
 });
-
-/** A model whose handlers the test calls, recording what the view sends. */
-function fakeModel() {
-  /** @type {any[][]} */
-  const sent = [];
-  const handlers = new Map();
-  return {
-    sent,
-    handlers,
-    get: () => null,
-    on: (/** @type {string} */ e, /** @type {Function} */ cb) => handlers.set(e, cb),
-    off: (/** @type {string | null | undefined} */ e) => void handlers.delete(String(e)),
-    send: (/** @type {any[]} */ ...args) => void sent.push(args),
-    set() {},
-    save_changes() {},
-  };
-}
 
 describe("a view's tiles over 1 MiB", () => {
   // a 1000 x 1000 matrix in 10 x 10 blocks; the view asks for 800 x 800 cells at 1 x 1:

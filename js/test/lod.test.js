@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { fakeModel } from "./fakemodel.js";
 import { rng } from "./rng.js";
 import {
   blockCells,
@@ -173,23 +174,6 @@ describe("tile replies", () => {
 describe("createLod", () => {
   afterEach(() => vi.useRealTimers());
 
-  function fakeModel() {
-    /** @type {any[]} */
-    const sent = [];
-    /** @type {Map<string, Function>} */
-    const handlers = new Map();
-    return {
-      sent,
-      handlers,
-      get: () => null,
-      on: (/** @type {string} */ e, /** @type {Function} */ cb) => handlers.set(e, cb),
-      off: (/** @type {string | null | undefined} */ e) => void handlers.delete(String(e)),
-      send: (/** @type {any} */ c) => sent.push(c),
-      set() {},
-      save_changes() {},
-    };
-  }
-
   it("asks once per settled view, uses the reply for its matrix, ignores older ones", () => {
     vi.useFakeTimers();
     const model = fakeModel();
@@ -204,7 +188,7 @@ describe("createLod", () => {
     lod.request(now); // a second change within the delay: one request
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
     expect(model.sent).toHaveLength(1);
-    const ask = model.sent[0];
+    const [ask] = model.sent[0];
     expect(ask).toMatchObject({ type: "tile", window: [50, 250, 50, 250], block: [1, 1] });
     lod.request(now); // the same view again: no new request
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
@@ -224,7 +208,7 @@ describe("createLod", () => {
 
     // a new matrix: the answer to the old request is dropped
     lod.setOverview(wholeSource(grid(100, 100), 1000, 1000, 10, 10));
-    const late = { ...answer, id: model.sent[1].id, window: [550, 750, 50, 250] };
+    const late = { ...answer, id: model.sent[1][0].id, window: [550, 750, 50, 250] };
     /** @type {Function} */ (model.handlers.get("msg:custom"))(late, [values]);
     expect(changes).toBe(1);
     expect(lod.source(view).fr).toBe(10);
