@@ -33,6 +33,12 @@ def browser():
         yield b
 
 
+@pytest.fixture
+def page(opened):
+    """The page of the module's ``opened`` fixture: (page, watch), opened once a module."""
+    return opened[0]
+
+
 @contextmanager
 def host_page(browser, name: str, server: Server, **options) -> Iterator[tuple[object, Watch]]:
     """A page in a fresh context (``options``: more of the context's settings), offline

@@ -198,6 +198,12 @@ def widget(page, key: str, timeout: float = 120_000) -> HostWidget:
     return view.wait_ready(timeout=timeout)
 
 
+def wait_for_widgets(page, timeout: float = 120_000) -> None:
+    """Until every widget of SETUP is on the page and drawn."""
+    for key in TITLES:
+        widget(page, key, timeout)
+
+
 def redrawn(view: WidgetView, before: int, timeout: float = 60_000) -> None:
     view.page.wait_for_function(
         f"el => Number(el.dataset.draws) > {before}",
@@ -388,6 +394,15 @@ def check_target_is(page, cmap: str) -> None:
     view = widget(page, "target")
     rest(page)
     until(lambda: _colours_are(view, expected_reference(*NARROW, cmap)), 30)
+
+
+def check_python_recolours_target(page, change) -> None:
+    """5. A change from Python reaches the picture: ``change()`` makes Python set
+    ``target.cmap = "gray"`` (the host's way: a cell, a button, a widget callback) and the
+    target's cells turn gray."""
+    check_target_is(page, "RdYlGn")
+    change()
+    check_target_is(page, "gray")
 
 
 def select_target_cell(page) -> None:

@@ -47,9 +47,7 @@ class CellHost(EveryHost):
         assert py("rng.color_range") == exact
 
     def test_python_change_reaches_the_picture(self, page, py) -> None:
-        driver.check_target_is(page, "RdYlGn")
-        py("setattr(target, 'cmap', 'gray')")
-        driver.check_target_is(page, "gray")
+        driver.check_python_recolours_target(page, lambda: py("setattr(target, 'cmap', 'gray')"))
 
 
 class EchoHost(EveryHost):
@@ -62,6 +60,21 @@ class EchoHost(EveryHost):
         assert before in (None, [0, 9, 0, 5]), before
         driver.check_wheel_zoom(page)
         driver.zoom_view_ok(driver.until(lambda: changed(echo("VIEW"), before), 30))
+
+    def test_range_drag(self, page) -> None:
+        driver.check_range_drag(page)
+
+
+class RangeEchoHost(EchoHost):
+    """An :class:`EchoHost` whose app also shows the colour range Python hears
+    ("RANGE [vmin, vmax]", from observers of ``rng``)."""
+
+    def test_range_drag(self, page, echo) -> None:
+        narrow = list(driver.NARROW)
+        assert echo("RANGE") == narrow
+        vmin, vmax = driver.check_range_drag(page)
+        seen = driver.until(lambda: changed(echo("RANGE"), narrow), 30)
+        assert seen == pytest.approx([vmin, vmax], rel=1e-3)
 
 
 def ask_in_cells(cells, page):

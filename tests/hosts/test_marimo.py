@@ -88,14 +88,8 @@ def opened(browser, server):
     with host_page(browser, f"marimo-{server.mode}", server) as (page, seen):
         page.goto(server.url + "/", timeout=180_000)
         page.locator("marimo-anywidget").first.wait_for(state="attached", timeout=180_000)
-        for key in driver.TITLES:
-            driver.widget(page, key)
+        driver.wait_for_widgets(page)
         yield page, seen
-
-
-@pytest.fixture
-def page(opened):
-    return opened[0]
 
 
 @pytest.fixture
@@ -107,14 +101,8 @@ class TestMarimo(EchoHost):
     pass
 
 
-def test_range_drag(page) -> None:
-    driver.check_range_drag(page)
-
-
 def test_dependent_cell_reaches_the_picture(page) -> None:
-    driver.check_target_is(page, "RdYlGn")
-    driver.select_target_cell(page)
-    driver.check_target_is(page, "gray")
+    driver.check_python_recolours_target(page, lambda: driver.select_target_cell(page))
 
 
 def test_no_console_errors(opened) -> None:

@@ -82,14 +82,8 @@ def opened(browser, server, nb):
     with host_page(browser, "notebook7", server) as (page, seen):
         nb.open(page, NOTEBOOK)
         nb.run_all(page)
-        for key in driver.TITLES:
-            driver.widget(page, key)
+        driver.wait_for_widgets(page)
         yield page, seen
-
-
-@pytest.fixture
-def page(opened):
-    return opened[0]
 
 
 @pytest.fixture

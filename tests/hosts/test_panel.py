@@ -29,7 +29,7 @@ from ..browser.labdriver import free_port
 from . import driver
 from .conftest import host_page
 from .fit import check_whole_figure
-from .suites import EchoHost, changed, text_echo
+from .suites import RangeEchoHost, text_echo
 
 APP = "hosts_app.py"
 
@@ -104,15 +104,9 @@ def opened(browser, server):
     """The app open in the browser, every widget drawn; (page, watch)."""
     with host_page(browser, "panel", server) as (page, seen):
         page.goto(f"{server.url}/{APP.removesuffix('.py')}", timeout=180_000)
-        for key in driver.TITLES:
-            driver.widget(page, key)
+        driver.wait_for_widgets(page)
         fit_widget(page)
         yield page, seen
-
-
-@pytest.fixture
-def page(opened):
-    return opened[0]
 
 
 def fit_widget(page) -> driver.WidgetView:
@@ -131,22 +125,12 @@ def echo(page):
     return text_echo(page)
 
 
-class TestPanel(EchoHost):
+class TestPanel(RangeEchoHost):
     pass
 
 
-def test_range_drag_reaches_python(page, echo) -> None:
-    narrow = list(driver.NARROW)
-    assert echo("RANGE") == narrow
-    vmin, vmax = driver.check_range_drag(page)
-    seen = driver.until(lambda: changed(echo("RANGE"), narrow), 30)
-    assert seen == pytest.approx([vmin, vmax], rel=1e-3)
-
-
 def test_python_callback_reaches_the_picture(page) -> None:
-    driver.check_target_is(page, "RdYlGn")
-    driver.select_target_cell(page)
-    driver.check_target_is(page, "gray")
+    driver.check_python_recolours_target(page, lambda: driver.select_target_cell(page))
 
 
 def test_plain_pn_panel_shows_the_whole_figure(page) -> None:

@@ -29,7 +29,7 @@ from ..browser.labdriver import free_port
 from . import driver
 from .conftest import host_page
 from .fit import check_whole_figure
-from .suites import EchoHost, changed, echoed
+from .suites import RangeEchoHost, echoed
 
 APP = "app.py"
 # shinywidgets' output box: one per output_widget, the widget's view inside it.
@@ -111,15 +111,9 @@ def opened(browser, server):
     """The app open in the browser, every widget drawn; (page, watch)."""
     with host_page(browser, "shiny", server) as (page, seen):
         page.goto(server.url + "/", timeout=180_000)
-        for key in driver.TITLES:
-            driver.widget(page, key)
+        driver.wait_for_widgets(page)
         OutputWidget(page, "fit_out").wait_ready(timeout=120_000)
         yield page, seen
-
-
-@pytest.fixture
-def page(opened):
-    return opened[0]
 
 
 @pytest.fixture
@@ -128,22 +122,13 @@ def echo(page):
     return lambda prefix: echoed(page.locator(f"#{prefix.lower()}_echo"), prefix)
 
 
-class TestShiny(EchoHost):
+class TestShiny(RangeEchoHost):
     pass
 
 
-def test_range_drag_reaches_python(page, echo) -> None:
-    narrow = list(driver.NARROW)
-    assert echo("RANGE") == narrow
-    vmin, vmax = driver.check_range_drag(page)
-    seen = driver.until(lambda: changed(echo("RANGE"), narrow), 30)
-    assert seen == pytest.approx([vmin, vmax], rel=1e-3)
-
-
 def test_button_reaches_the_picture(page) -> None:
-    driver.check_target_is(page, "RdYlGn")
-    page.get_by_role("button", name="Gray target").click()
-    driver.check_target_is(page, "gray")
+    button = page.get_by_role("button", name="Gray target")
+    driver.check_python_recolours_target(page, button.click)
 
 
 def test_default_output_shows_the_whole_figure(page) -> None:

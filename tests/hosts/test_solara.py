@@ -100,18 +100,12 @@ def opened(browser, server, outbound):
     with host_page(browser, "solara", server) as (page, seen):
         page.goto(server.url + "/", timeout=180_000)
         try:
-            for key in driver.TITLES:
-                driver.widget(page, key)
+            driver.wait_for_widgets(page)
         except Exception:
             # the usual cause: a file solara-assets lacks, asked of the CDN and refused
             print("the server's requests off the machine:", outbound.requests)
             raise
         yield page, seen
-
-
-@pytest.fixture
-def page(opened):
-    return opened[0]
 
 
 @pytest.fixture
@@ -123,14 +117,9 @@ class TestSolara(EchoHost):
     pass
 
 
-def test_range_drag(page) -> None:
-    driver.check_range_drag(page)
-
-
 def test_button_reaches_the_picture(page) -> None:
-    driver.check_target_is(page, "RdYlGn")
-    page.get_by_role("button", name="gray target").click()
-    driver.check_target_is(page, "gray")
+    button = page.get_by_role("button", name="gray target")
+    driver.check_python_recolours_target(page, button.click)
 
 
 def test_no_console_errors(opened) -> None:

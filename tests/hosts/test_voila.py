@@ -55,14 +55,8 @@ def opened(browser, server):
     """The notebook rendered by Voilà; (page, watch)."""
     with host_page(browser, "voila", server) as (page, seen):
         page.goto(server.url + "/", timeout=180_000)
-        for key in driver.TITLES:
-            driver.widget(page, key)
+        driver.wait_for_widgets(page)
         yield page, seen
-
-
-@pytest.fixture
-def page(opened):
-    return opened[0]
 
 
 @pytest.fixture
@@ -74,14 +68,8 @@ class TestVoila(EchoHost):
     pass
 
 
-def test_range_drag(page) -> None:
-    driver.check_range_drag(page)
-
-
 def test_python_callback_reaches_the_picture(page) -> None:
-    driver.check_target_is(page, "RdYlGn")
-    driver.select_target_cell(page)
-    driver.check_target_is(page, "gray")
+    driver.check_python_recolours_target(page, lambda: driver.select_target_cell(page))
 
 
 # Voilà's page loads every installed JupyterLab extension. Two installed for the other

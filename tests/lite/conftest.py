@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ..browser.conftest import shared_browser
-from ..hosts.conftest import host_page
+from ..hosts.conftest import host_page, page  # noqa: F401 (page: the hosts' fixture)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

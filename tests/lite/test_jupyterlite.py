@@ -58,14 +58,9 @@ def opened(browser, server, lab):
         page.goto(f"{server.url}/lab/index.html?path={NOTEBOOK}")
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
         lab.run_all(page)
-        for key in driver.TITLES:  # Pyodide's start and piplite's installs: a minute or so
-            driver.widget(page, key, timeout=300_000)
+        # Pyodide's start and piplite's installs: a minute or so
+        driver.wait_for_widgets(page, timeout=300_000)
         yield page, seen
-
-
-@pytest.fixture
-def page(opened):
-    return opened[0]
 
 
 @pytest.fixture
