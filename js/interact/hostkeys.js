@@ -14,8 +14,11 @@
 // clear (it closes the notebook's search bar or tooltip), and Ctrl/Cmd+S (save). For such a
 // key the attribute is lifted for that one event: JupyterLab reads shortcuts in a keydown
 // listener on the document, in the bubbling phase, so after the widget's own listener; the
-// attribute is back when the event reaches `window`, its last stop (or, should a listener
-// stop it on the way, in the next task).
+// attribute is back when the event reaches `window`, its last stop. A listener that stops
+// the event on the way (Lumino does, for a shortcut it ran) leaves that to the next task,
+// and the browser runs input before timers: so the next keydown puts it back too, in
+// `window`'s capture phase, before any shortcut is matched (`Escape` then `d` typed fast
+// must not start the host's `d d`).
 
 export const SUPPRESS_SHORTCUTS = "data-lm-suppress-shortcuts";
 
@@ -46,6 +49,7 @@ export function guardShortcuts(root) {
 
   function restore() {
     window.removeEventListener("keydown", restore);
+    window.removeEventListener("keydown", restore, true);
     clearTimeout(timer);
     timer = 0;
     for (const el of lifted) el.setAttribute(SUPPRESS_SHORTCUTS, "true");
@@ -68,6 +72,7 @@ export function guardShortcuts(root) {
         if (el === root) break;
       }
       window.addEventListener("keydown", restore);
+      window.addEventListener("keydown", restore, true); // the next one (this one is past it)
       timer = window.setTimeout(restore, 0);
     },
 
