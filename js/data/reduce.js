@@ -146,6 +146,9 @@ function key(bits) {
 /** @param {Float32Array} a */
 const bitsOf = (a) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
+/** @param {Float32Array} a */
+const intsOf = (a) => new Int32Array(a.buffer, a.byteOffset, a.length);
+
 /**
  * Merge groups of 4 rows: dst (ceil(R/4) x C) from src (R x C).
  * @param {Float32Array} src
@@ -382,13 +385,20 @@ export function createPyramidCache() {
 /**
  * The ranges of device pixels along one axis and the pyramid blocks that make them up:
  * pixel p reads blocks first[p] .. first[p + 1] - 1, block i at `level[i]`, block index
- * `index[i]` (in units of 4^level cells).
+ * `index[i]` (in units of 4^level cells). The same blocks grouped by level, for reading
+ * one level at a time: pixel p's blocks at level a are `byLevel[j]` for j in
+ * `levelFirst[a * (n + 1) + p]` .. `levelFirst[a * (n + 1) + p + 1] - 1`, none for a pixel
+ * whose range repeats the previous pixel's (`repeats[p]` = 1; it shows the same value).
  * @typedef {Object} AxisBlocks
  * @property {Int32Array} lo
  * @property {Int32Array} hi
  * @property {Int32Array} first
  * @property {Int32Array} level
  * @property {Int32Array} index
+ * @property {number} top highest level
+ * @property {Uint8Array} repeats
+ * @property {Int32Array} levelFirst
+ * @property {Int32Array} byLevel
  */
 
 /**
@@ -456,61 +466,105 @@ export function axisBlocks(lo, hi, top, into) {
     }
   }
   first[n] = count;
-  return { lo, hi, first, level, index };
+  // grouped by level (a counting sort of each pixel's blocks)
+  const repeats = into && into.repeats.length === n ? into.repeats : new Uint8Array(n);
+  const size = (top + 1) * (n + 1);
+  const levelFirst = into && into.levelFirst.length === size ? into.levelFirst : new Int32Array(size);
+  const byLevel = into && into.byLevel.length >= count ? into.byLevel : new Int32Array(level.length);
+  let k = 0;
+  for (let p = 0; p < n; p++) repeats[p] = p > 0 && lo[p] === lo[p - 1] && hi[p] === hi[p - 1] ? 1 : 0;
+  for (let a = 0; a <= top; a++) {
+    const base = a * (n + 1);
+    for (let p = 0; p < n; p++) {
+      levelFirst[base + p] = k;
+      if (repeats[p]) continue;
+      for (let i = first[p]; i < first[p + 1]; i++) if (level[i] === a) byLevel[k++] = index[i];
+    }
+    levelFirst[base + n] = k;
+  }
+  return { lo, hi, first, level, index, top, repeats, levelFirst, byLevel };
 }
+
+/**
+ * Pixels already known from an earlier image of the same pyramid (js/data/viewimage.js):
+ * pixel (x, y) shows what that image's pixel (colFrom[x], rowFrom[y]) showed when both are
+ * >= 0 (the same cell ranges); `missing` holds the column blocks of the other columns only.
+ * @typedef {Object} KnownPixels
+ * @property {Float32Array} image the earlier image, `width` pixels a row
+ * @property {number} width
+ * @property {Int32Array} rowFrom
+ * @property {Int32Array} colFrom
+ * @property {{ levelFirst: Int32Array, byLevel: Int32Array }} missing
+ */
 
 /**
  * The value each pixel shows: out[y * w + x] = the strongest value in rows
  * rowsB.lo[y]..rowsB.hi[y] x columns colsB.lo[x]..colsB.hi[x] (NaN when all are NaN).
- * Pixels whose ranges repeat the previous pixel's copy its value.
+ * Pixels whose ranges repeat the previous pixel's copy its value, and so do pixels that
+ * `known` has. A row of pixels is made block row by block row and level by level, each a
+ * run over the row's pixels in one array with int32 keys (`key` shifted into signed
+ * order), so the inner loop is a few integer operations per value read.
  * @param {Pyramid} pyr
  * @param {AxisBlocks} rowsB one entry per device pixel row, from the top
  * @param {AxisBlocks} colsB one entry per device pixel column
- * @param {Float32Array} out w * h
+ * @param {Float32Array} out w * h (not known.image)
+ * @param {KnownPixels | null} [known]
  */
-export function reduceImage(pyr, rowsB, colsB, out) {
+export function reduceImage(pyr, rowsB, colsB, out, known = null) {
   const h = rowsB.lo.length;
   const w = colsB.lo.length;
   const nb = pyr.topB + 1;
   const colsAt = new Int32Array(nb);
   for (let b = 0; b < nb; b++) colsAt[b] = sizeAt(pyr.cols, b);
-  const levels = pyr.levels.map(bitsOf);
-  const shown = bitsOf(out);
+  const levels = pyr.levels.map(intsOf);
+  const shown = intsOf(out);
+  const from = known ? intsOf(known.image) : shown;
   const NAN = 0x7fc00000;
-  const { lo: rlo, hi: rhi, first: rFirst, level: rLevel, index: rIndex } = rowsB;
-  const { lo: clo, hi: chi, first: cFirst, level: cLevel, index: cIndex } = colsB;
+  const MIN = -2147483648; // the key of NaN: every number beats it
+  const keys = new Int32Array(w);
+  const { first: rFirst, level: rLevel, index: rIndex, repeats: rRepeats } = rowsB;
+  const { repeats } = colsB;
   for (let y = 0; y < h; y++) {
     const o = y * w;
-    if (y > 0 && rlo[y] === rlo[y - 1] && rhi[y] === rhi[y - 1]) {
+    if (rRepeats[y]) {
       shown.copyWithin(o, o - w, o);
       continue;
     }
-    const r0 = rFirst[y];
-    const r1 = rFirst[y + 1];
-    for (let x = 0; x < w; x++) {
-      if (x > 0 && clo[x] === clo[x - 1] && chi[x] === chi[x - 1]) {
-        shown[o + x] = shown[o + x - 1];
-        continue;
-      }
-      let best = NAN;
-      let kb = -1;
-      const c0 = cFirst[x];
-      const c1 = cFirst[x + 1];
-      for (let i = r0; i < r1; i++) {
-        const lvBase = rLevel[i] * nb;
-        const ri = rIndex[i];
-        for (let j = c0; j < c1; j++) {
-          const b = cLevel[j];
-          const v = levels[lvBase + b][ri * colsAt[b] + cIndex[j]];
-          const k = key(v);
-          if (k > kb) {
-            kb = k;
-            best = v;
+    const src = known ? known.rowFrom[y] : -1;
+    // a row known from the earlier image needs only its missing columns
+    const { levelFirst, byLevel } = src >= 0 && known ? known.missing : colsB;
+    keys.fill(MIN);
+    shown.fill(NAN, o, o + w);
+    for (let i = rFirst[y]; i < rFirst[y + 1]; i++) {
+      const a = rLevel[i];
+      const ri = rIndex[i];
+      for (let b = 0; b < nb; b++) {
+        const at = b * (w + 1);
+        if (levelFirst[at] === levelFirst[at + w]) continue; // no column block at this level
+        const lv = levels[a * nb + b];
+        const base = ri * colsAt[b];
+        let j = levelFirst[at];
+        for (let x = 0; x < w; x++) {
+          const end = levelFirst[at + x + 1];
+          for (; j < end; j++) {
+            const v = lv[base + byLevel[j]];
+            const m = v & 0x7fffffff;
+            // key(v) + 2 (NaN: 0) as unsigned, flipped into signed order
+            const k = m > 0x7f800000 ? MIN : ((((m << 1) | ((v >>> 31) ^ 1)) + 2) ^ MIN) | 0;
+            if (k > keys[x]) {
+              keys[x] = k;
+              shown[o + x] = v;
+            }
           }
         }
       }
-      shown[o + x] = best;
     }
+    if (src >= 0 && known) {
+      const { colFrom, width } = known;
+      const so = src * width;
+      for (let x = 0; x < w; x++) if (colFrom[x] >= 0) shown[o + x] = from[so + colFrom[x]];
+    }
+    for (let x = 1; x < w; x++) if (repeats[x]) shown[o + x] = shown[o + x - 1];
   }
 }
 

@@ -8,7 +8,8 @@
 // strongest cell it covers, read from the max-|v| pyramid.
 
 import { colorize, lutIndex, packLut, packRGB } from "./color.js";
-import { axisBlocks, createPyramidCache, pixelRanges, reduceImage } from "../data/reduce.js";
+import { axisBlocks, createPyramidCache, pixelRanges } from "../data/reduce.js";
+import { createViewImages } from "../data/viewimage.js";
 import { coversCanvas, panelCount, panelsToDraw, wholeCanvas } from "./stack.js";
 
 /** @typedef {import("../data/data.js").MatrixData} MatrixData */
@@ -46,17 +47,14 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
   let colHi = new Int32Array(0);
   let rowsReduced = false;
   let colsReduced = false;
-  /** @type {Float32Array[]} value of each pixel of panel p when zoomed out */
-  let shown = [];
-  /** @type {Int32Array} the `blocksStamp` shown[p] was made for (0: none) */
-  let shownFor = new Int32Array(0);
+  // value of each pixel of every panel when zoomed out, kept across views
+  const images = createViewImages();
   /** @type {import("../data/reduce.js").AxisBlocks | undefined} */
   let rowBlocks;
   /** @type {import("../data/reduce.js").AxisBlocks | undefined} */
   let colBlocks;
   /** @type {import("../data/reduce.js").PyramidStack | null} what the blocks were made for */
   let blocksFor = null;
-  let blocksStamp = 0;
   const whole = wholeCanvas();
   // what the index tables and the colour cache were made for
   let tView0 = NaN;
@@ -105,24 +103,13 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
   function drawReduced(d, scale, panel) {
     const st = pyramids.stack(d.values, d.rows, d.cols, panelCount(d), rowsReduced, colsReduced);
     const { index, w, h } = panel;
-    const n = w * h;
     if (blocksFor !== st || !rowBlocks || !colBlocks) {
       // a new view, size or matrix (a colour change keeps the values shown)
       rowBlocks = axisBlocks(rowLo, rowHi, st.topA, rowBlocks);
       colBlocks = axisBlocks(colLo, colHi, st.topB, colBlocks);
       blocksFor = st;
-      blocksStamp++;
     }
-    if (shownFor.length !== st.panels) {
-      shownFor = new Int32Array(st.panels);
-      shown = new Array(st.panels);
-    }
-    if (shownFor[index] !== blocksStamp) {
-      if (!shown[index] || shown[index].length !== n) shown[index] = new Float32Array(n);
-      reduceImage(st.pyramids[index], rowBlocks, colBlocks, shown[index]);
-      shownFor[index] = blocksStamp;
-    }
-    const values = shown[index];
+    const values = images.image(st.pyramids[index], index, rowBlocks, colBlocks);
     const nan = packRGB(scale.nan[0], scale.nan[1], scale.nan[2]);
     const { vmin, vmax, center } = scale;
     const out = pixels;
@@ -199,8 +186,7 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
       cellColors = null;
       tView0 = NaN;
       blocksFor = null;
-      shown = [];
-      shownFor = new Int32Array(0);
+      images.clear();
       return null;
     },
     setLut(lut) {
@@ -236,8 +222,7 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
       image = null;
       cellColors = null;
       pixels = new Uint32Array(0);
-      shown = [];
-      shownFor = new Int32Array(0);
+      images.clear();
       rowBlocks = colBlocks = undefined;
       blocksFor = null;
       canvas.width = canvas.height = 0;

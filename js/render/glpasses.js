@@ -5,7 +5,8 @@
 // the CPU fills that texture when both axes are reduced (faster there). Every panel's
 // reduction sits at the panel's place in the target, so pass 2 reads it at its corner.
 
-import { axisBlocks, reduceImage } from "../data/reduce.js";
+import { axisBlocks } from "../data/reduce.js";
+import { createViewImages } from "../data/viewimage.js";
 import { bind } from "./glupload.js";
 import { createPanelKey } from "./stack.js";
 
@@ -90,8 +91,10 @@ export function drawPanels(ctx, vao, p, list, H, w, h, stride) {
  */
 export function createTwoPass(ctx, gl) {
   const { fbo, vao, tex, px } = gl;
-  /** @type {{ rows?: AxisBlocks, cols?: AxisBlocks, values: Float32Array, pairs: Float32Array }} */
-  const cpu = { values: new Float32Array(0), pairs: new Float32Array(0) };
+  /** @type {{ rows?: AxisBlocks, cols?: AxisBlocks, pairs: Float32Array }} */
+  const cpu = { pairs: new Float32Array(0) };
+  // each panel's values on the CPU path, kept across views (a pan reduces only new pixels)
+  const images = createViewImages();
   // the target: its size and what it holds (`px.count`, pyramids and panels)
   let reducedW = 0;
   let reducedH = 0;
@@ -110,21 +113,19 @@ export function createTwoPass(ctx, gl) {
    * Pass 1 of one panel on the CPU (software rendering, both axes reduced; cpu.rows and
    * cpu.cols made): the same values, uploaded at (x, y) of the target.
    * @param {import("../data/reduce.js").Pyramid} pyr the panel's pyramid
+   * @param {number} index the panel's
    * @param {number} x
    * @param {number} y
    * @param {number} w
    * @param {number} h
    */
-  function reduceOnCpu(pyr, x, y, w, h) {
+  function reduceOnCpu(pyr, index, x, y, w, h) {
     const rows = /** @type {AxisBlocks} */ (cpu.rows);
     const cols = /** @type {AxisBlocks} */ (cpu.cols);
-    if (cpu.values.length !== w * h) {
-      cpu.values = new Float32Array(w * h);
-      cpu.pairs = new Float32Array(2 * w * h);
-    }
-    reduceImage(pyr, rows, cols, cpu.values);
+    if (cpu.pairs.length !== 2 * w * h) cpu.pairs = new Float32Array(2 * w * h);
+    const values = images.image(pyr, index, rows, cols);
     // pass 1's format: the value and whether there is one (rows from the bottom, as drawn)
-    const { values, pairs } = cpu;
+    const { pairs } = cpu;
     for (let j = 0; j < h; j++) {
       const src = (h - 1 - j) * w;
       for (let i = 0, o = 2 * j * w; i < w; i++, o += 2) {
@@ -181,7 +182,9 @@ export function createTwoPass(ctx, gl) {
         // every panel has the same pixel ranges and levels: the same blocks
         cpu.rows = axisBlocks(px.rowLo, px.rowHi, st.topA, cpu.rows);
         cpu.cols = axisBlocks(px.colLo, px.colHi, st.topB, cpu.cols);
-        for (const panel of list) reduceOnCpu(st.pyramids[panel.index], panel.x, H - panel.y - h, tw, th);
+        for (const panel of list) {
+          reduceOnCpu(st.pyramids[panel.index], panel.index, panel.x, H - panel.y - h, tw, th);
+        }
       } else {
         if (!gl.values.use(st, true)) {
           ctx.bindFramebuffer(ctx.FRAMEBUFFER, null);
@@ -224,7 +227,8 @@ export function createTwoPass(ctx, gl) {
       stale();
       reducedPyr = null;
       cpu.rows = cpu.cols = undefined;
-      cpu.values = cpu.pairs = new Float32Array(0);
+      cpu.pairs = new Float32Array(0);
+      images.clear();
     },
   };
 }
