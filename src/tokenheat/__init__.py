@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from . import colormaps
 from ._blocks import downsample
 from ._data import MAX_CELLS
 from ._traits import InvalidSetting, InvalidSettingType
-from .adapters import from_attentions, from_captum, from_inseq, from_transformer_lens
 from .controls import Controls
 from .widget import Heatmap
+
+if TYPE_CHECKING:
+    from .adapters import from_attentions, from_captum, from_inseq, from_transformer_lens
+
+# The adapters are imported when first used: displaying a heatmap does not wait for them.
+_ADAPTERS = ("from_attentions", "from_captum", "from_inseq", "from_transformer_lens")
+
+
+def __getattr__(name: str):
+    if name in _ADAPTERS:
+        from . import adapters
+
+        return getattr(adapters, name)
+    raise AttributeError(f"module 'tokenheat' has no attribute {name!r}")
+
 
 try:
     __version__ = version("tokenheat")
