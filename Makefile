@@ -49,6 +49,8 @@ bench: $(STAMP) $(BUNDLE)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) benchmarks/time_to_visible.py
 	$(PY) benchmarks/frames.py
+	$(PY) benchmarks/grid_time_to_visible.py
+	$(PY) benchmarks/memory.py
 
 js: $(BUNDLE)
 
