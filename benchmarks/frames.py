@@ -14,17 +14,24 @@ heatmap is displayed and drawn, each interaction is repeated ``--steps`` times (
   buttons, which ``relayout`` the axis ranges), from the click event to
   ``plotly_afterplot``, then the next animation frame.
 
+A size ``RxCxN`` is a grid of R x C panels of N x N (``Heatmap(z)`` of shape (R, C, N, N)
+beside plotly ``make_subplots(R, C)``, as in ``grid_time_to_visible.py``): the wheel and
+the drag act over the middle panel, and since all panels share the view, every panel
+redraws; plotly's zoom buttons zoom every subplot.
+
 One representative step of each interaction is also run under the Chrome DevTools
 Protocol's sampling profiler; the functions with the most self time are reported (the
 bundle is minified, so each comes with the start of its source).
 
-Run: ``python benchmarks/frames.py`` (``--sizes 1000 4096 100000x50``, ``--libs``).
+Run: ``python benchmarks/frames.py`` (``--sizes 1000 4096 100000x50 12x12x128 12x12x512
+32x32x256``, ``--libs``).
 Results are merged into ``benchmarks/frames_results.json``; see ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -33,13 +40,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from labdriver import launch_browser, running_lab  # noqa: E402
+from _lab import Driver, Grid, write_notebook  # noqa: E402
+from labdriver import running_lab  # noqa: E402
 from time_to_visible import VISIBLE, write_results  # noqa: E402
 
 BUNDLE = ROOT / "src" / "tokenheat" / "static" / "widget.js"
@@ -72,19 +80,27 @@ HARNESS = """([root, kinds, doneEvent]) => {
 }"""
 
 
-def size_key(text: str) -> tuple[int, int]:
-    rows, _, cols = text.partition("x")
-    return int(rows), int(cols or rows)
+def grid_of(size: str) -> Grid | None:
+    """The grid a size names (``RxCxN``), None for one matrix (``N`` or ``RxC``)."""
+    return Grid.parse(size) if size.count("x") == 2 else None
 
 
 def write_notebooks(folder: Path, sizes: list[str]) -> None:
     for lib, code in CELLS.items():
         for size in sizes:
-            rows, cols = size_key(size)
-            cells = [SETUP.format(rows=rows, cols=cols), code]
-            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-            nbformat.write(nb, folder / f"{lib}-{size}.ipynb")
+            grid = grid_of(size)
+            if grid:
+                cells = grid.cells(lib)
+            else:
+                rows, _, cols = size.partition("x")
+                cells = [SETUP.format(rows=int(rows), cols=int(cols or rows)), code]
+            write_notebook(folder / f"{lib}-{size}.ipynb", cells)
+
+
+def visible(lib: str, size: str) -> str:
+    """JavaScript that is true once ``lib``'s heatmap (every panel of a grid) is drawn."""
+    grid = grid_of(size)
+    return grid.visible(lib) if grid else VISIBLE[lib]
 
 
 def stats(ms: list[float]) -> dict:
@@ -199,13 +215,34 @@ def measure_steps(page, steps: int, warmup: int, step, profile: Profile | None) 
             "trace": trace}  # fmt: skip
 
 
-def tokenheat_run(page, args) -> dict:
+def pointer_at(page, grid: Grid | None) -> tuple[float, float]:
+    """Where the wheel and the drag act: the plot's centre, or for a grid the centre of
+    its middle panel (the plot's centre may be a gap, where a wheel scrolls the page).
+    Checked by hovering: the tooltip must name that panel."""
+    if grid is None:
+        box = page.locator(".tokenheat .tokenheat-plotbox").bounding_box()
+        return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    i, j = grid.rows // 2, grid.cols // 2
+    label = ".tokenheat .tokenheat-grid-label[data-axis='{}'][data-index='{}']"
+    row = page.locator(label.format("row", i)).bounding_box()
+    col = page.locator(label.format("col", j)).bounding_box()
+    x, y = col["x"] + col["width"] / 2, row["y"] + row["height"] / 2
+    page.mouse.move(x, y)
+    tip = page.locator(".tokenheat .tokenheat-tooltip")
+    with contextlib.suppress(PlaywrightTimeoutError):
+        tip.wait_for(state="visible", timeout=10_000)
+    said = " ".join(tip.inner_text().split()) if tip.is_visible() else "no tooltip"
+    if f"{i} · {j}" not in said:  # recorded as the run's failure
+        raise AssertionError(f"({x:.0f}, {y:.0f}) is not over panel {i} · {j}: {said[:80]}")
+    return x, y
+
+
+def tokenheat_run(page, args, grid: Grid | None) -> dict:
     root = page.locator(".tokenheat[data-ready='true']")
     root.scroll_into_view_if_needed()
     page.evaluate(HARNESS, [root.element_handle(), ["keydown", "wheel", "pointermove"], None])
     profile = Profile(page, ours=True)
-    box = page.locator(".tokenheat .tokenheat-plotbox").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cx, cy = pointer_at(page, grid)
     out = {}
 
     handle = page.locator(".tokenheat .tokenheat-range-handle[data-end='max']")
@@ -242,6 +279,9 @@ def plotly_run(page, args) -> dict:
 
 
 def run_one(lab, browser, lib: str, size: str, args) -> dict:
+    """Show ``lib``'s heatmap of ``size`` and time its interactions. A Playwright error
+    or a failed ``expect`` (a size plotly cannot draw, a dead driver) is the caller's to
+    record."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     try:
@@ -249,22 +289,29 @@ def run_one(lab, browser, lib: str, size: str, args) -> dict:
         lab.run_cell(page, 0, timeout=300_000)
         t = time.monotonic()
         lab.run_cell(page, 1, timeout=args.timeout * 1000)
-        page.wait_for_function(f"() => {VISIBLE[lib]}", polling="raf", timeout=args.timeout * 1000)
+        shown_js = f"() => {visible(lib, size)}"
+        page.wait_for_function(shown_js, polling="raf", timeout=args.timeout * 1000)
         shown = time.monotonic() - t
         page.wait_for_timeout(1500)  # the exact values / first tile requests are over
-        result = (tokenheat_run if lib == "tokenheat" else plotly_run)(page, args)
+        if lib == "tokenheat":
+            result = tokenheat_run(page, args, grid_of(size))
+        else:
+            result = plotly_run(page, args)
         return {"shown_s": round(shown, 2), "load": os.getloadavg()[0], **result}
-    except Exception as e:  # a size plotly cannot draw: record why, go on
-        return {"failed": f"{type(e).__name__}: {str(e).splitlines()[0][:300]}",
-                "load": os.getloadavg()[0]}  # fmt: skip
     finally:
-        context.close()
+        with contextlib.suppress(PlaywrightError):  # the driver may be gone
+            context.close()
         lab.shutdown_kernels()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", default=["1000", "4096", "100000x50"])
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        default=["1000", "4096", "100000x50", "12x12x128", "12x12x512", "32x32x256"],
+        help="N or RxC: one matrix; RxCxN: a grid of RxC panels of NxN",
+    )
     parser.add_argument("--libs", nargs="+", default=list(CELLS), choices=list(CELLS))
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
@@ -272,28 +319,35 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "frames_results.json")
     args = parser.parse_args()
 
+    for size in args.sizes:
+        grid_of(size)  # a bad grid fails now, not after the sizes before it
     old = json.loads(args.out.read_text()) if args.out.exists() else {}
     results: dict = old.get("results", {})
     with tempfile.TemporaryDirectory(prefix="tokenheat-frames-") as tmp:
         notebooks = Path(tmp) / "notebooks"
         notebooks.mkdir()
         write_notebooks(notebooks, args.sizes)
-        with running_lab(notebooks, Path(tmp) / "lab") as lab, sync_playwright() as p:
-            browser = launch_browser(p)
-            version = f"Chromium {browser.version}"
-            for size in args.sizes:
-                for lib in args.libs:
-                    try:
-                        r = run_one(lab, browser, lib, size, args)
-                    except Exception as e:  # the driver died (plotly's JSON state, say)
-                        r = {"failed": f"{type(e).__name__}: {e}"[:300], "load": os.getloadavg()[0]}
-                    r["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-                    results.setdefault(size, {})[lib] = r
-                    print(f"{lib:>9} {size:>10}: {summary(r)}", flush=True)
-                    write_results(args.out, version, {"results": results})  # kept if we die
-                    if "Playwright connection closed" in r.get("failed", ""):
-                        return
-            browser.close()
+        driver = Driver(Path(tmp) / "driver.log")
+        try:
+            with running_lab(notebooks, Path(tmp) / "lab") as lab:
+                for size in args.sizes:
+                    for lib in args.libs:
+                        log_from = driver.log_size()
+                        try:
+                            r = run_one(lab, driver.browser(), lib, size, args)
+                        # not drawn (expect's AssertionError: a cell not done), a crashed
+                        # page, a dead driver
+                        except (PlaywrightError, AssertionError) as e:
+                            late = f"{type(e).__name__}: {str(e).splitlines()[0][:200]}"
+                            r = {"failed": driver.why_failed(e, late, log_from)}
+                            r["load"] = os.getloadavg()[0]
+                        r["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+                        results.setdefault(size, {})[lib] = r
+                        print(f"{lib:>9} {size:>10}: {summary(r)}", flush=True)
+                        # after each run, so that a run that kills us loses no other
+                        write_results(args.out, driver.version, {"results": results})
+        finally:
+            driver.stop()
 
 
 def summary(r: dict) -> str:
