@@ -106,6 +106,12 @@ def grid_argument(text: str) -> Grid:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def matrix_shape(size: str) -> tuple[int, int]:
+    """Rows and columns of a single matrix's size, named ``N`` or ``RxC``."""
+    rows, _, cols = size.partition("x")
+    return int(rows), int(cols or rows)
+
+
 def write_notebook(path: Path, cells: list[str]) -> None:
     """A notebook of code ``cells`` on the python3 kernel."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
@@ -154,12 +160,16 @@ class Driver:
             said = f.read().decode(errors="replace")
         if said.strip():
             print(said, end="", file=sys.stderr, flush=True)
-        errors = [line.strip() for line in said.splitlines() if "Error" in line]
-        if errors or not self._alive():
+        lines = [line.strip() for line in said.splitlines()]
+        errors = [line for line in lines if "Error" in line]
+        # Node's report of running out of memory names the cause on its "FATAL ERROR"
+        # line; the last line with "Error" in it is then a line of the stack
+        crashed = [line for line in lines if line.startswith("FATAL ERROR")] or errors
+        if crashed or not self._alive():
             self.stop()
-            if errors:
+            if crashed:
                 what = " (message too large)" if "ERR_STRING_TOO_LONG" in said else ""
-                return f"Playwright driver crashed{what}: {errors[-1][:160]}"
+                return f"Playwright driver crashed{what}: {crashed[-1][:160]}"
             return f"browser or driver gone: {str(exc).splitlines()[0][:160]}"
         if "Target crashed" in str(exc):  # Chromium's renderer of the page died
             return "the page crashed (Target crashed)"

@@ -46,7 +46,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _lab import Driver, Grid, write_notebook  # noqa: E402
+from _lab import Driver, Grid, matrix_shape, write_notebook  # noqa: E402
 from labdriver import running_lab  # noqa: E402
 from time_to_visible import VISIBLE, write_results  # noqa: E402
 
@@ -92,8 +92,8 @@ def write_notebooks(folder: Path, sizes: list[str]) -> None:
             if grid:
                 cells = grid.cells(lib)
             else:
-                rows, _, cols = size.partition("x")
-                cells = [SETUP.format(rows=int(rows), cols=int(cols or rows)), code]
+                rows, cols = matrix_shape(size)
+                cells = [SETUP.format(rows=rows, cols=cols), code]
             write_notebook(folder / f"{lib}-{size}.ipynb", cells)
 
 

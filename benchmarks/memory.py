@@ -39,7 +39,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -51,7 +50,7 @@ from playwright.sync_api import Error as PlaywrightError
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _lab import Driver  # noqa: E402
+from _lab import Driver, matrix_shape  # noqa: E402
 from frames import BUNDLE, CELLS, SETUP, write_notebooks  # noqa: E402
 from labdriver import running_lab  # noqa: E402
 from time_to_visible import VISIBLE, write_results  # noqa: E402
@@ -162,12 +161,6 @@ WARMUP = {
 KERNEL = "import ipykernel.kernelapp\n{setup}\n{warmup}\n{start}\n{show}\n{read}"
 
 
-def shape(size: str) -> tuple[int, int]:
-    """Rows and columns of a size named ``N`` or ``RxC``, as frames.py names them."""
-    rows, _, cols = size.partition("x")
-    return int(rows), int(cols or rows)
-
-
 def kernel_peak(rows: int, cols: int) -> dict:
     """Peak and kept memory of ``Heatmap(z)`` and its output bundle in fresh processes
     (RSS in one, tracemalloc, which adds its own overhead, in another), in bytes and as
@@ -258,7 +251,7 @@ def browser_run(lab, browser, lib: str, size: str, timeout_s: float, result: dic
         stages["settled"] = snapshot(page, cdp)
         zoom(page, lib, 4, 100)
         stages["zoomed"] = snapshot(page, cdp)
-        zoom(page, lib, doublings(page, lib, *shape(size)), 500)
+        zoom(page, lib, doublings(page, lib, *matrix_shape(size)), 500)
         stages["zoomed_in"] = snapshot(page, cdp)
         result["kernel_in_lab"] = json.loads(lab.run_code(page, PEAK_READ, timeout=60_000))
     finally:
@@ -301,7 +294,7 @@ def check_tally(lab, browser, timeout_s: float) -> dict:
 
 def run_one(lab, driver: Driver, lib: str, size: str, timeout_s: float) -> dict:
     """One library at one size in the page, or why it could not be measured."""
-    rows, cols = shape(size)
+    rows, cols = matrix_shape(size)
     r: dict = {}
     log_from = driver.log_size()
     try:
@@ -311,11 +304,6 @@ def run_one(lab, driver: Driver, lib: str, size: str, timeout_s: float) -> dict:
             browser_run(lab, driver.browser(), lib, size, timeout_s, r)
     except PlaywrightError as exc:
         r["failed"] = driver.why_failed(exc, f"a step took over {timeout_s:g} s", log_from)
-        # Node's own report of running out of memory names the cause on this line
-        said = driver.log.read_bytes()[log_from:].decode("utf-8", "replace")
-        fatal = re.search(r"FATAL ERROR: .*", said)
-        if fatal:
-            r["failed"] = f"Playwright driver crashed: {fatal.group(0)}"
     return {**r, "load": os.getloadavg()[0], "when": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
 
 
@@ -358,7 +346,7 @@ def main() -> None:
                         found["browser"].setdefault(size, {})[lib] = r
                         print(f"{lib:>9} {size:>6}: {summary(r)}", flush=True)
                         write_results(args.out, driver.version, found)  # kept if we die
-                    k = found["kernel"][size] = kernel_peak(*shape(size))
+                    k = found["kernel"][size] = kernel_peak(*matrix_shape(size))
                     k["load"] = os.getloadavg()[0]
                     print(f"   kernel {size:>6}: {json.dumps(k)}", flush=True)
                     write_results(args.out, driver.version, found)
