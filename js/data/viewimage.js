@@ -63,10 +63,32 @@ function missingBlocks(cols, colFrom) {
 }
 
 /**
- * The pixel ranges an image was made for (copies: the renderers fill their tables in place).
- * @typedef {{ rows: AxisBlocks, cols: AxisBlocks, rowLo: Int32Array, rowHi: Int32Array,
- *   colLo: Int32Array, colHi: Int32Array }} Ranges
+ * Which pixels of these ranges an earlier view's image gives (null: none).
+ * @typedef {{ rowFrom: Int32Array, colFrom: Int32Array,
+ *   missing: { levelFirst: Int32Array, byLevel: Int32Array } } | null} Match
  */
+
+/**
+ * The pixel ranges an image was made for (copies: the renderers fill their tables in
+ * place), and how they match the ranges of earlier images, worked out once for all panels.
+ * @typedef {{ rows: AxisBlocks, cols: AxisBlocks, rowLo: Int32Array, rowHi: Int32Array,
+ *   colLo: Int32Array, colHi: Int32Array, matches: Map<object, Match> }} Ranges
+ */
+
+/**
+ * How the pixels of `now` match those of `prev`.
+ * @param {Ranges} now
+ * @param {Ranges} prev
+ * @returns {Match}
+ */
+function match(now, prev) {
+  const rowFrom = new Int32Array(now.rowLo.length);
+  const colFrom = new Int32Array(now.colLo.length);
+  const rowsFound = matchRanges(now.rowLo, now.rowHi, prev.rowLo, prev.rowHi, rowFrom);
+  const colsFound = matchRanges(now.colLo, now.colHi, prev.colLo, prev.colHi, colFrom);
+  if (rowsFound === 0 || colsFound === 0) return null;
+  return { rowFrom, colFrom, missing: missingBlocks(now.cols, colFrom) };
+}
 
 /**
  * Per-panel reduced images that follow the view.
@@ -90,6 +112,7 @@ export function createViewImages() {
      */
     image(pyr, index, rows, cols) {
       if (!current || current.rows !== rows || current.cols !== cols) {
+        current?.matches.clear(); // a chain of views kept alive through these would grow
         current = {
           rows,
           cols,
@@ -97,6 +120,7 @@ export function createViewImages() {
           rowHi: rows.hi.slice(),
           colLo: cols.lo.slice(),
           colHi: cols.hi.slice(),
+          matches: new Map(),
         };
       }
       const w = cols.lo.length;
@@ -107,14 +131,10 @@ export function createViewImages() {
       let known = null;
       if (old && old.pyr === pyr) {
         const prev = old.ranges;
-        const rowFrom = new Int32Array(h);
-        const colFrom = new Int32Array(w);
-        const rowsFound = matchRanges(current.rowLo, current.rowHi, prev.rowLo, prev.rowHi, rowFrom);
-        const colsFound = matchRanges(current.colLo, current.colHi, prev.colLo, prev.colHi, colFrom);
-        if (rowsFound > 0 && colsFound > 0) {
-          const missing = missingBlocks(cols, colFrom);
-          known = { image: old.image, width: prev.colLo.length, rowFrom, colFrom, missing };
-        }
+        // every panel last drawn with `prev` matches alike: worked out for the first one
+        if (!current.matches.has(prev)) current.matches.set(prev, match(current, prev));
+        const m = current.matches.get(prev);
+        if (m) known = { image: old.image, width: prev.colLo.length, ...m };
       }
       const reuse = known ? old?.spare : old?.image;
       const out = reuse && reuse.length === w * h ? reuse : new Float32Array(w * h);
