@@ -238,7 +238,7 @@ def pointer_at(page, grid: Grid | None) -> tuple[float, float]:
 
 
 def tokenheat_run(page, args, grid: Grid | None) -> dict:
-    root = page.locator(".tokenheat[data-ready='true']")
+    root = page.locator(".tokenheat[data-settled='true']")
     root.scroll_into_view_if_needed()
     page.evaluate(HARNESS, [root.element_handle(), ["keydown", "wheel", "pointermove"], None])
     profile = Profile(page, ours=True)

@@ -39,7 +39,7 @@ from playwright.sync_api import Error as PlaywrightError
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _lab import Driver, Grid, grid_argument, write_notebook  # noqa: E402
+from _lab import Driver, Grid, compile_as_installed, grid_argument, write_notebook  # noqa: E402
 from labdriver import running_lab  # noqa: E402
 from time_to_visible import measure, write_results  # noqa: E402
 
@@ -73,6 +73,7 @@ def main() -> None:
     results: dict[str, dict[str, list[float | str]]] = {lib: {} for lib in LIBS}
     # the 1-minute load average after each run: this machine may be shared
     loads: dict[str, dict[str, list[float]]] = {lib: {} for lib in LIBS}
+    compile_as_installed()
     with tempfile.TemporaryDirectory(prefix="tokenheat-bench-") as tmp:
         notebooks = Path(tmp) / "notebooks"
         notebooks.mkdir()

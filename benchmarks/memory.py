@@ -245,6 +245,10 @@ def browser_run(lab, browser, lib: str, size: str, timeout_s: float, result: dic
         stages["drawn"] = snapshot(page, cdp)
         if lib == "tokenheat":
             root = page.locator(".tokenheat").first
+            # the renderer it keeps (a page's first frame is drawn with canvas 2D)
+            page.wait_for_function(
+                "el => el.dataset.settled === 'true'", arg=root.element_handle(), timeout=30_000
+            )
             result["renderer"] = root.get_attribute("data-renderer")
             root.scroll_into_view_if_needed()
         settle(page)
@@ -285,7 +289,7 @@ def check_tally(lab, browser, timeout_s: float) -> dict:
     w, h = linear_layout(10 * 10)
     want = [{"w": w, "h": h, "format": "R32F", "bytes": w * h * 4},
             {"w": 256, "h": 1, "format": "RGBA8", "bytes": 1024}]  # fmt: skip
-    found = result["stages"]["drawn"]["gpu_textures"]
+    found = result["stages"]["settled"]["gpu_textures"]
     missing = [t for t in want if t not in found]
     if missing:
         raise SystemExit(f"texture tally wrong: {missing} not among {found}")

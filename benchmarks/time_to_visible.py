@@ -35,6 +35,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+from _lab import compile_as_installed  # noqa: E402
 from labdriver import launch_browser, running_lab  # noqa: E402
 
 SETUP = "import numpy as np\nz = np.random.default_rng(0).normal(size=({n}, {n}))"
@@ -172,9 +173,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.kernel_steps:
+        compile_as_installed()
         kernel_steps(args.sizes, args.repeat)
         return
 
+    compile_as_installed()
     with tempfile.TemporaryDirectory(prefix="tokenheat-bench-") as tmp:
         notebooks = Path(tmp) / "notebooks"
         notebooks.mkdir()

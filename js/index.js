@@ -131,6 +131,7 @@ function render({ model, el }) {
   const stopListening = listenForChanges({ model, root, state, schedule, matrix, chooser });
 
   schedule(ALL);
+  scheduler.drawWhenAttached(root);
 
   return () => {
     scheduler.destroy();

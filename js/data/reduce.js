@@ -95,6 +95,21 @@ export function topLevel(count) {
 }
 
 /**
+ * Whether pyramid levels along an axis could serve any of these pixel ranges: some pixel
+ * covers 4 cells or more (level 1 merges 4). Pixels that cover fewer read their cells from
+ * the values themselves, so a view that needs no levels needs no pyramid built; what each
+ * pixel shows is the same either way (`stronger` is a total order).
+ * @param {Int32Array} lo
+ * @param {Int32Array} hi
+ * @returns {boolean}
+ */
+export function needsLevels(lo, hi) {
+  const span = (1 << LEVEL_SHIFT) - 1;
+  for (let p = 0; p < lo.length; p++) if (hi[p] - lo[p] >= span) return true;
+  return false;
+}
+
+/**
  * Size along an axis at level `level`: ceil(count / 4^level).
  * @param {number} count
  * @param {number} level

@@ -8,7 +8,7 @@
 // strongest cell it covers, read from the max-|v| pyramid.
 
 import { colorize, lutIndex, packLut, packRGB } from "./color.js";
-import { axisBlocks, createPyramidCache, pixelRanges } from "../data/reduce.js";
+import { axisBlocks, createPyramidCache, needsLevels, pixelRanges } from "../data/reduce.js";
 import { createViewImages } from "../data/viewimage.js";
 import { coversCanvas, panelCount, panelsToDraw, wholeCanvas } from "./stack.js";
 
@@ -47,6 +47,9 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
   let colHi = new Int32Array(0);
   let rowsReduced = false;
   let colsReduced = false;
+  // whether some pixel covers enough cells along the axis to read pyramid levels
+  let rowLevels = false;
+  let colLevels = false;
   // value of each pixel of every panel when zoomed out, kept across views
   const images = createViewImages();
   /** @type {import("../data/reduce.js").AxisBlocks | undefined} */
@@ -86,6 +89,8 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
     if (stale) {
       rowsReduced = pixelRanges(view.row0, view.row1, d.rows, rowLo, rowHi);
       colsReduced = pixelRanges(view.col0, view.col1, d.cols, colLo, colHi);
+      rowLevels = rowsReduced && needsLevels(rowLo, rowHi);
+      colLevels = colsReduced && needsLevels(colLo, colHi);
       blocksFor = null;
       tView0 = view.row0;
       tView1 = view.row1;
@@ -101,7 +106,7 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
    * @param {Panel} panel
    */
   function drawReduced(d, scale, panel) {
-    const st = pyramids.stack(d.values, d.rows, d.cols, panelCount(d), rowsReduced, colsReduced);
+    const st = pyramids.stack(d.values, d.rows, d.cols, panelCount(d), rowLevels, colLevels);
     const { index, w, h } = panel;
     if (blocksFor !== st || !rowBlocks || !colBlocks) {
       // a new view, size or matrix (a colour change keeps the values shown)

@@ -9,6 +9,12 @@
 // from the view that left the screen longest ago, which then draws with canvas 2D. An
 // IntersectionObserver tells which views are on screen; a view coming back on screen
 // without a context (taken, or lost) gets a fresh canvas and context and redraws.
+//
+// A page's first WebGL context is slow to make (20-160 ms: the GPU process's channel,
+// then compiling the shaders, and with software rendering that work competes with the
+// kernel and the page for the CPU), so until a view of the page has made one, a view
+// draws its first frame with canvas 2D and takes its context once that frame is shown.
+// Both renderers draw the same pixels, so the switch is not seen.
 
 import { createCanvasRenderer } from "./canvas2d.js";
 import { createGLRenderer } from "./gl.js";
@@ -39,7 +45,10 @@ const NEAR = "256px";
 /** Page-wide (all copies of this module share it); versioned in case its shape changes. */
 const POOL_KEY = "__tokenheatContextPool1";
 
-/** @returns {{ entries: Set<PoolEntry> }} */
+/**
+ * The page's views, and whether one of them made a WebGL context (`warm`).
+ * @returns {{ entries: Set<PoolEntry>, warm?: boolean }}
+ */
 function pool() {
   const g = /** @type {any} */ (globalThis);
   if (!g[POOL_KEY]) g[POOL_KEY] = { entries: new Set() };
@@ -86,6 +95,12 @@ export function createCells(parent, before, forceCanvas, redraw) {
   let glRejected = null;
   /** false after the context was lost, until the view comes on screen again */
   let wantGL = true;
+  /** the first frame is drawn with canvas 2D (no context made in this page yet) */
+  let glLater = !glBlocked && !pool().warm;
+  /** the frame, then the task after it, until WebGL may be tried */
+  let laterFrame = 0;
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let laterTask = null;
   const pyramids = createPyramidCache();
 
   /** @type {PoolEntry} */
@@ -118,6 +133,18 @@ export function createCells(parent, before, forceCanvas, redraw) {
           { rootMargin: NEAR },
         );
   observer?.observe(parent);
+
+  /** Try WebGL once the frame drawn with canvas 2D has been shown (after that frame). */
+  function glAfterFirstFrame() {
+    laterFrame = requestAnimationFrame(() => {
+      laterFrame = 0;
+      laterTask = setTimeout(() => {
+        laterTask = null;
+        glLater = false;
+        redraw();
+      }, 0);
+    });
+  }
 
   function newCanvas() {
     const c = document.createElement("canvas");
@@ -183,6 +210,11 @@ export function createCells(parent, before, forceCanvas, redraw) {
     /** The view's max-|v| pyramid cache, for other renderers of the same matrix (export). */
     pyramids,
 
+    /** Whether WebGL is still to be tried after a first frame drawn with canvas 2D. */
+    get switching() {
+      return glLater;
+    },
+
     /**
      * The renderer to draw with now, created and brought up to date when needed.
      * @param {MatrixData} data
@@ -191,9 +223,11 @@ export function createCells(parent, before, forceCanvas, redraw) {
      * @returns {Renderer}
      */
     renderer(data, lut, lutVersion) {
+      if (glLater && !laterFrame && laterTask === null) glAfterFirstFrame();
       if (
         !gl &&
         !glBlocked &&
+        !glLater &&
         wantGL &&
         glRejected !== data &&
         entry.visible !== false &&
@@ -208,6 +242,7 @@ export function createCells(parent, before, forceCanvas, redraw) {
         } else {
           gl = { r: res.renderer, data: null, lut: -1 };
           entry.hasContext = true;
+          pool().warm = true;
         }
       }
       if (gl) {
@@ -232,6 +267,10 @@ export function createCells(parent, before, forceCanvas, redraw) {
     /** Release both renderers (the WebGL context is lost on purpose) and the pool entry. */
     destroy() {
       observer?.disconnect();
+      if (laterFrame) cancelAnimationFrame(laterFrame);
+      if (laterTask !== null) clearTimeout(laterTask);
+      laterFrame = 0;
+      laterTask = null;
       const freed = entry.hasContext;
       dropGL();
       dropFallback();

@@ -10,7 +10,7 @@
 // one pyramid per panel at a fixed stride, and the one context: every panel is drawn into
 // its rectangle with the same pixel tables, only its base offset differs.
 
-import { createPyramidCache, pixelRanges } from "../data/reduce.js";
+import { createPyramidCache, needsLevels, pixelRanges } from "../data/reduce.js";
 import { colourUniforms, createTwoPass, drawPanels, valueUniforms } from "./glpasses.js";
 import { EAGER_LEVELS, TEXTURES, bind, createTextures, createValues, fitError } from "./glupload.js";
 import { link, softwareRenderer } from "./shaders.js";
@@ -104,6 +104,8 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
     colHi: new Int32Array(0),
     rowsReduced: false,
     colsReduced: false,
+    rowLevels: false,
+    colLevels: false,
     count: 0,
   };
   // the pixel ranges as uploaded (lo, hi per device pixel row / column), and the view they
@@ -184,6 +186,8 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
     }
     px.rowsReduced = pixelRanges(view.row0, view.row1, d.rows, px.rowLo, px.rowHi);
     px.colsReduced = pixelRanges(view.col0, view.col1, d.cols, px.colLo, px.colHi);
+    px.rowLevels = px.rowsReduced && needsLevels(px.rowLo, px.rowHi);
+    px.colLevels = px.colsReduced && needsLevels(px.colLo, px.colHi);
     for (let i = 0; i < h; i++) {
       rowRanges[2 * i] = px.rowLo[i];
       rowRanges[2 * i + 1] = px.rowHi[i];
@@ -238,8 +242,11 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       // the values go up when a draw first reads them: zoomed out on a software renderer
       // none does (the CPU reduces from `current`)
       values.setData(d);
-      rowLevels = d.rows > EAGER_LEVELS;
-      colLevels = d.cols > EAGER_LEVELS;
+      // a GPU walks the pyramid in the texture: long axes get their levels at once, so
+      // that zooming out does not upload again; a software renderer reduces zoomed-out
+      // views on the CPU, and builds levels only when a view needs them
+      rowLevels = !software && d.rows > EAGER_LEVELS;
+      colLevels = !software && d.cols > EAGER_LEVELS;
       const err = fitError(d, rowLevels, colLevels, maxTextureSize);
       accepted = !err;
       return err;
@@ -267,14 +274,15 @@ export function createGLRenderer(canvas, events, pyramids = createPyramidCache()
       const { w, h } = list[0];
       updateRanges(view, w, h);
       const { rowsReduced, colsReduced } = px;
-      if ((rowsReduced && !rowLevels) || (colsReduced && !colLevels)) {
-        const err = fitError(data, rowLevels || rowsReduced, colLevels || colsReduced, maxTextureSize);
+      // levels are built when some pixel reads them (and with the matrix for long axes)
+      if ((px.rowLevels && !rowLevels) || (px.colLevels && !colLevels)) {
+        const err = fitError(data, rowLevels || px.rowLevels, colLevels || px.colLevels, maxTextureSize);
         if (err) {
           fail(err);
           return;
         }
-        rowLevels ||= rowsReduced;
-        colLevels ||= colsReduced;
+        rowLevels ||= px.rowLevels;
+        colLevels ||= px.colLevels;
         current = null;
       }
       if (!current) {

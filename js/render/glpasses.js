@@ -27,6 +27,9 @@ import { createPanelKey } from "./stack.js";
  * @property {Int32Array} colHi
  * @property {boolean} rowsReduced
  * @property {boolean} colsReduced
+ * @property {boolean} rowLevels some pixel covers enough rows to read pyramid levels
+ *   (reduce.js's needsLevels)
+ * @property {boolean} colLevels
  * @property {number} count
  */
 

@@ -260,8 +260,13 @@ describe("the WebGL renderer's values texture", () => {
       "stack of 7 100\u00d7100 panels does not fit a texture (MAX_TEXTURE_SIZE 256)",
     );
     expect(r.setData(data(6, 100, 100))).toBeNull();
+    // 50 px panels show 2 cells a pixel, from the values: nothing more to fit
     resize(3 * 52, 2 * 52);
     r.draw(full(100, 100), colours, grid(6, 3, 50, 50));
+    expect(failures).toEqual([]);
+    // 20 px panels show 5 cells a pixel: the levels are needed, and do not fit
+    resize(3 * 22, 2 * 22);
+    r.draw(full(100, 100), colours, grid(6, 3, 20, 20));
     expect(failures).toEqual([
       "stack of 6 100\u00d7100 panels with their zoomed-out levels does not fit a texture (MAX_TEXTURE_SIZE 256)",
     ]);

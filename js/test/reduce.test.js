@@ -7,6 +7,7 @@ import {
   coveredCells,
   createPyramidCache,
   forEachBlock,
+  needsLevels,
   pixelRanges,
   pyramidSize,
   reduceImage,
@@ -32,22 +33,31 @@ function brute(values, cols, r0, r1, c0, c1) {
 }
 
 /**
- * What each pixel of an h x w plot shows, through the pyramid.
+ * What each pixel of an h x w plot shows, through the pyramid: with the levels the
+ * renderers build (along an axis where some pixel needs them), or with every level of the
+ * reduced axes (`allLevels`).
  * @param {Float32Array} values
  * @param {number} rows
  * @param {number} cols
  * @param {ViewWindow} view
  * @param {number} w
  * @param {number} h
+ * @param {boolean} [allLevels]
  */
-function render(values, rows, cols, view, w, h) {
+function render(values, rows, cols, view, w, h, allLevels = false) {
   const rlo = new Int32Array(h);
   const rhi = new Int32Array(h);
   const clo = new Int32Array(w);
   const chi = new Int32Array(w);
   const rowsReduced = pixelRanges(view.row0, view.row1, rows, rlo, rhi);
   const colsReduced = pixelRanges(view.col0, view.col1, cols, clo, chi);
-  const pyr = buildPyramid(values, rows, cols, rowsReduced, colsReduced);
+  const pyr = buildPyramid(
+    values,
+    rows,
+    cols,
+    rowsReduced && (allLevels || needsLevels(rlo, rhi)),
+    colsReduced && (allLevels || needsLevels(clo, chi)),
+  );
   const out = new Float32Array(w * h);
   reduceImage(pyr, axisBlocks(rlo, rhi, pyr.topA), axisBlocks(clo, chi, pyr.topB), out);
   return { out, rlo, rhi, clo, chi, rowsReduced, colsReduced };
@@ -237,6 +247,37 @@ describe("reduceImage (the canvas renderer's and the shader's rule)", () => {
       }
     }
   });
+  it("is the same with every level as with the levels some pixel needs", () => {
+    const rand = rng(8);
+    let without = 0;
+    for (const [rows, cols] of [
+      [240, 200],
+      [300, 7],
+      [37, 400],
+    ]) {
+      const values = matrix(rows, cols, rand);
+      for (let t = 0; t < 10; t++) {
+        // 1 to 5 cells a pixel along each axis: around where levels start to be needed
+        const w = Math.max(1, Math.round(cols / (1 + 4 * rand())));
+        const h = Math.max(1, Math.round(rows / (1 + 4 * rand())));
+        const view = { row0: 0, row1: rows, col0: 0, col1: cols };
+        const some = render(values, rows, cols, view, w, h);
+        const all = render(values, rows, cols, view, w, h, true);
+        if (!needsLevels(some.rlo, some.rhi) && some.rowsReduced) without++;
+        for (let i = 0; i < w * h; i++)
+          if (!same(some.out[i], all.out[i])) expect([i, some.out[i]]).toEqual([i, all.out[i]]);
+      }
+    }
+    expect(without).toBeGreaterThan(3); // the case the levels are skipped in was tried
+  });
+
+  it("needs levels along an axis only where a pixel covers 4 cells or more", () => {
+    const lo = new Int32Array([0, 2, 5]);
+    expect(needsLevels(lo, new Int32Array([1, 4, 7]))).toBe(false);
+    expect(needsLevels(lo, new Int32Array([1, 5, 7]))).toBe(true);
+    expect(needsLevels(new Int32Array(0), new Int32Array(0))).toBe(false);
+  });
+
   it("never hides a strong row between pixel centres", () => {
     const rows = 100000;
     const cols = 50;

@@ -162,7 +162,7 @@ export function createPainter(ctx) {
       );
     }
     if (flags & (LAYOUT | VIEW)) interaction.followView();
-    ctx.status.drawn(renderer.kind);
+    ctx.status.drawn(renderer.kind, !cells.switching);
     ctx.exporter.setEnabled(true);
     matrix.requestExact();
     ctx.exporter.drawn();

@@ -1,6 +1,10 @@
 // One view's redraws: every change marks dirty flags (state.js) and asks for one
 // requestAnimationFrame, which draws all that was marked since the last. A frame that
-// throws keeps its flags and shows why, so the next change redoes them.
+// throws keeps its flags and shows why, so the next change redoes them. The first frame
+// does not wait for an animation frame: it is drawn as soon as the view is in the
+// document (`drawWhenAttached`), so that it shows in the browser's next frame instead of
+// the one after (the browser may take 50-100 ms between frames while the page around a
+// new output is laid out and painted).
 
 import { ALL } from "./state.js";
 
@@ -33,6 +37,12 @@ export function createScheduler(paint, showError) {
     }
   }
 
+  function flush() {
+    if (!raf) return;
+    cancelAnimationFrame(raf);
+    frame();
+  }
+
   return {
     schedule,
 
@@ -46,10 +56,21 @@ export function createScheduler(paint, showError) {
     },
 
     /** Draw now what waits for a frame, if anything does. */
-    flush() {
-      if (!raf) return;
-      cancelAnimationFrame(raf);
-      frame();
+    flush,
+
+    /**
+     * Draw what waits for a frame as soon as `el` is in the document, without waiting
+     * for the animation frame: checked in a task now and after every task until then
+     * (setTimeout's clamping makes that every 4 ms at most), or until the frame came.
+     * @param {Element} el
+     */
+    drawWhenAttached(el) {
+      const check = () => {
+        if (destroyed || !raf) return;
+        if (el.isConnected) flush();
+        else setTimeout(check, 0);
+      };
+      setTimeout(check, 0);
     },
 
     /** Whether the view was removed (nothing is drawn any more). */

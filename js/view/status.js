@@ -1,6 +1,7 @@
 // What one view's root says about it: the error box, shown in place of a picture that cannot
 // be drawn (never a blank box), and the marks of a complete draw that tests and exports
-// wait for (`data-ready`, `data-draws`, `data-renderer`; docs/architecture.md, DOM).
+// wait for (`data-ready`, `data-settled`, `data-draws`, `data-renderer`;
+// docs/architecture.md, DOM).
 
 /**
  * @param {HTMLElement} root `.tokenheat`
@@ -19,10 +20,15 @@ export function createStatus(root, errorEl) {
 
     /**
      * A complete draw, by renderer `kind`: the error box goes, the draw is counted.
+     * `settled`: by the renderer the view keeps (false for a first frame drawn with
+     * canvas 2D before WebGL is tried, render/cells.js).
      * @param {string} kind
+     * @param {boolean} [settled]
      */
-    drawn(kind) {
+    drawn(kind, settled = true) {
       if (root.dataset.renderer !== kind) root.dataset.renderer = kind;
+      if (settled) root.dataset.settled = "true";
+      else delete root.dataset.settled;
       if (!errorEl.hidden) {
         errorEl.hidden = true;
         errorEl.textContent = "";

@@ -83,9 +83,11 @@ class WidgetView:
         self.cells = self.root.locator(".tokenheat-cells")
 
     def wait_ready(self, timeout: float = 60_000) -> WidgetView:
+        """Until the widget has drawn with the renderer it keeps (``data-settled``: the
+        first frame of a page's first widget is drawn with canvas 2D, then with WebGL)."""
         self.root.scroll_into_view_if_needed(timeout=timeout)
         self.page.wait_for_function(
-            "el => el.dataset.ready === 'true'",
+            "el => el.dataset.ready === 'true' && el.dataset.settled === 'true'",
             arg=self.root.element_handle(timeout=timeout),
             timeout=timeout,
         )

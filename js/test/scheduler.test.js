@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createScheduler } from "../view/scheduler.js";
+import { ALL, VIEW } from "../view/state.js";
+
+describe("the scheduler's first frame", () => {
+  const g = /** @type {any} */ (globalThis);
+  const had = "requestAnimationFrame" in g;
+  beforeEach(() => {
+    // node has no animation frames: stand-ins for the fake timers to replace
+    if (!had) {
+      g.requestAnimationFrame = () => 0;
+      g.cancelAnimationFrame = () => {};
+    }
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    if (!had) {
+      delete g.requestAnimationFrame;
+      delete g.cancelAnimationFrame;
+    }
+  });
+
+  it("is drawn as soon as the view is in the document, not at the next animation frame", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "requestAnimationFrame", "cancelAnimationFrame"] });
+    /** @type {number[]} */
+    const painted = [];
+    const s = createScheduler(
+      (flags) => painted.push(flags),
+      () => {},
+    );
+    const el = { isConnected: false };
+    s.schedule(ALL);
+    s.drawWhenAttached(/** @type {Element} */ (/** @type {unknown} */ (el)));
+    vi.advanceTimersByTime(10); // tasks run, no frame yet (16 ms): not attached, nothing drawn
+    expect(painted).toEqual([]);
+    el.isConnected = true;
+    vi.advanceTimersByTime(1); // the next task, still before the frame
+    expect(painted).toEqual([ALL]);
+    vi.advanceTimersByTime(100); // the animation frame asked for has been cancelled
+    expect(painted).toEqual([ALL]);
+    s.schedule(VIEW); // later changes wait for a frame as before
+    expect(painted).toEqual([ALL]);
+    vi.advanceTimersByTime(17);
+    expect(painted).toEqual([ALL, VIEW]);
+  });
+
+  it("stops looking once the animation frame has drawn, and after destroy", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "requestAnimationFrame", "cancelAnimationFrame"] });
+    /** @type {number[]} */
+    const painted = [];
+    const s = createScheduler(
+      (flags) => painted.push(flags),
+      () => {},
+    );
+    const el = { isConnected: false };
+    s.drawWhenAttached(/** @type {Element} */ (/** @type {unknown} */ (el)));
+    s.schedule(ALL);
+    vi.advanceTimersByTime(20); // the frame came first (a detached view is drawn too)
+    expect(painted).toEqual([ALL]);
+    expect(vi.getTimerCount()).toBe(0); // no check left polling
+    const t = createScheduler(
+      (flags) => painted.push(flags),
+      () => {},
+    );
+    t.drawWhenAttached(/** @type {Element} */ (/** @type {unknown} */ (el)));
+    t.destroy();
+    vi.advanceTimersByTime(50);
+    expect(painted).toEqual([ALL]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
