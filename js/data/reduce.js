@@ -526,6 +526,10 @@ export function axisBlocks(lo, hi, top, into) {
  * @param {KnownPixels | null} [known]
  */
 export function reduceImage(pyr, rowsB, colsB, out, known = null) {
+  if (pyr.topA === 0 && pyr.topB === 0 && !known) {
+    reduceFromValues(pyr, rowsB, colsB, out);
+    return;
+  }
   const h = rowsB.lo.length;
   const w = colsB.lo.length;
   const nb = pyr.topB + 1;
@@ -578,6 +582,54 @@ export function reduceImage(pyr, rowsB, colsB, out, known = null) {
       const { colFrom, width } = known;
       const so = src * width;
       for (let x = 0; x < w; x++) if (colFrom[x] >= 0) shown[o + x] = from[so + colFrom[x]];
+    }
+    for (let x = 1; x < w; x++) if (repeats[x]) shown[o + x] = shown[o + x - 1];
+  }
+}
+
+/**
+ * reduceImage for a pyramid without levels (no pixel covers 4 cells along an axis, see
+ * needsLevels): every pixel reads its few cells from the values, in the same order and
+ * with the same keys, without the block tables.
+ * @param {Pyramid} pyr
+ * @param {AxisBlocks} rowsB
+ * @param {AxisBlocks} colsB
+ * @param {Float32Array} out
+ */
+function reduceFromValues(pyr, rowsB, colsB, out) {
+  const h = rowsB.lo.length;
+  const w = colsB.lo.length;
+  const cols = pyr.cols;
+  const values = intsOf(pyr.levels[0]);
+  const shown = intsOf(out);
+  const NAN = 0x7fc00000;
+  const MIN = -2147483648;
+  const keys = new Int32Array(w);
+  const { lo: rLo, hi: rHi, repeats: rRepeats } = rowsB;
+  const { lo: cLo, hi: cHi, repeats } = colsB;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    if (rRepeats[y]) {
+      shown.copyWithin(o, o - w, o);
+      continue;
+    }
+    keys.fill(MIN);
+    shown.fill(NAN, o, o + w);
+    for (let r = rLo[y]; r <= rHi[y]; r++) {
+      const base = r * cols;
+      for (let x = 0; x < w; x++) {
+        if (repeats[x]) continue;
+        const end = base + cHi[x];
+        for (let j = base + cLo[x]; j <= end; j++) {
+          const v = values[j];
+          const m = v & 0x7fffffff;
+          const k = m > 0x7f800000 ? MIN : ((((m << 1) | ((v >>> 31) ^ 1)) + 2) ^ MIN) | 0;
+          if (k > keys[x]) {
+            keys[x] = k;
+            shown[o + x] = v;
+          }
+        }
+      }
     }
     for (let x = 1; x < w; x++) if (repeats[x]) shown[o + x] = shown[o + x - 1];
   }
