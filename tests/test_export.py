@@ -264,7 +264,10 @@ def brute_force_shown(w: Heatmap, width: int, height: int) -> np.ndarray:
         ((9, 5), (1.5, 3, 2, 4.5), (30, 20)),  # zoomed in: the centre rule
     ],
 )
-def test_zoomed_out_pixels_show_their_strongest_cell(shape, view, size) -> None:
+@pytest.mark.parametrize("band", [None, 64, 1], ids=["one-band", "bands", "row-by-row"])
+def test_zoomed_out_pixels_show_their_strongest_cell(shape, view, size, band, monkeypatch) -> None:
+    if band is not None:  # made in bands of pixel rows: the same values
+        monkeypatch.setattr(export, "BAND_CELLS", band)
     rng = np.random.default_rng(sum(shape))
     values = rng.uniform(-1, 1, size=shape)
     values[rng.random(shape) < 0.1] = np.nan

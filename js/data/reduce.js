@@ -414,6 +414,7 @@ export function createPyramidCache() {
  * @property {Uint8Array} repeats
  * @property {Int32Array} levelFirst
  * @property {Int32Array} byLevel
+ * @property {Int32Array} pixelOf the pixel of each entry of byLevel
  */
 
 /**
@@ -486,6 +487,8 @@ export function axisBlocks(lo, hi, top, into) {
   const size = (top + 1) * (n + 1);
   const levelFirst = into && into.levelFirst.length === size ? into.levelFirst : new Int32Array(size);
   const byLevel = into && into.byLevel.length >= count ? into.byLevel : new Int32Array(level.length);
+  const pixelOf =
+    into && into.pixelOf.length === byLevel.length ? into.pixelOf : new Int32Array(byLevel.length);
   let k = 0;
   for (let p = 0; p < n; p++) repeats[p] = p > 0 && lo[p] === lo[p - 1] && hi[p] === hi[p - 1] ? 1 : 0;
   for (let a = 0; a <= top; a++) {
@@ -493,11 +496,15 @@ export function axisBlocks(lo, hi, top, into) {
     for (let p = 0; p < n; p++) {
       levelFirst[base + p] = k;
       if (repeats[p]) continue;
-      for (let i = first[p]; i < first[p + 1]; i++) if (level[i] === a) byLevel[k++] = index[i];
+      for (let i = first[p]; i < first[p + 1]; i++) {
+        if (level[i] !== a) continue;
+        pixelOf[k] = p;
+        byLevel[k++] = index[i];
+      }
     }
     levelFirst[base + n] = k;
   }
-  return { lo, hi, first, level, index, top, repeats, levelFirst, byLevel };
+  return { lo, hi, first, level, index, top, repeats, levelFirst, byLevel, pixelOf };
 }
 
 /**
@@ -509,7 +516,7 @@ export function axisBlocks(lo, hi, top, into) {
  * @property {number} width
  * @property {Int32Array} rowFrom
  * @property {Int32Array} colFrom
- * @property {{ levelFirst: Int32Array, byLevel: Int32Array }} missing
+ * @property {{ levelFirst: Int32Array, byLevel: Int32Array, pixelOf: Int32Array }} missing
  */
 
 /**
@@ -551,7 +558,7 @@ export function reduceImage(pyr, rowsB, colsB, out, known = null) {
     }
     const src = known ? known.rowFrom[y] : -1;
     // a row known from the earlier image needs only its missing columns
-    const { levelFirst, byLevel } = src >= 0 && known ? known.missing : colsB;
+    const { levelFirst, byLevel, pixelOf } = src >= 0 && known ? known.missing : colsB;
     keys.fill(MIN);
     shown.fill(NAN, o, o + w);
     for (let i = rFirst[y]; i < rFirst[y + 1]; i++) {
@@ -559,21 +566,19 @@ export function reduceImage(pyr, rowsB, colsB, out, known = null) {
       const ri = rIndex[i];
       for (let b = 0; b < nb; b++) {
         const at = b * (w + 1);
-        if (levelFirst[at] === levelFirst[at + w]) continue; // no column block at this level
+        const end = levelFirst[at + w];
         const lv = levels[a * nb + b];
         const base = ri * colsAt[b];
-        let j = levelFirst[at];
-        for (let x = 0; x < w; x++) {
-          const end = levelFirst[at + x + 1];
-          for (; j < end; j++) {
-            const v = lv[base + byLevel[j]];
-            const m = v & 0x7fffffff;
-            // key(v) + 2 (NaN: 0) as unsigned, flipped into signed order
-            const k = m > 0x7f800000 ? MIN : ((((m << 1) | ((v >>> 31) ^ 1)) + 2) ^ MIN) | 0;
-            if (k > keys[x]) {
-              keys[x] = k;
-              shown[o + x] = v;
-            }
+        // every column block at this level, pixel after pixel (none: no loop)
+        for (let j = levelFirst[at]; j < end; j++) {
+          const v = lv[base + byLevel[j]];
+          const m = v & 0x7fffffff;
+          // key(v) + 2 (NaN: 0) as unsigned, flipped into signed order
+          const k = m > 0x7f800000 ? MIN : ((((m << 1) | ((v >>> 31) ^ 1)) + 2) ^ MIN) | 0;
+          const x = pixelOf[j];
+          if (k > keys[x]) {
+            keys[x] = k;
+            shown[o + x] = v;
           }
         }
       }

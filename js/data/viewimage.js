@@ -48,24 +48,27 @@ function missingBlocks(cols, colFrom) {
   const n = cols.lo.length;
   const levelFirst = new Int32Array(cols.levelFirst.length);
   const byLevel = new Int32Array(cols.byLevel.length);
+  const pixelOf = new Int32Array(cols.byLevel.length);
   let k = 0;
   for (let a = 0; a <= cols.top; a++) {
     const base = a * (n + 1);
     for (let x = 0; x < n; x++) {
       levelFirst[base + x] = k;
       if (colFrom[x] >= 0) continue;
-      for (let j = cols.levelFirst[base + x]; j < cols.levelFirst[base + x + 1]; j++)
+      for (let j = cols.levelFirst[base + x]; j < cols.levelFirst[base + x + 1]; j++) {
+        pixelOf[k] = x;
         byLevel[k++] = cols.byLevel[j];
+      }
     }
     levelFirst[base + n] = k;
   }
-  return { levelFirst, byLevel };
+  return { levelFirst, byLevel, pixelOf };
 }
 
 /**
  * Which pixels of these ranges an earlier view's image gives (null: none).
  * @typedef {{ rowFrom: Int32Array, colFrom: Int32Array,
- *   missing: { levelFirst: Int32Array, byLevel: Int32Array } } | null} Match
+ *   missing: { levelFirst: Int32Array, byLevel: Int32Array, pixelOf: Int32Array } } | null} Match
  */
 
 /**

@@ -118,18 +118,24 @@ def lut_indices(values: ArrayLike, *, vmin: float, vmax: float, center: float | 
     """
     v = np.asarray(values, dtype=np.float32)
     lo, hi = np.float32(vmin), np.float32(vmax)
-    t = np.clip(v, lo, hi)
+    # one float32 array worked in place (the same operations in the same order, so the
+    # same results), so that colouring an image needs little more than the image
+    u = np.clip(v, lo, hi)
     if center is None:
-        u = (t - lo) / (hi - lo)
+        u -= lo
+        u /= hi - lo
     else:
         c = np.float32(center)
         r = np.float32(max(vmax - center, center - vmin))
-        u = np.float32(0.5) + (t - c) / (np.float32(2) * r)
+        u -= c
+        u /= np.float32(2) * r
+        u += np.float32(0.5)
     with np.errstate(invalid="ignore"):
-        idx = np.floor(u * np.float32(LUT_SIZE))
-        idx = np.clip(idx, 0, LUT_SIZE - 1)
-        out = np.where(np.isnan(v), -1, idx).astype(np.int16)
-    return out
+        u *= np.float32(LUT_SIZE)
+        np.floor(u, out=u)
+        np.clip(u, 0, LUT_SIZE - 1, out=u)
+        u[np.isnan(v)] = -1
+    return u.astype(np.int16)
 
 
 def colorize(
@@ -167,4 +173,5 @@ def colorize(
     palette = np.empty((LUT_SIZE + 1, 4), dtype=np.uint8)
     palette[:LUT_SIZE] = table
     palette[LUT_SIZE] = (*parse_hex_color(nan_color, name="nan_color"), 255)
-    return palette[np.where(idx < 0, LUT_SIZE, idx)]
+    idx[idx < 0] = LUT_SIZE
+    return palette[idx]

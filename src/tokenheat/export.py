@@ -241,19 +241,41 @@ def _extreme(ufunc: np.ufunc, a: np.ndarray, lo: np.ndarray, hi: np.ndarray, axi
     return out
 
 
+#: Cells read at a time by :func:`shown_values` (a band of pixel rows at a time), so that
+#: its temporaries stay a few MiB whatever the matrix: 2**18 cells (1 MiB as float32).
+BAND_CELLS = 2**18
+
+
 def shown_values(widget: Heatmap, width: int, height: int, panel: int | None = None) -> np.ndarray:
     """The float32 value each pixel of a ``width`` x ``height`` cell area shows: the
     strongest cell it covers (largest magnitude; the positive one of +x and -x; NaN only
     if all are NaN), exactly as the browser draws the current view, of one panel
-    (default: the focused one, or the only one), normalised if that is set."""
+    (default: the focused one, or the only one), normalised if that is set. Made a band
+    of pixel rows at a time (:data:`BAND_CELLS`): each pixel's value is the same."""
     r0, r1, c0, c1 = widget.view
     rows_n, cols_n = widget.shape
     rlo, rhi = pixel_ranges(r0, r1, rows_n, height)
     clo, chi = pixel_ranges(c0, c1, cols_n, width)
-    a, b, c, d = rlo.min(), rhi.max() + 1, clo.min(), chi.max() + 1
+    c, d = clo.min(), chi.max() + 1
     p = focused(widget) if panel is None else panel
-    block = drawn_f32(widget, p, slice(a, b), slice(c, d))
-    rlo, rhi, clo, chi = rlo - a, rhi - a, clo - c, chi - c
+    # pixel rows per band: each covers at most `tallest` matrix rows of d - c cells
+    tallest = int((rhi - rlo).max()) + 1
+    step = max(1, BAND_CELLS // (tallest * (d - c)))
+    out = np.empty((height, width), dtype=np.float32)
+    for y in range(0, height, step):
+        lo, hi = rlo[y : y + step], rhi[y : y + step]  # pixel ranges only grow along y
+        a, b = lo[0], hi[-1] + 1
+        block = drawn_f32(widget, p, slice(a, b), slice(c, d))
+        out[y : y + step] = _strongest(block, lo - a, hi - a, clo - c, chi - c)
+    return out
+
+
+def _strongest(
+    block: np.ndarray, rlo: np.ndarray, rhi: np.ndarray, clo: np.ndarray, chi: np.ndarray
+) -> np.ndarray:
+    """The strongest value of ``block`` over each pixel's rows [rlo, rhi] and columns
+    [clo, chi], float32."""
+    height, width = len(rlo), len(clo)
     # reduce first along the axis that shrinks most (max and min are separable)
     steps = [(clo, chi, 1), (rlo, rhi, 0)]
     if height / block.shape[0] < width / block.shape[1]:
