@@ -15,6 +15,9 @@ import zlib
 
 import numpy as np
 
+#: Bytes of scanlines given to zlib at a time.
+_BAND_BYTES = 1 << 18
+
 #: PNG colour type of an (h, w, channels) array: truecolour, or truecolour with alpha.
 _COLOUR_TYPE = {3: 2, 4: 6}
 
@@ -27,9 +30,17 @@ def encode_png(pixels: np.ndarray, level: int = 6) -> bytes:
     b'\\x89PNG\\r\\n\\x1a\\n'
     """
     h, w, channels = pixels.shape
-    raw = np.empty((h, 1 + channels * w), dtype=np.uint8)
-    raw[:, 0] = 0  # filter type "None" for every scanline
-    raw[:, 1:] = pixels.reshape(h, channels * w)
+    # the scanlines go to zlib a band at a time (the stream is the same as one call's),
+    # so that encoding needs a band's copy of the picture, not a whole one
+    band = max(1, _BAND_BYTES // (1 + channels * w))
+    raw = np.zeros((min(band, h), 1 + channels * w), dtype=np.uint8)  # filter "None": 0
+    deflate = zlib.compressobj(level)
+    parts = []
+    for y in range(0, h, band):
+        rows = min(band, h - y)
+        raw[:rows, 1:] = pixels[y : y + rows].reshape(rows, channels * w)
+        parts.append(deflate.compress(raw[:rows].data))
+    parts.append(deflate.flush())
 
     def chunk(tag: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
@@ -38,6 +49,6 @@ def encode_png(pixels: np.ndarray, level: int = 6) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw.data, level))
+        + chunk(b"IDAT", b"".join(parts))
         + chunk(b"IEND", b"")
     )
