@@ -93,6 +93,17 @@ class WidgetView:
         )
         return self
 
+    def wait_webgl(self, timeout: float = 30_000) -> WidgetView:
+        """Until the widget draws with WebGL: a view that was drawn off screen keeps
+        canvas 2D until it comes on screen (it then takes a context from the page's pool)."""
+        self.root.scroll_into_view_if_needed(timeout=timeout)
+        self.page.wait_for_function(
+            "el => el.dataset.renderer === 'webgl2'",
+            arg=self.root.element_handle(timeout=timeout),
+            timeout=timeout,
+        )
+        return self
+
     def draws(self) -> int:
         return int(self.root.get_attribute("data-draws") or 0)
 

@@ -94,9 +94,10 @@ def strong_pixels(shot: Image.Image, colour, tolerance: int = 8) -> np.ndarray:
 
 def test_a_16_by_16_grid_uses_one_webgl_context(lab, page, views) -> None:
     grid = views[0]
-    assert grid.root.get_attribute("data-renderer") == "webgl2"
-    # four widgets on the page (the grid's 256 panels, a pair, one matrix, a 3 x 4 grid):
-    # four contexts, one each
+    # four widgets on the page (the grid's 256 panels, a pair, one matrix, a 3 x 4 grid),
+    # each brought on screen: four contexts, one each
+    for view in views:
+        view.wait_webgl()
     assert page.evaluate("window.__webgl2") == 4
     assert grid.root.locator(".tokenheat-cells").count() == 1
     assert grid.texts('.tokenheat-grid-label[data-axis="row"]') == [f"L{i}" for i in range(16)]

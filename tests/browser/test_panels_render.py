@@ -328,7 +328,8 @@ def test_a_32_by_32_grid_draws_with_one_webgl_context(harness) -> None:
 
 def test_the_texture_limit_counts_every_panel(harness) -> None:
     """MAX_TEXTURE_SIZE 256 holds 65536 values: 6 panels of 100 x 100 fit, 7 do not, and
-    6 do not with their zoomed-out levels (the renderer then asks for the canvas one)."""
+    6 do not with their zoomed-out levels, which a view needs when a pixel covers 4 cells
+    or more (the renderer then asks for the canvas one)."""
     rng = np.random.default_rng(13)
     layout = grid([0, 1, 2, 3, 4, 5], 3, 100, 100, gap=2, margin=0)
     views = [{"row0": 0, "row1": 100, "col0": 0, "col1": 100}]
@@ -341,8 +342,13 @@ def test_the_texture_limit_counts_every_panel(harness) -> None:
     assert seven == {
         "error": "stack of 7 100\u00d7100 panels does not fit a texture (MAX_TEXTURE_SIZE 256)"
     }
-    small, w2, h2 = grid([0, 1, 2, 3, 4, 5], 3, 50, 50, gap=2, margin=0)
-    out = harness.raw({**spec, "values": b64(six), "rects": small, "width": w2, "height": h2})
+    # 50 px panels: 2 cells a pixel, read from the values (no levels, nothing more to fit)
+    half, w2, h2 = grid([0, 1, 2, 3, 4, 5], 3, 50, 50, gap=2, margin=0)
+    out = harness.raw({**spec, "values": b64(six), "rects": half, "width": w2, "height": h2})
+    assert out["failures"] == []
+    # 20 px panels: 5 cells a pixel, the levels are needed
+    small, w5, h5 = grid([0, 1, 2, 3, 4, 5], 3, 20, 20, gap=2, margin=0)
+    out = harness.raw({**spec, "values": b64(six), "rects": small, "width": w5, "height": h5})
     assert out["failures"] == [
         "stack of 6 100\u00d7100 panels with their zoomed-out levels does not fit a texture"
         " (MAX_TEXTURE_SIZE 256)"
