@@ -24,7 +24,9 @@ The kernel: in JupyterLab, the peak RSS (``VmHWM``, restarted by ``/proc/self/cl
 from before the heatmap cell to the end (exact values and tiles sent); for tokenheat also
 in fresh processes, as ``time_to_visible.py --kernel-steps`` (imports and one tiny heatmap
 first, so they do not count), the peak RSS increase and tracemalloc peak of
-``w = Heatmap(z); w._repr_mimebundle_()``, also as multiples of ``z.size * 4``.
+``w = Heatmap(z); w._repr_mimebundle_()``, also as multiples of ``z.size * 4``; with the
+float64 ``z`` (``kernel``) and with ``z`` made float32 first (``kernel_float32``: no float64
+originals to keep for the tooltips).
 
 Run: ``python benchmarks/memory.py`` (``--sizes 1000 4096 20000``, ``--libs``). plotly is
 not tried above 4096 x 4096 (its JSON kills the driver there already); a failed run is
@@ -161,14 +163,17 @@ WARMUP = {
 KERNEL = "import ipykernel.kernelapp\n{setup}\n{warmup}\n{start}\n{show}\n{read}"
 
 
-def kernel_peak(rows: int, cols: int) -> dict:
+def kernel_peak(rows: int, cols: int, dtype: str = "float64") -> dict:
     """Peak and kept memory of ``Heatmap(z)`` and its output bundle in fresh processes
     (RSS in one, tracemalloc, which adds its own overhead, in another), in bytes and as
-    multiples of the float32 matrix."""
+    multiples of the float32 matrix; ``z`` float64, or made ``float32`` first."""
     out: dict = {"float32_bytes": rows * cols * 4}
+    setup = SETUP.format(rows=rows, cols=cols)
+    if dtype == "float32":
+        setup += ".astype(np.float32)"
     for start, read in ((PEAK_START, PEAK_READ), (TRACE_START, TRACE_READ)):
         code = KERNEL.format(
-            setup=SETUP.format(rows=rows, cols=cols),
+            setup=setup,
             warmup=WARMUP["tokenheat"],
             start=start,
             show="w = Heatmap(z)\nw._repr_mimebundle_()",
@@ -332,7 +337,7 @@ def main() -> None:
     args = parser.parse_args()
 
     old = json.loads(args.out.read_text()) if args.out.exists() else {}
-    found = {k: old.get(k, {}) for k in ("browser", "kernel")}
+    found = {k: old.get(k, {}) for k in ("browser", "kernel", "kernel_float32")}
     bundle = BUNDLE.read_bytes()
     found["bundle"] = {"bytes": len(bundle), "sha256": hashlib.sha256(bundle).hexdigest()[:16]}
     found["load_at_start"] = os.getloadavg()
@@ -350,10 +355,11 @@ def main() -> None:
                         found["browser"].setdefault(size, {})[lib] = r
                         print(f"{lib:>9} {size:>6}: {summary(r)}", flush=True)
                         write_results(args.out, driver.version, found)  # kept if we die
-                    k = found["kernel"][size] = kernel_peak(*matrix_shape(size))
-                    k["load"] = os.getloadavg()[0]
-                    print(f"   kernel {size:>6}: {json.dumps(k)}", flush=True)
-                    write_results(args.out, driver.version, found)
+                    for key, dtype in (("kernel", "float64"), ("kernel_float32", "float32")):
+                        k = found[key][size] = kernel_peak(*matrix_shape(size), dtype)
+                        k["load"] = os.getloadavg()[0]
+                        print(f"   kernel {size:>6} {dtype}: {json.dumps(k)}", flush=True)
+                        write_results(args.out, driver.version, found)
         finally:
             driver.stop()
 

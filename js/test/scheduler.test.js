@@ -2,6 +2,21 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createScheduler } from "../view/scheduler.js";
 import { ALL, VIEW } from "../view/state.js";
 
+/** Fake timers and frames, a scheduler that records what it paints, a detached root. */
+function start() {
+  vi.useFakeTimers({ toFake: ["setTimeout", "requestAnimationFrame", "cancelAnimationFrame"] });
+  /** @type {number[]} */
+  const painted = [];
+  const s = createScheduler(
+    (flags) => painted.push(flags),
+    () => {},
+  );
+  const el = /** @type {Element & { isConnected: boolean }} */ (
+    /** @type {unknown} */ ({ isConnected: false })
+  );
+  return { painted, s, el };
+}
+
 describe("the scheduler's first frame", () => {
   const g = /** @type {any} */ (globalThis);
   const had = "requestAnimationFrame" in g;
@@ -21,16 +36,9 @@ describe("the scheduler's first frame", () => {
   });
 
   it("is drawn as soon as the view is in the document, not at the next animation frame", () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "requestAnimationFrame", "cancelAnimationFrame"] });
-    /** @type {number[]} */
-    const painted = [];
-    const s = createScheduler(
-      (flags) => painted.push(flags),
-      () => {},
-    );
-    const el = { isConnected: false };
+    const { painted, s, el } = start();
     s.schedule(ALL);
-    s.drawWhenAttached(/** @type {Element} */ (/** @type {unknown} */ (el)));
+    s.drawWhenAttached(el);
     vi.advanceTimersByTime(10); // tasks run, no frame yet (16 ms): not attached, nothing drawn
     expect(painted).toEqual([]);
     el.isConnected = true;
@@ -45,15 +53,8 @@ describe("the scheduler's first frame", () => {
   });
 
   it("stops looking once the animation frame has drawn, and after destroy", () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "requestAnimationFrame", "cancelAnimationFrame"] });
-    /** @type {number[]} */
-    const painted = [];
-    const s = createScheduler(
-      (flags) => painted.push(flags),
-      () => {},
-    );
-    const el = { isConnected: false };
-    s.drawWhenAttached(/** @type {Element} */ (/** @type {unknown} */ (el)));
+    const { painted, s, el } = start();
+    s.drawWhenAttached(el);
     s.schedule(ALL);
     vi.advanceTimersByTime(20); // the frame came first (a detached view is drawn too)
     expect(painted).toEqual([ALL]);
@@ -62,7 +63,7 @@ describe("the scheduler's first frame", () => {
       (flags) => painted.push(flags),
       () => {},
     );
-    t.drawWhenAttached(/** @type {Element} */ (/** @type {unknown} */ (el)));
+    t.drawWhenAttached(el);
     t.destroy();
     vi.advanceTimersByTime(50);
     expect(painted).toEqual([ALL]);
