@@ -164,6 +164,11 @@ const bitsOf = (a) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 /** @param {Float32Array} a */
 const intsOf = (a) => new Int32Array(a.buffer, a.byteOffset, a.length);
 
+/** The bits of the NaN a pixel with only NaN cells shows (reduceImage). */
+const NAN = 0x7fc00000;
+/** reduceImage's key of NaN, flipped into signed order: every number beats it. */
+const MIN = -2147483648;
+
 /**
  * Merge groups of 4 rows: dst (ceil(R/4) x C) from src (R x C).
  * @param {Float32Array} src
@@ -545,8 +550,6 @@ export function reduceImage(pyr, rowsB, colsB, out, known = null) {
   const levels = pyr.levels.map(intsOf);
   const shown = intsOf(out);
   const from = known ? intsOf(known.image) : shown;
-  const NAN = 0x7fc00000;
-  const MIN = -2147483648; // the key of NaN: every number beats it
   const keys = new Int32Array(w);
   const { first: rFirst, level: rLevel, index: rIndex, repeats: rRepeats } = rowsB;
   const { repeats } = colsB;
@@ -607,8 +610,6 @@ function reduceFromValues(pyr, rowsB, colsB, out) {
   const cols = pyr.cols;
   const values = intsOf(pyr.levels[0]);
   const shown = intsOf(out);
-  const NAN = 0x7fc00000;
-  const MIN = -2147483648;
   const keys = new Int32Array(w);
   const { lo: rLo, hi: rHi, repeats: rRepeats } = rowsB;
   const { lo: cLo, hi: cHi, repeats } = colsB;

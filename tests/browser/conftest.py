@@ -82,27 +82,25 @@ class WidgetView:
         self.root = page.locator(".tokenheat").nth(index)
         self.cells = self.root.locator(".tokenheat-cells")
 
+    def _wait_on_screen(self, predicate: str, timeout: float) -> WidgetView:
+        """Scroll the widget into view, then wait until ``predicate(root)`` (JavaScript)."""
+        self.root.scroll_into_view_if_needed(timeout=timeout)
+        self.page.wait_for_function(
+            predicate, arg=self.root.element_handle(timeout=timeout), timeout=timeout
+        )
+        return self
+
     def wait_ready(self, timeout: float = 60_000) -> WidgetView:
         """Until the widget has drawn with the renderer it keeps (``data-settled``: the
         first frame of a page's first widget is drawn with canvas 2D, then with WebGL)."""
-        self.root.scroll_into_view_if_needed(timeout=timeout)
-        self.page.wait_for_function(
-            "el => el.dataset.ready === 'true' && el.dataset.settled === 'true'",
-            arg=self.root.element_handle(timeout=timeout),
-            timeout=timeout,
+        return self._wait_on_screen(
+            "el => el.dataset.ready === 'true' && el.dataset.settled === 'true'", timeout
         )
-        return self
 
     def wait_webgl(self, timeout: float = 30_000) -> WidgetView:
         """Until the widget draws with WebGL: a view that was drawn off screen keeps
         canvas 2D until it comes on screen (it then takes a context from the page's pool)."""
-        self.root.scroll_into_view_if_needed(timeout=timeout)
-        self.page.wait_for_function(
-            "el => el.dataset.renderer === 'webgl2'",
-            arg=self.root.element_handle(timeout=timeout),
-            timeout=timeout,
-        )
-        return self
+        return self._wait_on_screen("el => el.dataset.renderer === 'webgl2'", timeout)
 
     def draws(self) -> int:
         return int(self.root.get_attribute("data-draws") or 0)
