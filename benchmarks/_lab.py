@@ -13,6 +13,7 @@ import argparse
 import compileall
 import contextlib
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,6 +117,31 @@ def compile_as_installed() -> None:
     import tokenheat
 
     compileall.compile_dir(Path(tokenheat.__file__).parent, quiet=1)
+
+
+def wait_quiet(idle: float = 0.85, window: float = 0.25, timeout: float = 20.0) -> float:
+    """Wait until the machine's processors were idle for at least ``idle`` of a ``window``
+    (seconds), or ``timeout`` passed; returns the seconds waited. Called before each timed
+    run, so that what a run measures is its own work, not what the run before it left
+    behind (a closed page's teardown, a kernel shutting down, JupyterLab still settling
+    after opening a notebook): the same for every library. Reads ``/proc/stat`` (Linux);
+    elsewhere it returns at once."""
+    stat = Path("/proc/stat")
+    if not stat.exists():
+        return 0.0
+
+    def times() -> tuple[int, int]:
+        fields = [int(x) for x in stat.read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields[3:5]), sum(fields)  # idle + iowait, all
+
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        idle0, all0 = times()
+        time.sleep(window)
+        idle1, all1 = times()
+        if all1 > all0 and (idle1 - idle0) / (all1 - all0) >= idle:
+            break
+    return time.monotonic() - start
 
 
 def matrix_shape(size: str) -> tuple[int, int]:

@@ -9,6 +9,13 @@ which the heatmap is drawn:
   complete draw, cells included);
 - plotly ``FigureWidget(go.Heatmap)``: the heatmap layer's ``<image>`` has its data.
 
+Before each timed run the benchmark waits until the machine is idle (``_lab.wait_quiet``),
+so that a run does not pay for what the previous one left behind (a closed page, a kernel
+shutting down, JupyterLab settling after opening the notebook).
+
+``--floor`` also times the least any anywidget can take here: a widget whose front end
+adds one ``<div>`` (no data, no output PNG), shown by the same kind of cell.
+
 Run: ``make bench`` (or ``python benchmarks/time_to_visible.py --repeat 3``).
 Results go to ``benchmarks/results.json``; see ``benchmarks/README.md``.
 
@@ -35,7 +42,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
-from _lab import compile_as_installed  # noqa: E402
+from _lab import compile_as_installed, wait_quiet  # noqa: E402
 from labdriver import launch_browser, running_lab  # noqa: E402
 
 SETUP = "import numpy as np\nz = np.random.default_rng(0).normal(size=({n}, {n}))"
@@ -43,6 +50,15 @@ CELLS = {
     "tokenheat": "from tokenheat import Heatmap\nHeatmap(z)",
     "plotly": "import plotly.graph_objects as go\ngo.FigureWidget(go.Heatmap(z=z))",
 }
+#: ``--floor``: a widget that draws one ``<div>``, the least any anywidget takes to show.
+FLOOR_CELL = (
+    "import anywidget\n"
+    "class Floor(anywidget.AnyWidget):\n"
+    '    _esm = \'export default { render({ el }) { const d = document.createElement("div");'
+    ' d.className = "floor-widget"; d.textContent = "floor"; el.append(d); } }\'\n'
+    "Floor()"
+)
+FLOOR_VISIBLE = "document.querySelector('.floor-widget')"
 VISIBLE = {
     "tokenheat": "document.querySelector('.tokenheat[data-ready=\"true\"]')",
     "plotly": "(() => { const im = document.querySelector('.js-plotly-plot .hm image');"
@@ -105,13 +121,13 @@ def kernel_steps(sizes: list[int], repeat: int) -> None:
             print(f"  {step:<24} {statistics.median(r.get(step, 0) for r in runs):7.1f}")
 
 
-def write_notebooks(folder: Path, sizes: list[int]) -> None:
-    for lib in CELLS:
+def write_notebooks(folder: Path, sizes: list[int], cells: dict[str, str] = CELLS) -> None:
+    for lib in cells:
         for n in sizes:
             nb = nbformat.v4.new_notebook(
                 cells=[
                     nbformat.v4.new_code_cell(SETUP.format(n=n)),
-                    nbformat.v4.new_code_cell(CELLS[lib]),
+                    nbformat.v4.new_code_cell(cells[lib]),
                 ]
             )
             nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
@@ -128,6 +144,7 @@ def measure(lab, browser, lib: str, n: int, timeout_s: float, visible: str | Non
         lab.open(page, f"{lib}-{n}.ipynb")
         lab.run_cell(page, 0, timeout=120_000)  # untimed: make the matrix, start the kernel
         page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".cm-content").click()
+        wait_quiet()
         start = page.evaluate("performance.now()")
         page.keyboard.press("Shift+Enter")
         done = page.wait_for_function(
@@ -171,6 +188,9 @@ def main() -> None:
     parser.add_argument(
         "--kernel-steps", action="store_true", help="time the kernel's steps only, no browser"
     )
+    parser.add_argument(
+        "--floor", action="store_true", help="also time a one-<div> anywidget (the floor)"
+    )
     args = parser.parse_args()
     if args.kernel_steps:
         compile_as_installed()
@@ -181,15 +201,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tokenheat-bench-") as tmp:
         notebooks = Path(tmp) / "notebooks"
         notebooks.mkdir()
-        write_notebooks(notebooks, args.sizes)
-        results: dict[str, dict[str, list[float]]] = {lib: {} for lib in CELLS}
+        cells = {**CELLS, "floor": FLOOR_CELL} if args.floor else CELLS
+        visible = {**VISIBLE, "floor": FLOOR_VISIBLE}
+        write_notebooks(notebooks, args.sizes, cells)
+        results: dict[str, dict[str, list[float]]] = {lib: {} for lib in cells}
         with running_lab(notebooks, Path(tmp) / "lab") as lab, sync_playwright() as p:
             browser = launch_browser(p)
             browser_version = f"Chromium {browser.version}"
             for n in args.sizes:
                 for _ in range(args.repeat):
-                    for lib in CELLS:  # interleaved, so drift hits both alike
-                        t = measure(lab, browser, lib, n, args.timeout)
+                    for lib in cells:  # interleaved, so drift hits all alike
+                        t = measure(lab, browser, lib, n, args.timeout, visible[lib])
                         results[lib].setdefault(str(n), []).append(t)
                         print(f"{lib:>9} {n:>5}x{n:<5} {t:7.2f} s", flush=True)
             browser.close()
@@ -201,7 +223,11 @@ def main() -> None:
         th = statistics.median(results["tokenheat"][str(n)])
         pl = statistics.median(results["plotly"][str(n)])
         summary[str(n)] = {"tokenheat": th, "plotly": pl, "ratio": pl / th}
-        print(f"{n:>5}x{n:<5} {th:10.2f} {pl:10.2f} {pl / th:16.1f}x")
+        floor = ""
+        if "floor" in results:
+            summary[str(n)]["floor"] = statistics.median(results["floor"][str(n)])
+            floor = f"   (one-<div> anywidget: {summary[str(n)]['floor']:.2f} s)"
+        print(f"{n:>5}x{n:<5} {th:10.2f} {pl:10.2f} {pl / th:16.1f}x{floor}")
     write_results(args.out, browser_version, {"runs": results, "median": summary})
 
 
