@@ -7,11 +7,12 @@ rectangular.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
 
-from . import _data
+from . import _data, _sources
 
 
 def is_array_object(x: object) -> bool:
@@ -30,6 +31,8 @@ def to_array(obj: object, name: str) -> tuple[np.ndarray, list[str] | None, list
         raise TypeError(f"{what}, got None")
     if isinstance(obj, (str, bytes, Mapping, set, frozenset)):
         raise TypeError(f"{what}, got {type(obj).__name__} {obj!r:.40}")
+    if _sources.is_source(obj):
+        _refuse_big_source(obj, name)
     row_names, col_names = _data._frame_names(obj)
     frame = row_names is not None
     if frame:
@@ -64,6 +67,27 @@ def _seq_len(x: object) -> int | None:
     if isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim):
         return len(x)  # type: ignore[arg-type]
     return None
+
+
+def _refuse_big_source(source: object, name: str) -> None:
+    """A memmap, zarr array, h5py dataset or dask array of more cells than a Heatmap holds
+    is refused before anything is read (reading it whole could take the kernel's memory
+    and hours); smaller ones are read whole like any array."""
+    shape = tuple(int(n) for n in source.shape)  # type: ignore[attr-defined]
+    cells = math.prod(shape)
+    if cells <= _data.MAX_CELLS:
+        return
+    hint = (
+        f"reduce it first, e.g. tokenheat.downsample({name}, {_data._factor_for(shape)}) keeps "
+        "the strongest value of each block and reads the source a part at a time"
+        if len(shape) == 2
+        else "pass a slice of it, or downsample each 2-D matrix with tokenheat.downsample, "
+        "which reads the source a part at a time"
+    )
+    raise ValueError(
+        f"{name} is a {_sources.describe(source)}: {cells:,} cells, more than the "
+        f"{_data.MAX_CELLS:,} a tokenheat Heatmap holds in memory; {hint}"
+    )
 
 
 def _ragged_where(obj: object, name: str) -> str | None:

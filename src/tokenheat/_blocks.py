@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import _sources
+
 
 def downsample(values: ArrayLike, factor: int | tuple[int, int]) -> np.ndarray:
     """Reduce a matrix by blocks of ``factor`` rows x columns, keeping in each block the
@@ -15,9 +17,15 @@ def downsample(values: ArrayLike, factor: int | tuple[int, int]) -> np.ndarray:
     ``-x``; NaN only if the whole block is NaN), so that strong cells stay visible. Edge
     blocks may be smaller. Float input keeps its dtype; other input becomes float64.
 
+    ``values`` may be bigger than memory: a numpy memmap, a zarr array, an h5py dataset
+    (anything with ``shape``, ``dtype`` and 2-D slicing) is read a part at a time, at most
+    64 MiB at once; a dask array is reduced as a dask computation, on dask's threads or,
+    when a ``dask.distributed`` ``Client`` is active, on its cluster. Only the result is
+    held whole.
+
     Parameters
     ----------
-    values : array-like, 2-D
+    values : array-like, 2-D, or a 2-D memmap, zarr array, h5py dataset or dask array
     factor : int or (int, int)
         Block size: the same for rows and columns, or ``(rows, cols)``.
 
@@ -26,14 +34,16 @@ def downsample(values: ArrayLike, factor: int | tuple[int, int]) -> np.ndarray:
     >>> downsample([[1.0, -5.0, 2.0], [3.0, 4.0, float("nan")]], 2)
     array([[-5.,  2.]])
     """
+    fr, fc = (factor, factor) if isinstance(factor, (int, np.integer)) else tuple(factor)
+    if not all(isinstance(f, (int, np.integer)) and f >= 1 for f in (fr, fc)):
+        raise ValueError(f"factor must be a positive int or a pair of them, got {factor!r}")
+    if _sources.is_source(values):
+        return _sources.reduce_source(values, int(fr), int(fc))
     arr = np.asarray(values)
     if arr.dtype.kind != "f":
         arr = arr.astype(np.float64)
     if arr.ndim != 2:
         raise ValueError(f"downsample needs a 2-D matrix, got {arr.ndim}-D")
-    fr, fc = (factor, factor) if isinstance(factor, (int, np.integer)) else tuple(factor)
-    if not all(isinstance(f, (int, np.integer)) and f >= 1 for f in (fr, fc)):
-        raise ValueError(f"factor must be a positive int or a pair of them, got {factor!r}")
     return reduce_blocks(arr, int(fr), int(fc))
 
 

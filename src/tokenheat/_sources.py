@@ -1,0 +1,183 @@
+"""Matrices read a part at a time: numpy memmaps, zarr arrays, h5py datasets, dask arrays
+and anything else with ``shape``, ``dtype`` and 2-D slicing. Nothing here reads one whole.
+
+:func:`tokenheat.downsample` reduces such a *source* by blocks with bounded memory: a
+dask array as a dask computation (on the threads of dask's default scheduler, or on the
+user's ``dask.distributed`` cluster when a ``Client`` is active), any other source in
+parts of at most :data:`PART_BYTES`, each part's blocks reduced by
+:func:`tokenheat._blocks.reduce_blocks`, the rule the browser's zoomed-out pixels use.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+#: Most bytes of a source read at once (one part of a reduction): 64 MiB.
+PART_BYTES = 2**26
+
+
+def is_dask(obj: object) -> bool:
+    """A dask array, without importing dask."""
+    return type(obj).__module__.startswith("dask.") and hasattr(obj, "compute")
+
+
+def is_source(obj: object) -> bool:
+    """Whether ``obj`` is read a part at a time instead of being converted whole: a numpy
+    memmap, a dask array, or an object that is not an in-memory array but has ``shape``,
+    ``dtype``, ``ndim`` and item access (zarr arrays, h5py datasets). torch tensors,
+    pandas and xarray objects are not sources (they are converted as before)."""
+    if isinstance(obj, np.memmap) or is_dask(obj):
+        return True
+    if isinstance(obj, (np.ndarray, list, tuple)):
+        return False
+    if hasattr(obj, "detach") or hasattr(obj, "to_numpy") or hasattr(obj, "coords"):
+        return False  # torch, pandas, xarray (h5py datasets have `dims` too, not `coords`)
+    return all(hasattr(obj, a) for a in ("shape", "dtype", "ndim", "__getitem__"))
+
+
+def describe(obj: object) -> str:
+    """``zarr Array of shape (20000, 20000) and dtype float32``, for error messages."""
+    root = type(obj).__module__.split(".", 1)[0]
+    owner = "" if root in ("builtins", "numpy") else f"{root} "
+    return f"{owner}{type(obj).__name__} of shape {tuple(obj.shape)} and dtype {obj.dtype}"  # type: ignore[attr-defined]
+
+
+def check_matrix(source: object, what: str = "values") -> tuple[int, int, np.dtype]:
+    """Rows, columns and dtype of a 2-D source of real numbers, or a clear error; reads
+    nothing."""
+    shape = tuple(int(n) for n in source.shape)  # type: ignore[attr-defined]
+    dtype = np.dtype(source.dtype)  # type: ignore[attr-defined]
+    if len(shape) != 2:
+        raise ValueError(f"{what} must be 2-D, got {len(shape)}-D {describe(source)}")
+    if dtype.kind == "c":
+        raise TypeError(
+            f"{what} must be real numbers, got complex {describe(source)}; pass e.g. its magnitude"
+        )
+    if dtype.kind not in "biuf":
+        raise TypeError(f"{what} must be real numbers, got {describe(source)}")
+    if 0 in shape:
+        raise ValueError(f"{what} must not be empty, got {describe(source)}")
+    return shape[0], shape[1], dtype
+
+
+def result_dtype(dtype: np.dtype) -> np.dtype:
+    """The dtype of a reduction of ``dtype``: a float keeps its own, others float64 (as
+    :func:`tokenheat.downsample` does for in-memory input)."""
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def read(source: object, r0: int, r1: int, c0: int, c1: int, dtype: np.dtype) -> np.ndarray:
+    """``source[r0:r1, c0:c1]`` as a numpy array of ``dtype``; a failed read names the
+    part and the source."""
+    try:
+        part = source[r0:r1, c0:c1]  # type: ignore[index]
+        if is_dask(part):
+            part = part.compute()
+        return np.asarray(part, dtype=dtype)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise OSError(
+            f"reading rows {r0}:{r1}, columns {c0}:{c1} of {describe(source)} failed: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def part_shape(
+    rows: int, cols: int, fr: int, fc: int, itemsize: int, chunks: tuple[int, int] | None
+) -> tuple[int, int]:
+    """Rows and columns of the parts a reduction by ``fr`` x ``fc`` blocks reads: whole
+    blocks (so no block spans two parts), whole storage ``chunks`` where the budget allows
+    (so no chunk is read twice), and at most :data:`PART_BYTES` unless one block is
+    bigger.
+
+    >>> part_shape(100_000, 100_000, 10, 10, 4, None)
+    (160, 100000)
+    >>> part_shape(10, 2**30, 1, 4, 4, None)
+    (1, 16777216)
+    """
+    cells = max(1, PART_BYTES // itemsize)
+    if fr * cols <= cells:  # a band of whole rows
+        width = cols
+    else:  # as many whole blocks of columns (whole chunks where they fit) as fit
+        unit = fc if chunks is None else math.lcm(fc, chunks[1])
+        fit = cells // fr
+        width = max(fc, fit // unit * unit if fit >= unit else fit // fc * fc)
+    unit = fr if chunks is None else math.lcm(fr, chunks[0])
+    fit = cells // width
+    height = max(fr, fit // unit * unit if fit >= unit else fit // fr * fr)
+    return min(height, rows), width
+
+
+def storage_chunks(source: object) -> tuple[int, int] | None:
+    """The chunk shape a zarr array or chunked h5py dataset is stored in, if any."""
+    chunks = getattr(source, "chunks", None)
+    if isinstance(chunks, tuple) and len(chunks) == 2 and all(isinstance(c, int) for c in chunks):
+        return chunks
+    return None
+
+
+def reduce_source(source: object, fr: int, fc: int) -> np.ndarray:
+    """The strongest value of each ``fr`` x ``fc`` block of a 2-D source (see
+    :func:`tokenheat.downsample`), read a part at a time."""
+    from ._blocks import reduce_blocks
+
+    rows, cols, dtype = check_matrix(source)
+    out_dtype = result_dtype(dtype)
+    if is_dask(source):
+        return _reduce_dask(source, fr, fc, out_dtype)
+    out = np.empty((-(-rows // fr), -(-cols // fc)), dtype=out_dtype)
+    height, width = part_shape(rows, cols, fr, fc, out_dtype.itemsize, storage_chunks(source))
+    for r0 in range(0, rows, height):
+        r1 = min(rows, r0 + height)
+        for c0 in range(0, cols, width):
+            c1 = min(cols, c0 + width)
+            part = read(source, r0, r1, c0, c1, out_dtype)
+            out[r0 // fr : -(-r1 // fr), c0 // fc : -(-c1 // fc)] = reduce_blocks(part, fr, fc)
+    return out
+
+
+def _reduce_dask(source, fr: int, fc: int, out_dtype: np.dtype) -> np.ndarray:
+    """A dask array's reduction as a dask computation: rechunked so that every chunk holds
+    whole blocks, each chunk reduced where dask runs it (a distributed cluster when a
+    ``Client`` is active), the small result gathered here."""
+    from ._blocks import reduce_blocks
+
+    def whole_blocks(sizes: tuple[int, ...], f: int) -> int:
+        biggest = max(sizes)
+        return max(f, -(-biggest // f) * f)
+
+    rows, cols = source.shape
+    height = whole_blocks(source.chunks[0], fr)
+    width = whole_blocks(source.chunks[1], fc)
+    # keep parts within the budget (dask's own chunks may be bigger)
+    while height * width * out_dtype.itemsize > PART_BYTES and (height > fr or width > fc):
+        if height >= width and height > fr:
+            height = max(fr, height // 2 // fr * fr)
+        else:
+            width = max(fc, width // 2 // fc * fc)
+    arr = source.astype(out_dtype).rechunk((height, width))
+
+    def reduce_chunk(block: np.ndarray) -> np.ndarray:
+        return reduce_blocks(np.asarray(block), fr, fc)
+
+    reduced = arr.map_blocks(
+        reduce_chunk,
+        chunks=(
+            tuple(-(-c // fr) for c in arr.chunks[0]),
+            tuple(-(-c // fc) for c in arr.chunks[1]),
+        ),
+        dtype=out_dtype,
+        meta=np.empty((0, 0), dtype=out_dtype),
+    )
+    try:
+        out = reduced.compute()
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise OSError(
+            f"reducing {describe(source)} by {fr} x {fc} blocks failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    return np.asarray(out, dtype=out_dtype).reshape(-(-rows // fr), -(-cols // fc))
