@@ -14,9 +14,12 @@ from .widget import Heatmap
 
 if TYPE_CHECKING:
     from .adapters import from_attentions, from_captum, from_inseq, from_transformer_lens
+    from .pyramid import Pyramid, build_pyramid, open_pyramid
 
-# The adapters are imported when first used: displaying a heatmap does not wait for them.
+# The adapters and pyramids are imported when first used: displaying a heatmap does not
+# wait for them.
 _ADAPTERS = ("from_attentions", "from_captum", "from_inseq", "from_transformer_lens")
+_PYRAMIDS = ("Pyramid", "build_pyramid", "open_pyramid")
 
 
 def __getattr__(name: str):
@@ -24,6 +27,10 @@ def __getattr__(name: str):
         from . import adapters
 
         return getattr(adapters, name)
+    if name in _PYRAMIDS:
+        from . import pyramid
+
+        return getattr(pyramid, name)
     raise AttributeError(f"module 'tokenheat' has no attribute {name!r}")
 
 
@@ -38,11 +45,14 @@ __all__ = [
     "Heatmap",
     "InvalidSetting",
     "InvalidSettingType",
+    "Pyramid",
     "__version__",
+    "build_pyramid",
     "colormaps",
     "downsample",
     "from_attentions",
     "from_captum",
     "from_inseq",
     "from_transformer_lens",
+    "open_pyramid",
 ]

@@ -21,7 +21,7 @@ def downsample(values: ArrayLike, factor: int | tuple[int, int]) -> np.ndarray:
     (anything with ``shape``, ``dtype`` and 2-D slicing) is read a part at a time, at most
     64 MiB at once; a dask array is reduced as a dask computation, on dask's threads or,
     when a ``dask.distributed`` ``Client`` is active, on its cluster. Only the result is
-    held whole.
+    held whole. A :class:`tokenheat.Pyramid` is reduced from its nearest level.
 
     Parameters
     ----------
@@ -37,6 +37,10 @@ def downsample(values: ArrayLike, factor: int | tuple[int, int]) -> np.ndarray:
     fr, fc = (factor, factor) if isinstance(factor, (int, np.integer)) else tuple(factor)
     if not all(isinstance(f, (int, np.integer)) and f >= 1 for f in (fr, fc)):
         raise ValueError(f"factor must be a positive int or a pair of them, got {factor!r}")
+    from .pyramid import Pyramid
+
+    if isinstance(values, Pyramid):
+        return values.downsample(int(fr), int(fc))
     if _sources.is_source(values):
         return _sources.reduce_source(values, int(fr), int(fc))
     arr = np.asarray(values)

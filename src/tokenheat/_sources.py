@@ -75,7 +75,8 @@ def read(source: object, r0: int, r1: int, c0: int, c1: int, dtype: np.dtype) ->
         part = source[r0:r1, c0:c1]  # type: ignore[index]
         if is_dask(part):
             part = part.compute()
-        return np.asarray(part, dtype=dtype)
+        with np.errstate(over="ignore"):  # too big for float32: inf, which callers report
+            return np.asarray(part, dtype=dtype)
     except MemoryError:
         raise
     except Exception as exc:

@@ -1,0 +1,344 @@
+"""A max-|v| pyramid of a matrix bigger than memory, written once to a zarr store.
+
+:func:`build_pyramid` reads the source (a zarr array, an h5py dataset, a numpy memmap, a
+dask array or a numpy array) one band of rows at a time and writes level 0 (its values as
+float32) and coarser levels, each cell of a level the strongest value (largest
+magnitude, sign kept; the rule of the browser's zoomed-out pixels) of the 2 x 2 (or
+2 x 1, 1 x 2) cells below it, until a level fits in one tile. Progress is recorded after
+every band, so an interrupted build resumes where it stopped. :func:`open_pyramid` opens
+a finished one at once; the :class:`Pyramid` it returns is itself a source:
+:func:`tokenheat.downsample` reduces it from the nearest level instead of the values.
+
+The store follows the OME-Zarr "multiscales" layout where it fits (one array per level,
+named by its index, with its scale), plus a ``tokenheat-pyramid`` attribute naming the
+source's shape, the tile size, the levels and which bands are written.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import _sources
+from ._blocks import reduce_blocks
+
+#: The group attribute holding a pyramid's plan and progress.
+FORMAT = "tokenheat-pyramid"
+#: Version of that attribute's layout.
+VERSION = 1
+#: Default tile: the chunk size of every level, and the size a level must fit to be the
+#: last.
+TILE = 256
+#: Largest source a pyramid is built of: 2**40 cells.
+MAX_SOURCE_CELLS = 2**40
+
+Progress = Callable[[int, int], Any]
+
+
+def _zarr():
+    try:
+        import zarr
+    except ImportError:
+        raise ImportError(
+            "tokenheat's pyramids are zarr stores; install zarr: pip install 'tokenheat[zarr]'"
+        ) from None
+    return zarr
+
+
+def level_factors(shape: tuple[int, int], tile: int) -> list[tuple[int, int]]:
+    """Rows and columns of the source each level's cells stand for: ``(1, 1)``, then an
+    axis doubles from one level to the next while it is longer than one tile.
+
+    >>> level_factors((1000, 300), 256)
+    [(1, 1), (2, 2), (4, 2)]
+    """
+    rows, cols = shape
+    factors = [(1, 1)]
+    fr = fc = 1
+    while -(-rows // fr) > tile or -(-cols // fc) > tile:
+        fr *= 2 if -(-rows // fr) > tile else 1
+        fc *= 2 if -(-cols // fc) > tile else 1
+        factors.append((fr, fc))
+    return factors
+
+
+def _plan(shape: tuple[int, int], tile: int) -> dict[str, Any]:
+    rows, cols = shape
+    levels = [
+        {"path": str(k), "factor": [fr, fc], "shape": [-(-rows // fr), -(-cols // fc)]}
+        for k, (fr, fc) in enumerate(level_factors(shape, tile))
+    ]
+    return {"shape": [rows, cols], "tile": tile, "dtype": "float32", "levels": levels}
+
+
+def _multiscales(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """OME-Zarr's description of the levels: the same arrays, their scales."""
+    return [
+        {
+            "version": "0.4",
+            "name": "tokenheat",
+            "type": "max-abs",
+            "axes": [{"name": "row"}, {"name": "column"}],
+            "datasets": [
+                {
+                    "path": level["path"],
+                    "coordinateTransformations": [{"type": "scale", "scale": level["factor"]}],
+                }
+                for level in plan["levels"]
+            ],
+        }
+    ]
+
+
+def build_pyramid(
+    source: Any,
+    store: Any,
+    *,
+    tile: int = TILE,
+    progress: bool | Progress = True,
+    overwrite: bool = False,
+) -> Pyramid:
+    """Write the max-|v| pyramid of a 2-D ``source`` to the zarr ``store`` (a path or a
+    zarr store), reading at most about 64 MiB of it at a time, and open it.
+
+    A store holding an unfinished build of the same source shape and tile is resumed
+    from the last band written; one holding anything else is refused unless
+    ``overwrite``. ``progress``: True shows a progress bar (a widget in a notebook, a
+    line of text elsewhere), False nothing, or a callable gets ``(bands done, bands)``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> values = np.arange(600.0).reshape(20, 30)
+    >>> p = build_pyramid(values, tempfile.mkdtemp() + "/p.zarr", tile=8, progress=False)
+    >>> p.factors
+    [(1, 1), (2, 2), (4, 4)]
+    >>> float(p.levels[2][0, 0]) == float(values[:4, :4].max())
+    True
+    """
+    zarr = _zarr()
+    rows, cols, _ = _sources.check_matrix(source, "source")
+    if rows * cols > MAX_SOURCE_CELLS:
+        raise ValueError(
+            f"source is a {_sources.describe(source)}: {rows * cols:,} cells, more than the "
+            f"{MAX_SOURCE_CELLS:,} a tokenheat pyramid is built of"
+        )
+    if not (isinstance(tile, int) and not isinstance(tile, bool) and 4 <= tile <= 4096):
+        raise ValueError(f"tile must be an int from 4 to 4096, got {tile!r}")
+    plan = _plan((rows, cols), tile)
+    group = zarr.open_group(store, mode="a")
+    held = group.attrs.get(FORMAT)
+    if held is not None and not overwrite and held.get("plan") != plan:
+        raise ValueError(
+            f"{store!r} holds a tokenheat pyramid of a {held.get('plan', {}).get('shape')} "
+            f"matrix in tiles of {held.get('plan', {}).get('tile')}, not of this "
+            f"{rows} x {cols} source in tiles of {tile}; pass overwrite=True to replace it"
+        )
+    if held is None or overwrite:
+        for level in plan["levels"]:
+            group.create_array(
+                level["path"],
+                shape=tuple(level["shape"]),
+                chunks=(tile, tile),
+                dtype="f4",
+                fill_value=np.nan,
+                overwrite=True,
+            )
+        done = [0] * len(plan["levels"])
+        group.attrs.update({"multiscales": _multiscales(plan)})
+        _record(group, plan, done, complete=False)
+    else:
+        done = list(held["done"])
+    bands = [-(-level["shape"][0] // tile) for level in plan["levels"]]
+    report = _progress(progress, sum(bands))
+    report(sum(done))
+    for k, level in enumerate(plan["levels"]):
+        below = source if k == 0 else group[str(k - 1)]
+        step = (1, 1) if k == 0 else _step(plan["levels"][k - 1]["factor"], level["factor"])
+        target = group[level["path"]]
+        for band in range(done[k], bands[k]):
+            _write_band(below, target, band, tile, step, k == 0)
+            done[k] = band + 1
+            _record(group, plan, done, complete=False)
+            report(sum(done))
+    _record(group, plan, done, complete=True)
+    return open_pyramid(store)
+
+
+def _step(lower: list[int], upper: list[int]) -> tuple[int, int]:
+    return upper[0] // lower[0], upper[1] // lower[1]
+
+
+def _record(group, plan: dict[str, Any], done: list[int], *, complete: bool) -> None:
+    group.attrs[FORMAT] = {"version": VERSION, "plan": plan, "done": done, "complete": complete}
+
+
+def _write_band(below, target, band: int, tile: int, step: tuple[int, int], first: bool) -> None:
+    """Row band ``band`` (``tile`` rows) of a level, from the level below (or the source),
+    a part of at most about ``PART_BYTES`` at a time."""
+    sr, sc = step
+    rows, cols = target.shape
+    o0, o1 = band * tile, min(rows, (band + 1) * tile)
+    in_rows, in_cols = below.shape
+    # output columns per part: whole tiles, within the budget for the input they read
+    fit = _sources.PART_BYTES // 4 // max(1, (o1 - o0) * sr * sc)
+    width = max(tile, fit // tile * tile)
+    for c0 in range(0, cols, width):
+        c1 = min(cols, c0 + width)
+        r_in, c_in = (o0 * sr, min(in_rows, o1 * sr)), (c0 * sc, min(in_cols, c1 * sc))
+        part = _sources.read(below, *r_in, *c_in, np.dtype(np.float32))
+        if first:
+            _check_finite(part, r_in[0], c_in[0], below)
+        target[o0:o1, c0:c1] = part if step == (1, 1) else reduce_blocks(part, sr, sc)
+
+
+def _check_finite(part: np.ndarray, r0: int, c0: int, source: object) -> None:
+    bad = np.isinf(part)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise ValueError(
+            f"source must hold finite values or NaN that fit in float32 (|v| <= 3.4e38): "
+            f"row {r0 + r}, column {c0 + c} of {_sources.describe(source)} is "
+            f"{part[r, c]} as float32; clip or rescale it, then build again (the bands "
+            "already written are kept)"
+        )
+
+
+def _progress(progress: bool | Progress, total: int) -> Callable[[int], Any]:
+    """What reports the bands done: the caller's callable (given ``(done, total)``), a
+    widget in a notebook, or a line of text on stderr."""
+    if callable(progress):
+        return lambda done: progress(done, total)
+    if not progress:
+        return lambda done: None
+    if _in_kernel():
+        import ipywidgets
+        from IPython.display import display
+
+        bar = ipywidgets.IntProgress(min=0, max=max(1, total), description="pyramid")
+        label = ipywidgets.Label()
+        display(ipywidgets.HBox([bar, label]))
+
+        def widget(done: int) -> None:
+            bar.value = done
+            label.value = f"{done} / {total} bands"
+
+        return widget
+
+    def text(done: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\rtokenheat pyramid: {done} / {total} bands", end=end, file=sys.stderr)
+
+    return text
+
+
+def _in_kernel() -> bool:
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None  # type: ignore[attr-defined]
+    return shell is not None and hasattr(shell, "kernel")
+
+
+class Pyramid:
+    """A finished pyramid, opened by :func:`open_pyramid`: ``levels`` (zarr arrays, level
+    0 the values) and ``factors`` (rows x columns of the source per cell of each level).
+    It has the source's ``shape``, and slicing reads level 0, so it is itself a source;
+    :func:`tokenheat.downsample` reduces it from the coarsest level that serves."""
+
+    def __init__(self, store: Any, levels: list[Any], factors: list[tuple[int, int]], tile: int):
+        self.store = store
+        self.levels = levels
+        self.factors = factors
+        self.tile = tile
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return tuple(self.levels[0].shape)  # type: ignore[return-value]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.dtype(np.float32)
+
+    ndim = 2
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        return self.levels[0][key]
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """The values, read whole (``Heatmap`` does this for pyramids of at most
+        ``MAX_CELLS`` cells only)."""
+        return np.asarray(self.levels[0][...], dtype=dtype)
+
+    def __repr__(self) -> str:
+        rows, cols = self.shape
+        levels = len(self.levels)
+        return f"<tokenheat Pyramid of {rows} x {cols}, {levels} levels, at {self.store!r}>"
+
+    def level_for(self, fr: int, fc: int) -> int:
+        """The coarsest level whose cells are whole blocks of ``fr`` x ``fc``: its factors
+        divide them."""
+        best = 0
+        for k, (lr, lc) in enumerate(self.factors):
+            if fr % lr == 0 and fc % lc == 0:
+                best = k
+        return best
+
+    def downsample(self, fr: int, fc: int) -> np.ndarray:
+        """:func:`tokenheat.downsample` of the values, from the nearest level."""
+        k = self.level_for(fr, fc)
+        lr, lc = self.factors[k]
+        return _sources.reduce_source(self.levels[k], fr // lr, fc // lc)
+
+
+def open_pyramid(store: Any) -> Pyramid:
+    """Open a pyramid written by :func:`build_pyramid`, checking that its arrays are what
+    its metadata says; an unfinished or mismatched one is refused with what to do."""
+    zarr = _zarr()
+    try:
+        group = zarr.open_group(store, mode="r")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no tokenheat pyramid at {store!r}: nothing is there") from None
+    held = group.attrs.get(FORMAT)
+    if not isinstance(held, dict):
+        raise ValueError(
+            f"{store!r} is not a tokenheat pyramid (it has no {FORMAT!r} attribute); "
+            "write one with tokenheat.build_pyramid(source, store)"
+        )
+    if held.get("version") != VERSION:
+        raise ValueError(
+            f"{store!r} is a tokenheat pyramid of version {held.get('version')!r}; this "
+            f"tokenheat reads version {VERSION}: build it again"
+        )
+    plan = held["plan"]
+    if not held.get("complete"):
+        where = [
+            f"level {k}: {n} of {-(-level['shape'][0] // plan['tile'])} bands"
+            for k, (level, n) in enumerate(zip(plan["levels"], held["done"], strict=True))
+        ]
+        raise ValueError(
+            f"the pyramid at {store!r} is unfinished ({'; '.join(where)}): run "
+            "tokenheat.build_pyramid(source, store) again to resume it"
+        )
+    expected = _plan(tuple(plan["shape"]), plan["tile"])
+    if [lv["factor"] for lv in plan["levels"]] != [lv["factor"] for lv in expected["levels"]]:
+        raise ValueError(f"the pyramid at {store!r} names levels that do not fit its shape")
+    levels = []
+    for level in expected["levels"]:
+        path = level["path"]
+        try:
+            array = group[path]
+        except KeyError:
+            raise ValueError(f"the pyramid at {store!r} has no array for level {path}") from None
+        found = (tuple(array.shape), str(array.dtype), tuple(array.chunks))
+        wanted = (tuple(level["shape"]), "float32", (plan["tile"], plan["tile"]))
+        if found != wanted:
+            raise ValueError(
+                f"level {path} of the pyramid at {store!r} does not match its metadata: "
+                f"shape {found[0]}, dtype {found[1]}, chunks {found[2]}; expected shape "
+                f"{wanted[0]}, dtype {wanted[1]}, chunks {wanted[2]}"
+            )
+        levels.append(array)
+    factors = [tuple(lv["factor"]) for lv in expected["levels"]]
+    return Pyramid(store, levels, factors, plan["tile"])  # type: ignore[arg-type]
