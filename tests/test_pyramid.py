@@ -35,6 +35,7 @@ def values() -> np.ndarray:
 
 def check_levels(pyramid, values: np.ndarray) -> None:
     assert pyramid.shape == values.shape
+    assert pyramid.data_range == (float(np.nanmin(values)), float(np.nanmax(values)))
     assert pyramid.factors == level_factors(values.shape, pyramid.tile)
     for level, (fr, fc) in zip(pyramid.levels, pyramid.factors, strict=True):
         np.testing.assert_array_equal(level[...], downsample(values, (fr, fc)))
@@ -234,3 +235,8 @@ def test_in_a_notebook_the_progress_is_a_widget_bar(values, tmp_path) -> None:
     assert [lab["value"] for lab in labels] == ["21 / 21 bands"]
     assert "300 x 170, 5 levels" in outputs[-1]["data"]["text/plain"]
     check_levels(open_pyramid(tmp_path / "p.zarr"), values)
+
+
+def test_an_all_nan_source_has_no_range(tmp_path) -> None:
+    p = build_pyramid(np.full((40, 40), np.nan), tmp_path / "p.zarr", tile=16, progress=False)
+    assert p.data_range is None and np.isnan(p.levels[-1][...]).all()

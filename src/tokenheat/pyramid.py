@@ -147,11 +147,11 @@ def build_pyramid(
                 fill_value=np.nan,
                 overwrite=True,
             )
-        done = [0] * len(plan["levels"])
+        done, found = [0] * len(plan["levels"]), None
         group.attrs.update({"multiscales": _multiscales(plan)})
-        _record(group, plan, done, complete=False)
+        _record(group, plan, done, found, complete=False)
     else:
-        done = list(held["done"])
+        done, found = list(held["done"]), held.get("range")
     bands = [-(-level["shape"][0] // tile) for level in plan["levels"]]
     report = _progress(progress, sum(bands))
     report(sum(done))
@@ -160,11 +160,12 @@ def build_pyramid(
         step = (1, 1) if k == 0 else _step(plan["levels"][k - 1]["factor"], level["factor"])
         target = group[level["path"]]
         for band in range(done[k], bands[k]):
-            _write_band(below, target, band, tile, step, k == 0)
+            band_range = _write_band(below, target, band, tile, step, k == 0)
+            found = _widen(found, band_range)
             done[k] = band + 1
-            _record(group, plan, done, complete=False)
+            _record(group, plan, done, found, complete=False)
             report(sum(done))
-    _record(group, plan, done, complete=True)
+    _record(group, plan, done, found, complete=True)
     return open_pyramid(store)
 
 
@@ -172,13 +173,32 @@ def _step(lower: list[int], upper: list[int]) -> tuple[int, int]:
     return upper[0] // lower[0], upper[1] // lower[1]
 
 
-def _record(group, plan: dict[str, Any], done: list[int], *, complete: bool) -> None:
-    group.attrs[FORMAT] = {"version": VERSION, "plan": plan, "done": done, "complete": complete}
+def _record(
+    group, plan: dict[str, Any], done: list[int], found: list[float] | None, *, complete: bool
+) -> None:
+    group.attrs[FORMAT] = {
+        "version": VERSION,
+        "plan": plan,
+        "done": done,
+        "range": found,
+        "complete": complete,
+    }
 
 
-def _write_band(below, target, band: int, tile: int, step: tuple[int, int], first: bool) -> None:
+def _widen(found: list[float] | None, more: list[float] | None) -> list[float] | None:
+    """The finite range of the values written so far, with a band's."""
+    if more is None or found is None:
+        return found if more is None else more
+    return [min(found[0], more[0]), max(found[1], more[1])]
+
+
+def _write_band(
+    below, target, band: int, tile: int, step: tuple[int, int], first: bool
+) -> list[float] | None:
     """Row band ``band`` (``tile`` rows) of a level, from the level below (or the source),
-    a part of at most about ``PART_BYTES`` at a time."""
+    a part of at most about ``PART_BYTES`` at a time; for level 0, the band's finite
+    ``[min, max]`` (None when it is all NaN)."""
+    found = None
     sr, sc = step
     rows, cols = target.shape
     o0, o1 = band * tile, min(rows, (band + 1) * tile)
@@ -192,7 +212,10 @@ def _write_band(below, target, band: int, tile: int, step: tuple[int, int], firs
         part = _sources.read(below, *r_in, *c_in, np.dtype(np.float32))
         if first:
             _check_finite(part, r_in[0], c_in[0], below)
+            if not np.isnan(part).all():
+                found = _widen(found, [float(np.nanmin(part)), float(np.nanmax(part))])
         target[o0:o1, c0:c1] = part if step == (1, 1) else reduce_blocks(part, sr, sc)
+    return found
 
 
 def _check_finite(part: np.ndarray, r0: int, c0: int, source: object) -> None:
@@ -243,15 +266,25 @@ def _in_kernel() -> bool:
 
 class Pyramid:
     """A finished pyramid, opened by :func:`open_pyramid`: ``levels`` (zarr arrays, level
-    0 the values) and ``factors`` (rows x columns of the source per cell of each level).
+    0 the values), ``factors`` (rows x columns of the source per cell of each level) and
+    ``data_range`` (the finite minimum and maximum, found while level 0 was written).
     It has the source's ``shape``, and slicing reads level 0, so it is itself a source;
     :func:`tokenheat.downsample` reduces it from the coarsest level that serves."""
 
-    def __init__(self, store: Any, levels: list[Any], factors: list[tuple[int, int]], tile: int):
+    def __init__(
+        self,
+        store: Any,
+        levels: list[Any],
+        factors: list[tuple[int, int]],
+        tile: int,
+        data_range: tuple[float, float] | None,
+    ):
         self.store = store
         self.levels = levels
         self.factors = factors
         self.tile = tile
+        #: The smallest and largest finite value (float32), None when all are NaN.
+        self.data_range = data_range
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -341,4 +374,6 @@ def open_pyramid(store: Any) -> Pyramid:
             )
         levels.append(array)
     factors = [tuple(lv["factor"]) for lv in expected["levels"]]
-    return Pyramid(store, levels, factors, plan["tile"])  # type: ignore[arg-type]
+    found = held.get("range")
+    data_range = None if found is None else (float(found[0]), float(found[1]))
+    return Pyramid(store, levels, factors, plan["tile"], data_range)  # type: ignore[arg-type]
