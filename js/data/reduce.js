@@ -15,6 +15,8 @@
 // so a level never merges cells of two panels; laid end to end with a fixed stride, panel
 // p's level k starts at p * stride + offsets[k].
 
+import { registerStack, wasmReduce } from "./wasmreduce.js";
+
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 
 /** log2 of how many cells a pyramid level merges along its axis. */
@@ -325,7 +327,8 @@ export function buildStack(values, rows, cols, panels, rowLevels, colLevels, reu
     pyramids[p] = buildPyramid(v, rows, cols, rowLevels, colLevels, prev);
   }
   const { topA, topB, offsets, total } = pyramids[0];
-  return {
+  /** @type {PyramidStack} */
+  const st = {
     values,
     panels,
     rows,
@@ -339,6 +342,8 @@ export function buildStack(values, rows, cols, panels, rowLevels, colLevels, reu
     total: panels * total,
     pyramids,
   };
+  registerStack(st);
+  return st;
 }
 
 /**
@@ -530,7 +535,9 @@ export function axisBlocks(lo, hi, top, into) {
  * Pixels whose ranges repeat the previous pixel's copy its value, and so do pixels that
  * `known` has. A row of pixels is made block row by block row and level by level, each a
  * run over the row's pixels in one array with int32 keys (`key` shifted into signed
- * order), so the inner loop is a few integer operations per value read.
+ * order), so the inner loop is a few integer operations per value read. Without `known`
+ * (or when it gives under half the pixels), the same loop runs in WebAssembly where it
+ * can (wasmreduce.js), about twice as fast.
  * @param {Pyramid} pyr
  * @param {AxisBlocks} rowsB one entry per device pixel row, from the top
  * @param {AxisBlocks} colsB one entry per device pixel column
@@ -547,6 +554,9 @@ export function reduceImage(pyr, rowsB, colsB, out, known = null) {
   const nb = pyr.topB + 1;
   const colsAt = new Int32Array(nb);
   for (let b = 0; b < nb; b++) colsAt[b] = sizeAt(pyr.cols, b);
+  // an earlier image that gives few of the pixels (a wheel step around a point that stays)
+  // is not worth the JavaScript loop for the rest
+  if ((!known || knownShare(known) < 0.5) && wasmReduce(pyr, rowsB, colsB, out, colsAt)) return;
   const levels = pyr.levels.map(intsOf);
   const shown = intsOf(out);
   const from = known ? intsOf(known.image) : shown;
@@ -593,6 +603,18 @@ export function reduceImage(pyr, rowsB, colsB, out, known = null) {
     }
     for (let x = 1; x < w; x++) if (repeats[x]) shown[o + x] = shown[o + x - 1];
   }
+}
+
+/**
+ * The share of an image's pixels that `known` gives.
+ * @param {KnownPixels} known
+ */
+function knownShare(known) {
+  let rows = 0;
+  let cols = 0;
+  for (const r of known.rowFrom) if (r >= 0) rows++;
+  for (const c of known.colFrom) if (c >= 0) cols++;
+  return (rows / known.rowFrom.length) * (cols / known.colFrom.length);
 }
 
 /**
