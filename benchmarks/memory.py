@@ -12,6 +12,9 @@ from its values texture, which a GPU uses from the first frame), each settled:
 - ``js_heap_used``: ``Performance.getMetrics`` ``JSHeapUsedSize`` (V8's heap, without
   ArrayBuffers' bytes); ``array_buffers``: ``Runtime.getHeapUsage`` ``backingStorageSize``
   (ArrayBuffers and external strings: where binary matrices live);
+- ``wasm_memory``: bytes of the live ``WebAssembly.Memory`` objects (tokenheat's arenas for
+  zoomed-out reductions, js/data/wasmreduce.js), which ``backingStorageSize`` leaves out:
+  the init script keeps a weak reference to each and sums those still alive after the GC;
 - ``gpu_live``: bytes of the live WebGL textures, tallied by an init script wrapping
   ``texImage2D`` / ``texStorage2D`` / ``texSubImage2D`` / ``deleteTexture`` (width x height
   x bytes per texel of the internal format, per texture bound at the call and level: a
@@ -110,11 +113,24 @@ TEXTURE_TALLY = """(() => {
     });
     wrap(proto, "deleteTexture", (ctx, [tex]) => T.live.delete(tex));
   }
+  // WebAssembly memories (tokenheat's reduction arenas): not in backingStorageSize, so
+  // each is remembered weakly and the live ones are summed after the forced GC
+  const Memory = WebAssembly.Memory;
+  const memories = [];
+  WebAssembly.Memory = function (...a) {
+    const m = new Memory(...a);
+    memories.push(new WeakRef(m));
+    return m;
+  };
+  WebAssembly.Memory.prototype = Memory.prototype;
   T.summary = () => {
     const textures = [...T.live.values()].flatMap((levels) => [...levels.values()]);
     const live = textures.reduce((sum, t) => sum + t.bytes, 0);
     textures.sort((a, b) => b.bytes - a.bytes);
-    return { gpu_live: live, gpu_uploaded: T.uploaded, gpu_textures: textures };
+    const wasm = memories.map((r) => r.deref()).filter(Boolean)
+      .reduce((sum, m) => sum + m.buffer.byteLength, 0);
+    return { gpu_live: live, gpu_uploaded: T.uploaded, gpu_textures: textures,
+      wasm_memory: wasm };
   };
 })()"""
 # The tally's rules on textures of known sizes: defined, defined again, texStorage2D's
@@ -322,8 +338,8 @@ def summary(r: dict) -> str:
     s = r["stages"]
     mib = lambda key: "/".join(f"{s[k][key] / MiB:.1f}" for k in s)  # noqa: E731
     return (
-        f"JS heap {mib('js_heap_used')}, ArrayBuffers {mib('array_buffers')}, GPU textures "
-        f"{mib('gpu_live')} MiB ({'/'.join(s)}); kernel peak "
+        f"JS heap {mib('js_heap_used')}, ArrayBuffers {mib('array_buffers')}, WebAssembly "
+        f"{mib('wasm_memory')}, GPU textures {mib('gpu_live')} MiB ({'/'.join(s)}); kernel peak "
         f"+{r['kernel_in_lab']['rss_peak'] / MiB:.1f} MiB; load {r['load']:.1f}"
     )
 
