@@ -240,3 +240,43 @@ def test_in_a_notebook_the_progress_is_a_widget_bar(values, tmp_path) -> None:
 def test_an_all_nan_source_has_no_range(tmp_path) -> None:
     p = build_pyramid(np.full((40, 40), np.nan), tmp_path / "p.zarr", tile=16, progress=False)
     assert p.data_range is None and np.isnan(p.levels[-1][...]).all()
+
+
+def test_a_dask_source_is_built_by_dask_level_by_level(values, tmp_path) -> None:
+    """Each level is one dask computation: with a Client on a LocalCluster of worker
+    processes, the chunks are read, reduced and written by the workers; the pyramid is
+    the same as from the values, its range found in the same pass."""
+    distributed = pytest.importorskip("distributed")
+    seen = []
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+        distributed.get_task_stream(client) as stream,
+    ):
+        source = da.from_array(values.astype(np.float64), chunks=(70, 60))
+        p = build_pyramid(source, tmp_path / "p.zarr", tile=TILE,
+                          progress=lambda done, total: seen.append(done))  # fmt: skip
+        addresses = set(client.scheduler_info()["workers"])
+    check_levels(p, values)
+    assert seen == [0, 10, 15, 18, 20, 21]  # a level at a time
+    # level 0 converted and checked on the workers, the higher levels read from the store
+    # there (dask fuses reading, reducing and writing into the reads' tasks)
+    keys = {str(t["key"]) for t in stream.data}
+    assert any("_finite_float32" in k for k in keys) and any("from-zarr" in k for k in keys)
+    workers = {t["worker"] for t in stream.data}
+    assert workers and workers <= addresses
+
+
+def test_a_dask_build_refuses_infinite_values_and_resumes_by_level(values, tmp_path) -> None:
+    bad = values.astype(np.float64)
+    bad[100, 7] = np.inf
+    store = tmp_path / "p.zarr"
+    with pytest.raises(ValueError, match=r"row 100, column 7 is inf"):
+        build_pyramid(da.from_array(bad, chunks=64), store, tile=TILE, progress=False)
+    held = zarr.open_group(store, mode="r").attrs[FORMAT]
+    assert held["done"] == [0, 0, 0, 0, 0] and not held["complete"]
+    check_levels(
+        build_pyramid(da.from_array(values, chunks=64), store, tile=TILE, progress=False), values
+    )

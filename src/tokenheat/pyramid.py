@@ -1,11 +1,13 @@
 """A max-|v| pyramid of a matrix bigger than memory, written once to a zarr store.
 
 :func:`build_pyramid` reads the source (a zarr array, an h5py dataset, a numpy memmap, a
-dask array or a numpy array) one band of rows at a time and writes level 0 (its values as
-float32) and coarser levels, each cell of a level the strongest value (largest
-magnitude, sign kept; the rule of the browser's zoomed-out pixels) of the 2 x 2 (or
-2 x 1, 1 x 2) cells below it, until a level fits in one tile. Progress is recorded after
-every band, so an interrupted build resumes where it stopped. :func:`open_pyramid` opens
+dask array or a numpy array) one band of rows at a time (a dask array: one level at a
+time, each a dask computation, on the user's cluster if a ``Client`` is active) and
+writes level 0 (its values as float32) and coarser levels, each cell of a level the
+strongest value (largest magnitude, sign kept; the rule of the browser's zoomed-out
+pixels) of the 2 x 2 (or 2 x 1, 1 x 2) cells below it, until a level fits in one tile.
+Progress is recorded after every band (level), so an interrupted build resumes where it
+stopped. :func:`open_pyramid` opens
 a finished one at once; the :class:`Pyramid` it returns is itself a source:
 :func:`tokenheat.downsample` reduces it from the nearest level instead of the values.
 
@@ -22,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _sources
+from . import _pyramid_dask, _sources
 from ._blocks import reduce_blocks
 
 #: The group attribute holding a pyramid's plan and progress.
@@ -104,10 +106,15 @@ def build_pyramid(
     """Write the max-|v| pyramid of a 2-D ``source`` to the zarr ``store`` (a path or a
     zarr store), reading at most about 64 MiB of it at a time, and open it.
 
+    A dask ``source`` is built by dask instead, a level at a time (each level one
+    computation that reads, reduces and writes chunks where dask runs: its threads, or a
+    ``dask.distributed`` cluster when a ``Client`` is active).
+
     A store holding an unfinished build of the same source shape and tile is resumed
-    from the last band written; one holding anything else is refused unless
-    ``overwrite``. ``progress``: True shows a progress bar (a widget in a notebook, a
-    line of text elsewhere), False nothing, or a callable gets ``(bands done, bands)``.
+    from the last band (for a dask source, the last level) written; one holding anything
+    else is refused unless ``overwrite``. ``progress``: True shows a progress bar (a
+    widget in a notebook, a line of text elsewhere), False nothing, or a callable gets
+    ``(bands done, bands)``.
 
     Examples
     --------
@@ -155,10 +162,16 @@ def build_pyramid(
     bands = [-(-level["shape"][0] // tile) for level in plan["levels"]]
     report = _progress(progress, sum(bands))
     report(sum(done))
+    by_dask = _sources.is_dask(source)
     for k, level in enumerate(plan["levels"]):
         below = source if k == 0 else group[str(k - 1)]
         step = (1, 1) if k == 0 else _step(plan["levels"][k - 1]["factor"], level["factor"])
         target = group[level["path"]]
+        if by_dask and done[k] < bands[k]:  # the whole level as one dask computation
+            found = _widen(found, _pyramid_dask.write_level(source, group, k, tile, step))
+            done[k] = bands[k]
+            _record(group, plan, done, found, complete=False)
+            report(sum(done))
         for band in range(done[k], bands[k]):
             band_range = _write_band(below, target, band, tile, step, k == 0)
             found = _widen(found, band_range)
