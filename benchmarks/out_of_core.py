@@ -18,7 +18,8 @@ zoom.
 
 Run: ``.venv/bin/python benchmarks/out_of_core.py --size 16384`` (the issue's size,
 ``--size 131072``, writes 64 GiB of values through the machine's processors; the store
-itself stays small). Results go to ``benchmarks/out_of_core_results.json``.
+itself stays small). Results are merged by size into
+``benchmarks/out_of_core_results.json``.
 """
 
 from __future__ import annotations
@@ -168,7 +169,10 @@ def main() -> None:
         )
     results["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     results["machine"] = f"{os.cpu_count()} cores"
-    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    # merged by size with earlier runs
+    every = json.loads(args.out.read_text()) if args.out.exists() else {}
+    every[str(n)] = results
+    args.out.write_text(json.dumps(every, indent=1) + "\n")
     print(f"wrote {args.out}")
     if args.dir is None:
         shutil.rmtree(base, ignore_errors=True)
