@@ -86,6 +86,29 @@ def read(source: object, r0: int, r1: int, c0: int, c1: int, dtype: np.dtype) ->
         ) from exc
 
 
+def finite_float32(part: np.ndarray, r0: int, c0: int, source: str, kept: str) -> np.ndarray:
+    """``part`` (rows from ``r0``, columns from ``c0`` of the source ``source`` describes)
+    as float32, refused with the place of its first value that is infinite or too big for
+    float32 (``kept``: what a build already written keeps, for the message)."""
+    with np.errstate(over="ignore"):
+        out = np.asarray(part, dtype=np.float32)
+    bad = np.isinf(out)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise ValueError(
+            f"source must hold finite values or NaN that fit in float32 (|v| <= 3.4e38): "
+            f"row {r0 + r}, column {c0 + c} of {source} is {out[r, c]} as float32; clip or "
+            f"rescale it, then build again (the {kept} already written are kept)"
+        )
+    return out
+
+
+def finite_range(values: np.ndarray) -> list[float] | None:
+    """``[min, max]`` of the values that are not NaN, None when all are NaN."""
+    lo, hi = np.fmin.reduce(values, axis=None), np.fmax.reduce(values, axis=None)
+    return None if np.isnan(lo) else [float(lo), float(hi)]
+
+
 def part_shape(
     rows: int, cols: int, fr: int, fc: int, itemsize: int, chunks: tuple[int, int] | None
 ) -> tuple[int, int]:

@@ -224,23 +224,10 @@ def _write_band(
         r_in, c_in = (o0 * sr, min(in_rows, o1 * sr)), (c0 * sc, min(in_cols, c1 * sc))
         part = _sources.read(below, *r_in, *c_in, np.dtype(np.float32))
         if first:
-            _check_finite(part, r_in[0], c_in[0], below)
-            if not np.isnan(part).all():
-                found = _widen(found, [float(np.nanmin(part)), float(np.nanmax(part))])
+            _sources.finite_float32(part, r_in[0], c_in[0], _sources.describe(below), "bands")
+            found = _widen(found, _sources.finite_range(part))
         target[o0:o1, c0:c1] = part if step == (1, 1) else reduce_blocks(part, sr, sc)
     return found
-
-
-def _check_finite(part: np.ndarray, r0: int, c0: int, source: object) -> None:
-    bad = np.isinf(part)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise ValueError(
-            f"source must hold finite values or NaN that fit in float32 (|v| <= 3.4e38): "
-            f"row {r0 + r}, column {c0 + c} of {_sources.describe(source)} is "
-            f"{part[r, c]} as float32; clip or rescale it, then build again (the bands "
-            "already written are kept)"
-        )
 
 
 def _progress(progress: bool | Progress, total: int) -> Callable[[int], Any]:
