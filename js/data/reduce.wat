@@ -6,7 +6,13 @@
 ;; value, NaN aside, which comes out as 0x7fc00000 as in reduce.js). Pointers are byte
 ;; offsets into the imported memory; tables are i32 (`repeats` bytes), levels are the
 ;; float32 bits of each pyramid level (`lvOff[a * nb + b]` the byte offset of level
-;; (a, b)). Generated into reducewasm.js by tools/build_wasm.mjs (npm run build:wasm).
+;; (a, b)).
+;;
+;; `colour` is render/color.js's lutIndex and the packed LUT lookup of the canvas
+;; renderer (js/render/wasmcolour.js runs it): the same float64 operations in the same
+;; order, so every pixel gets the colour the JavaScript gives it, bit for bit.
+;;
+;; Generated into reducewasm.js by tools/build_wasm.mjs (npm run build:wasm).
 (module
   (memory (import "env" "memory") 1)
   ;; all pointers are byte offsets into memory; tables are i32 unless noted
@@ -95,5 +101,58 @@
             (br $rl)))))
       (local.set $y (i32.add (local.get $y) (i32.const 1)))
       (br $yloop)))
+  )
+  ;; dst[i] = the packed colour of the float32 at src[i], for i < n: NaN -> $nan; else
+  ;; t = v clamped to [vmin, vmax], u = (t - vmin) / (vmax - vmin) (or, with a centre,
+  ;; 0.5 + (t - center) / (2 * max(vmax - center, center - vmin))), LUT entry floor(u *
+  ;; 256) clamped to 0..255, and 0 where that is NaN (JavaScript reads packed[NaN] as
+  ;; undefined, stored as 0). A value with the bits of the one before reuses its colour.
+  (func (export "colour")
+    (param $src i32) (param $n i32) (param $dst i32) (param $lut i32) (param $nan i32)
+    (param $vmin f64) (param $vmax f64) (param $center f64) (param $centered i32)
+    (local $i i32) (local $bits i32) (local $prev i32) (local $c i32)
+    (local $v f64) (local $t f64) (local $u f64) (local $f f64)
+    (local.set $prev (i32.const 0))
+    ;; the first value never matches: its bits differ from $prev's by one
+    (if (i32.gt_u (local.get $n) (i32.const 0))
+      (then (local.set $prev (i32.xor (i32.load (local.get $src)) (i32.const 1)))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $bits (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
+      (if (i32.ne (local.get $bits) (local.get $prev))
+        (then
+          (local.set $prev (local.get $bits))
+          (local.set $v (f64.promote_f32 (f32.reinterpret_i32 (local.get $bits))))
+          (if (f64.ne (local.get $v) (local.get $v))
+            (then (local.set $c (local.get $nan)))
+            (else
+              (local.set $t
+                (if (result f64) (f64.lt (local.get $v) (local.get $vmin))
+                  (then (local.get $vmin))
+                  (else (if (result f64) (f64.gt (local.get $v) (local.get $vmax))
+                    (then (local.get $vmax))
+                    (else (local.get $v))))))
+              (local.set $u
+                (if (result f64) (local.get $centered)
+                  (then (f64.add (f64.const 0.5)
+                    (f64.div (f64.sub (local.get $t) (local.get $center))
+                      (f64.mul (f64.const 2)
+                        (f64.max (f64.sub (local.get $vmax) (local.get $center))
+                                 (f64.sub (local.get $center) (local.get $vmin)))))))
+                  (else (f64.div (f64.sub (local.get $t) (local.get $vmin))
+                                 (f64.sub (local.get $vmax) (local.get $vmin))))))
+              (local.set $f (f64.floor (f64.mul (local.get $u) (f64.const 256))))
+              (local.set $c
+                (if (result i32) (f64.lt (local.get $f) (f64.const 0))
+                  (then (i32.load (local.get $lut)))
+                  (else (if (result i32) (f64.gt (local.get $f) (f64.const 255))
+                    (then (i32.load (i32.add (local.get $lut) (i32.const 1020))))
+                    (else (if (result i32) (f64.ne (local.get $f) (local.get $f))
+                      (then (i32.const 0))
+                      (else (i32.load (i32.add (local.get $lut)
+                        (i32.shl (i32.trunc_f64_s (local.get $f)) (i32.const 2)))))))))))))))
+      (i32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2))) (local.get $c))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
   )
 )

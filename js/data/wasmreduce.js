@@ -34,12 +34,13 @@ const panelOf = new WeakMap();
 /** @type {WeakMap<PyramidStack, Arena | null>} null: no arena can be made for it */
 const arenas = new WeakMap();
 
-/** Whether reductions may use WebAssembly (tests turn it off to compare), and how many
- * have (tests check that they did). */
-export const wasmSwitch = { enabled: true, runs: 0 };
+/** Whether reductions and colouring may use WebAssembly (tests turn it off to compare),
+ * and how many reductions (`runs`) and colourings (`colours`) have (tests check that they
+ * did). */
+export const wasmSwitch = { enabled: true, runs: 0, colours: 0 };
 
-/** The compiled module, or null where WebAssembly is unavailable or refused. */
-function wasmModule() {
+/** The compiled module (reduce.wat), or null where WebAssembly is unavailable or refused. */
+export function wasmModule() {
   if (compiled === undefined) {
     try {
       compiled = new WebAssembly.Module(Uint8Array.from(atob(REDUCE_WASM), (c) => c.charCodeAt(0)));

@@ -11,6 +11,7 @@ import { colorize, lutIndex, packLut, packRGB } from "./color.js";
 import { axisBlocks, createPyramidCache, needsLevels, pixelRanges } from "../data/reduce.js";
 import { createViewImages } from "../data/viewimage.js";
 import { coversCanvas, panelCount, panelsToDraw, wholeCanvas } from "./stack.js";
+import { wasmColour } from "./wasmcolour.js";
 
 /** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("./color.js").ColorScale} ColorScale */
@@ -116,9 +117,10 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
     }
     const values = images.image(st.pyramids[index], index, rowBlocks, colBlocks);
     const nan = packRGB(scale.nan[0], scale.nan[1], scale.nan[2]);
-    const { vmin, vmax, center } = scale;
     const out = pixels;
     const W = canvas.width;
+    if (wasmColour(values, w, h, out, panel.y * W + panel.x, W, packed, nan, scale)) return;
+    const { vmin, vmax, center } = scale;
     let prev = NaN;
     let prevColor = nan;
     for (let y = 0, i = 0; y < h; y++) {
@@ -156,7 +158,9 @@ export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
         nan !== cNan
       ) {
         if (!cellColors) cellColors = new Uint32Array(d.values.length);
-        colorize(d.values, cellColors, packed, scale);
+        const n = d.values.length;
+        if (!wasmColour(d.values, n, 1, cellColors, 0, n, packed, nan, scale))
+          colorize(d.values, cellColors, packed, scale);
         colored = true;
         cVmin = scale.vmin;
         cVmax = scale.vmax;

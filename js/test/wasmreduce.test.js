@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { matrix, rng } from "./rng.js";
 import { axisBlocks, buildPyramid, buildStack, pixelRanges, reduceImage } from "../data/reduce.js";
 import { wasmSwitch } from "../data/wasmreduce.js";
+import { colorize, packLut, packRGB } from "../render/color.js";
+import { wasmColour } from "../render/wasmcolour.js";
 // @ts-ignore: a Node script, outside the typechecked tree
 import { assemble, currentText, moduleText } from "../../tools/build_wasm.mjs";
 
@@ -66,8 +68,8 @@ describe("reduceImage in WebAssembly", () => {
       }
     }
     expect(compared).toBeGreaterThan(40);
-    // the WebAssembly loop ran (stacks without levels take reduceImage's values-only path)
-    expect(wasmSwitch.runs - before).toBeGreaterThan(30);
+    // the WebAssembly loop ran, for stacks without levels too
+    expect(wasmSwitch.runs - before).toBe(compared);
   });
 
   it("keeps the stack's levels as they were built, now in its memory", () => {
@@ -112,5 +114,114 @@ describe("reduceImage in WebAssembly", () => {
     wasmSwitch.enabled = false;
     reduceImage(st.pyramids[0], b.rows, b.cols, new Float32Array(100));
     expect(wasmSwitch.runs).toBe(before);
+  });
+});
+
+describe("colouring in WebAssembly", () => {
+  /**
+   * A LUT whose 256 entries all differ, and its packed colours.
+   * @param {() => number} rand
+   */
+  function lut(rand) {
+    const l = new Uint8Array(1024);
+    for (let i = 0; i < 1024; i++) l[i] = Math.floor(rand() * 256);
+    for (let i = 0; i < 256; i++) l[4 * i] = i; // every entry its own colour
+    const packed = new Uint32Array(256);
+    packLut(l, packed);
+    return { l, packed };
+  }
+
+  /**
+   * Values at and around every LUT bin edge of [vmin, vmax], and beyond both ends.
+   * @param {number} vmin
+   * @param {number} vmax
+   * @param {number} n
+   */
+  function edges(vmin, vmax, n) {
+    const v = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = (i % 260) - 2;
+      const x = Math.fround(vmin + ((vmax - vmin) * k) / 256);
+      const f = new Float32Array([x]);
+      const u = new Int32Array(f.buffer);
+      u[0] += (i % 3) - 1; // the float32 below, at, and above the edge
+      v[i] = f[0];
+    }
+    return v;
+  }
+
+  it("gives every value the colour colorize gives, bit for bit", () => {
+    const rand = rng(21);
+    const before = wasmSwitch.colours;
+    const scales = [
+      { vmin: -2, vmax: 3, center: null },
+      { vmin: -1.5, vmax: 1.5, center: 0 },
+      { vmin: -1, vmax: 4, center: 0.25 },
+      { vmin: 0.1, vmax: 0.1000001, center: null },
+      { vmin: 1e-30, vmax: 3e38, center: null },
+      { vmin: -7, vmax: -7, center: null }, // every u is NaN: colour 0, as packed[NaN]
+      { vmin: 2, vmax: 2, center: 2 },
+    ];
+    for (const sc of scales) {
+      const { l, packed } = lut(rand);
+      const scale = { lut: l, ...sc, nan: /** @type {[number, number, number]} */ ([1, 2, 3]) };
+      const nan = packRGB(1, 2, 3);
+      for (const values of [matrix(37, 53, rand), edges(sc.vmin, sc.vmax, 3000)]) {
+        // runs of equal values too (a value repeats the colour of the one before)
+        for (let i = 5; i < values.length; i += 7) values[i] = values[i - 1];
+        const want = new Uint32Array(values.length);
+        colorize(values, want, packed, scale);
+        const got = new Uint32Array(values.length);
+        expect(wasmColour(values, values.length, 1, got, 0, values.length, packed, nan, scale)).toBe(true);
+        expect(got).toEqual(want);
+      }
+    }
+    expect(wasmSwitch.colours - before).toBe(2 * scales.length);
+  });
+
+  it("writes rows into a wider picture, a chunk of memory at a time", () => {
+    const rand = rng(5);
+    const { l, packed } = lut(rand);
+    const scale = {
+      lut: l,
+      vmin: -1,
+      vmax: 1,
+      center: null,
+      nan: /** @type {[number, number, number]} */ ([0, 0, 0]),
+    };
+    const nan = packRGB(0, 0, 0);
+    // 600 x 1000 values: more than one chunk (2^18), placed at (7, 3) of a 1013-wide picture
+    const w = 1000;
+    const h = 600;
+    const values = matrix(h, w, rand);
+    const stride = 1013;
+    const out = new Uint32Array(stride * (h + 5)).fill(0xdeadbeef);
+    expect(wasmColour(values, w, h, out, 3 * stride + 7, stride, packed, nan, scale)).toBe(true);
+    const want = new Uint32Array(w * h);
+    colorize(values, want, packed, scale);
+    for (let y = 0; y < h + 5; y++) {
+      for (let x = 0; x < stride; x++) {
+        const inside = y >= 3 && y < 3 + h && x >= 7 && x < 7 + w;
+        const expected = inside ? want[(y - 3) * w + (x - 7)] : 0xdeadbeef;
+        if (out[y * stride + x] !== expected) expect([y, x, out[y * stride + x]]).toEqual([y, x, expected]);
+      }
+    }
+    // one run longer than a chunk
+    const flat = new Uint32Array(w * h);
+    expect(wasmColour(values, w * h, 1, flat, 0, w * h, packed, nan, scale)).toBe(true);
+    expect(flat).toEqual(want);
+  });
+
+  it("does nothing when switched off (the caller colours in JavaScript)", () => {
+    wasmSwitch.enabled = false;
+    const out = new Uint32Array(4);
+    const scale = {
+      lut: new Uint8Array(1024),
+      vmin: 0,
+      vmax: 1,
+      center: null,
+      nan: /** @type {[number, number, number]} */ ([0, 0, 0]),
+    };
+    expect(wasmColour(new Float32Array(4), 4, 1, out, 0, 4, new Uint32Array(256), 0, scale)).toBe(false);
   });
 });
