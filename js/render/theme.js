@@ -4,6 +4,14 @@
 
 import { TICK_MARK_LENGTH, TICK_MARK_OFFSET } from "./colorbar.js";
 
+/** The root's font (and so the labels'): JupyterLab's UI font, then VS Code's, then the OS's. */
+export const ROOT_FONT = {
+  family:
+    'var(--jp-ui-font-family, var(--vscode-font-family, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif))',
+  size: "var(--jp-ui-font-size1, 13px)",
+  lineHeight: "1.3",
+};
+
 export const CSS = `
 .tokenheat {
   --th-fg-default: #1f1f1f;
@@ -32,9 +40,9 @@ export const CSS = `
   overflow: hidden;
   color: var(--th-fg);
   background: var(--th-bg);
-  font-family: var(--jp-ui-font-family, var(--vscode-font-family, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif));
-  font-size: var(--jp-ui-font-size1, 13px);
-  line-height: 1.3;
+  font-family: ${ROOT_FONT.family};
+  font-size: ${ROOT_FONT.size};
+  line-height: ${ROOT_FONT.lineHeight};
   outline: none;
   user-select: none;
   -webkit-user-select: none;

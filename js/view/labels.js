@@ -12,7 +12,38 @@ import { shownText, visibleIfBlank } from "../data/text.js";
 import { readText } from "../data/traits.js";
 
 /** Above this many labels, the margins are sized from the labels shown in full view only. */
-const MEASURE_ALL_LABELS = 5000;
+export const MEASURE_ALL_LABELS = 5000;
+/** Widths kept per font; past that, a font's are forgotten and measured again. */
+const MAX_MEASURED = 50000;
+
+/**
+ * Text widths measured in this module (one per model in anywidget), by canvas font and
+ * text: a label shared by both axes, or by many panels, is measured once, and so is one
+ * measured before the view's first frame (warmup.js).
+ * @type {Map<string, Map<string, number>>}
+ */
+const measured = new Map();
+
+/**
+ * The width of `s` in `font`, which is `ctx`'s font.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} font
+ * @param {string} s
+ */
+export function measureIn(ctx, font, s) {
+  let widths = measured.get(font);
+  if (!widths) {
+    widths = new Map();
+    measured.set(font, widths);
+  }
+  let w = widths.get(s);
+  if (w === undefined) {
+    if (widths.size >= MAX_MEASURED) widths.clear();
+    w = ctx.measureText(s).width;
+    widths.set(s, w);
+  }
+  return w;
+}
 
 /**
  * The labels of one axis as read from a trait that checkMatrixState accepted.
@@ -139,11 +170,13 @@ function createAxis(measure) {
  */
 export function createLabels(model, state, measureCtx) {
   let measuredFont = "";
+  // the font measureCtx has, as set here
+  let ctxFont = measureCtx ? measureCtx.font : "";
   // the panel shown alone (its own labels are drawn), or -1 while many panels are shown
   let alone = 0;
 
   /** @param {string} s */
-  const measure = (s) => (measureCtx ? measureCtx.measureText(s).width : s.length * state.fonts.size * 0.6);
+  const measure = (s) => (measureCtx ? measureIn(measureCtx, ctxFont, s) : s.length * state.fonts.size * 0.6);
   const rows = createAxis(measure);
   const cols = createAxis(measure);
 
@@ -195,7 +228,10 @@ export function createLabels(model, state, measureCtx) {
      */
     prepare(d, changed) {
       const fonts = state.fonts;
-      if (measureCtx) measureCtx.font = fonts.label;
+      if (measureCtx) {
+        measureCtx.font = fonts.label;
+        ctxFont = fonts.label;
+      }
       if (changed || measuredFont !== fonts.label) {
         const show = model.get("show_whitespace") !== false;
         measuredFont = fonts.label;
