@@ -34,14 +34,14 @@ function probeLabelFont() {
 }
 
 /**
- * The labels a first layout measures (labels.js: every label of an axis with at most
- * MEASURE_ALL_LABELS of them; the index for a row or column without one).
+ * The labels of one axis a first layout measures (labels.js: every label of an axis with
+ * at most MEASURE_ALL_LABELS of them; the index for a row or column without one).
  * @param {unknown} v `row_labels` or `column_labels`
  * @param {number} n the matrix's rows or columns
  * @param {boolean} show `show_whitespace`
  * @returns {string[]}
  */
-function firstLabels(v, n, show) {
+function axisFirstLabels(v, n, show) {
   const { lists, perPanel } = readAxisLabels(v, show);
   if (perPanel) {
     const total = lists.reduce((t, l) => t + l.length, 0);
@@ -53,18 +53,31 @@ function firstLabels(v, n, show) {
 }
 
 /**
+ * The labels of both axes that `model`'s first layout measures (none for a `_shape` the
+ * view would refuse).
+ * @param {{ get(name: string): any }} model
+ * @returns {string[]}
+ */
+export function firstLabels(model) {
+  const shape = model.get("_shape");
+  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((n) => Number.isInteger(n) && n >= 1))
+    return [];
+  const show = model.get("show_whitespace") !== false;
+  return [
+    ...axisFirstLabels(model.get("row_labels"), shape[0], show),
+    ...axisFirstLabels(model.get("column_labels"), shape[1], show),
+  ];
+}
+
+/**
  * Measure the labels of `model`'s first layout into the width cache.
  * @param {import("../index.js").Model} model
  */
 export function premeasureLabels(model) {
-  const shape = model.get("_shape");
-  if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((n) => Number.isInteger(n) && n >= 1))
-    return;
-  const font = probeLabelFont();
+  const texts = firstLabels(model);
+  const font = texts.length > 0 ? probeLabelFont() : null;
   const ctx = font ? document.createElement("canvas").getContext("2d") : null;
   if (!font || !ctx) return;
   ctx.font = font;
-  const show = model.get("show_whitespace") !== false;
-  for (const s of firstLabels(model.get("row_labels"), shape[0], show)) measureIn(ctx, font, s);
-  for (const s of firstLabels(model.get("column_labels"), shape[1], show)) measureIn(ctx, font, s);
+  for (const s of texts) measureIn(ctx, font, s);
 }
