@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import tokenheat
-from tokenheat import _sources, downsample
+from tokenheat import _blocks, _sources, downsample
 from tokenheat.pyramid import FORMAT, build_pyramid, level_factors, open_pyramid
 
 zarr = pytest.importorskip("zarr")
@@ -284,3 +284,59 @@ def test_a_dask_build_refuses_infinite_values_and_resumes_by_level(values, tmp_p
     check_levels(
         build_pyramid(da.from_array(values, chunks=64), store, tile=TILE, progress=False), values
     )
+
+
+class Recorder:
+    """A pyramid level that records the cells each read asks for."""
+
+    def __init__(self, array) -> None:
+        self.array, self.reads = array, []
+        self.shape, self.dtype, self.ndim, self.chunks = array.shape, array.dtype, 2, array.chunks
+
+    def __getitem__(self, key):
+        rows, cols = key
+        self.reads.append((rows.start, rows.stop, cols.start, cols.stop))
+        return self.array[key]
+
+
+def test_a_window_is_read_from_the_coarsest_level_that_gives_it_exactly(values, tmp_path) -> None:
+    build_pyramid(values, tmp_path / "p.zarr", tile=TILE, progress=False)
+    p = open_pyramid(tmp_path / "p.zarr")
+    p.levels = [Recorder(level) for level in p.levels]
+    # factors (1, 1), (2, 2), (4, 4), (8, 8), (16, 8): see test_levels_equal_the_brute_force
+    cases = [
+        ((0, 300, 0, 170), (16, 8), 4),  # the whole matrix in level 4's blocks
+        ((64, 128, 32, 96), (32, 16), 4),  # aligned to level 4's cells
+        ((64, 128, 36, 96), (32, 16), 2),  # a corner on level 2's cells only
+        ((64, 130, 32, 96), (32, 16), 1),  # a far edge on level 1's
+        ((64, 300, 32, 170), (8, 8), 3),  # to the matrix's edges (its last cells are partial)
+        ((3, 250, 7, 100), (5, 9), 0),  # nothing but level 0 gives blocks of 5 x 9
+        ((8, 40, 0, 170), (4, 2), 1),
+    ]
+    rng = np.random.default_rng(4)
+    for _ in range(40):  # and windows and blocks at random
+        r0, c0 = int(rng.integers(0, 299)), int(rng.integers(0, 169))
+        window = (r0, int(rng.integers(r0 + 1, 301)), c0, int(rng.integers(c0 + 1, 171)))
+        cases.append((window, (int(rng.choice([1, 2, 4, 6, 8, 16, 64])),) * 2, None))
+    for window, (fr, fc), level in cases:
+        for recorder in p.levels:
+            recorder.reads.clear()
+        got = p.reduce_window(window, fr, fc)
+        np.testing.assert_array_equal(got, _blocks.reduce_blocks(values, fr, fc, window))
+        k = p.window_level(window, fr, fc)
+        if level is not None:
+            assert k == level, (window, fr, fc)
+        # only that level is read, and only its cells under the window
+        assert [bool(r.reads) for r in p.levels] == [j == k for j in range(len(p.levels))]
+        lr, lc = p.factors[k]
+        r0, r1, c0, c1 = window
+        for a0, a1, b0, b1 in p.levels[k].reads:
+            assert r0 // lr <= a0 < a1 <= -(-r1 // lr) and c0 // lc <= b0 < b1 <= -(-c1 // lc)
+
+
+def test_a_bad_window_or_block_is_refused(values, tmp_path) -> None:
+    p = build_pyramid(values, tmp_path / "p.zarr", tile=TILE, progress=False)
+    with pytest.raises(ValueError, match=r"window \(0, 301, 0, 5\) is not a non-empty window"):
+        p.reduce_window((0, 301, 0, 5), 2, 2)
+    with pytest.raises(ValueError, match="block sizes must be positive ints"):
+        p.reduce_window((0, 30, 0, 5), 0, 2)

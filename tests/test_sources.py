@@ -12,7 +12,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from tokenheat import Heatmap, _sources, downsample
+from tokenheat import Heatmap, _blocks, _sources, downsample
 
 zarr = pytest.importorskip("zarr")
 h5py = pytest.importorskip("h5py")
@@ -243,3 +243,45 @@ def test_what_is_a_source() -> None:
     assert not _sources.is_source(pd.DataFrame(np.zeros((2, 2))))
     xr = pytest.importorskip("xarray")
     assert not _sources.is_source(xr.DataArray(np.zeros((2, 2))))
+
+
+class Recorder:
+    """A source that records the cells each read asks for."""
+
+    def __init__(self, array) -> None:
+        self.array, self.reads = array, []
+        self.shape, self.dtype, self.ndim = array.shape, array.dtype, 2
+
+    def __getitem__(self, key):
+        rows, cols = key
+        self.reads.append((rows.start, rows.stop, cols.start, cols.stop))
+        return self.array[key]
+
+
+WINDOWS = [(0, 1000, 0, 777), (13, 600, 200, 777), (999, 1000, 5, 6), (100, 350, 0, 301)]
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+@pytest.mark.parametrize("factor", [(1, 1), (3, 4), (64, 7), (2000, 2000)])
+def test_a_window_of_a_source_reads_only_the_window(values, zarr_array, window, factor) -> None:
+    want = _blocks.reduce_blocks(values, *factor, window)
+    source = Recorder(zarr_array)
+    np.testing.assert_array_equal(_sources.reduce_source(source, *factor, window), want)
+    r0, r1, c0, c1 = window
+    assert source.reads and all(
+        r0 <= a0 < a1 <= r1 and c0 <= b0 < b1 <= c1 for a0, a1, b0, b1 in source.reads
+    )
+    assert sum((a1 - a0) * (b1 - b0) for a0, a1, b0, b1 in source.reads) == (r1 - r0) * (c1 - c0)
+    lazy = da.from_array(values, chunks=(128, 100))
+    np.testing.assert_array_equal(_sources.reduce_source(lazy, *factor, window), want)
+
+
+BAD_WINDOWS = [
+    (0, 0, 0, 5), (5, 3, 0, 5), (0, 1001, 0, 5), (-1, 5, 0, 5), (0, 5, 0), (0, 5, 0, 5.5)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("window", BAD_WINDOWS)
+def test_a_window_outside_the_source_is_refused(zarr_array, window) -> None:
+    with pytest.raises(ValueError, match="window"):
+        _sources.reduce_source(zarr_array, 2, 2, window)

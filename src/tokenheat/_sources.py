@@ -143,23 +143,49 @@ def storage_chunks(source: object) -> tuple[int, int] | None:
     return None
 
 
-def reduce_source(source: object, fr: int, fc: int) -> np.ndarray:
+def check_window(window: object, rows: int, cols: int) -> tuple[int, int, int, int]:
+    """``window`` as ``(r0, r1, c0, c1)``: a non-empty window of a ``rows`` x ``cols``
+    matrix, or ValueError saying what is wrong."""
+    if not (
+        isinstance(window, (tuple, list))
+        and len(window) == 4
+        and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in window)
+    ):
+        raise ValueError(f"window must be (row0, row1, col0, col1), four ints, got {window!r}")
+    r0, r1, c0, c1 = (int(v) for v in window)
+    if not (0 <= r0 < r1 <= rows and 0 <= c0 < c1 <= cols):
+        raise ValueError(
+            f"window {(r0, r1, c0, c1)} is not a non-empty window of the {rows} x {cols} "
+            "matrix (0 <= row0 < row1 <= rows, 0 <= col0 < col1 <= cols)"
+        )
+    return r0, r1, c0, c1
+
+
+def reduce_source(
+    source: object, fr: int, fc: int, window: tuple[int, int, int, int] | None = None
+) -> np.ndarray:
     """The strongest value of each ``fr`` x ``fc`` block of a 2-D source (see
-    :func:`tokenheat.downsample`), read a part at a time."""
+    :func:`tokenheat.downsample`), read a part at a time; of ``window`` (``(r0, r1, c0,
+    c1)``, blocks starting at its corner, the last ones smaller) only, when given, so
+    that only the window is read."""
     from ._blocks import reduce_blocks
 
     rows, cols, dtype = check_matrix(source)
     out_dtype = result_dtype(dtype)
+    r0, r1, c0, c1 = (0, rows, 0, cols) if window is None else check_window(window, rows, cols)
     if is_dask(source):
-        return _reduce_dask(source, fr, fc, out_dtype)
-    out = np.empty((-(-rows // fr), -(-cols // fc)), dtype=out_dtype)
-    height, width = part_shape(rows, cols, fr, fc, out_dtype.itemsize, storage_chunks(source))
-    for r0 in range(0, rows, height):
-        r1 = min(rows, r0 + height)
-        for c0 in range(0, cols, width):
-            c1 = min(cols, c0 + width)
-            part = read(source, r0, r1, c0, c1, out_dtype)
-            out[r0 // fr : -(-r1 // fr), c0 // fc : -(-c1 // fc)] = reduce_blocks(part, fr, fc)
+        part = source if window is None else source[r0:r1, c0:c1]  # type: ignore[index]
+        return _reduce_dask(part, fr, fc, out_dtype)
+    out = np.empty((-(-(r1 - r0) // fr), -(-(c1 - c0) // fc)), dtype=out_dtype)
+    height, width = part_shape(r1 - r0, c1 - c0, fr, fc, out_dtype.itemsize, storage_chunks(source))
+    for a0 in range(r0, r1, height):
+        a1 = min(r1, a0 + height)
+        for b0 in range(c0, c1, width):
+            b1 = min(c1, b0 + width)
+            part = read(source, a0, a1, b0, b1, out_dtype)
+            out[(a0 - r0) // fr : -(-(a1 - r0) // fr), (b0 - c0) // fc : -(-(b1 - c0) // fc)] = (
+                reduce_blocks(part, fr, fc)
+            )
     return out
 
 

@@ -324,6 +324,41 @@ class Pyramid:
         lr, lc = self.factors[k]
         return _sources.reduce_source(self.levels[k], fr // lr, fc // lc)
 
+    def window_level(self, window: tuple[int, int, int, int], fr: int, fc: int) -> int:
+        """The coarsest level that gives the ``fr`` x ``fc`` blocks of ``window`` exactly:
+        its factors divide the blocks, its cells start at the window's corner, and they
+        end at the window's far edges (or the matrix's, where the window reaches them)."""
+        rows, cols = self.shape
+        r0, r1, c0, c1 = window
+        best = 0
+        for k, (lr, lc) in enumerate(self.factors):
+            if (
+                fr % lr == 0
+                and fc % lc == 0
+                and r0 % lr == 0
+                and c0 % lc == 0
+                and (r1 % lr == 0 or r1 == rows)
+                and (c1 % lc == 0 or c1 == cols)
+            ):
+                best = k
+        return best
+
+    def reduce_window(self, window: tuple[int, int, int, int], fr: int, fc: int) -> np.ndarray:
+        """The strongest value of each ``fr`` x ``fc`` block of ``window`` (``(r0, r1, c0,
+        c1)`` of the source; blocks start at its corner, the last ones may be smaller),
+        as :func:`tokenheat._blocks.reduce_blocks` of the values gives it, read from the
+        coarsest level that gives it exactly (:meth:`window_level`): only the part of
+        that level under the window is read."""
+        rows, cols = self.shape
+        r0, r1, c0, c1 = _sources.check_window(window, rows, cols)
+        if not all(isinstance(f, (int, np.integer)) and f >= 1 for f in (fr, fc)):
+            raise ValueError(f"block sizes must be positive ints, got {fr!r} x {fc!r}")
+        k = self.window_level((r0, r1, c0, c1), int(fr), int(fc))
+        lr, lc = self.factors[k]
+        level = self.levels[k]
+        part = (r0 // lr, -(-r1 // lr), c0 // lc, -(-c1 // lc))
+        return _sources.reduce_source(level, int(fr) // lr, int(fc) // lc, part)
+
 
 def open_pyramid(store: Any) -> Pyramid:
     """Open a pyramid written by :func:`build_pyramid`, checking that its arrays are what
