@@ -68,6 +68,11 @@ def result_dtype(dtype: np.dtype) -> np.dtype:
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
 
 
+class BadValue(ValueError):
+    """A value read that cannot be shown (infinite, or too big for float32), with its
+    place: :func:`read` lets it through as it is."""
+
+
 def read(source: object, r0: int, r1: int, c0: int, c1: int, dtype: np.dtype) -> np.ndarray:
     """``source[r0:r1, c0:c1]`` as a numpy array of ``dtype``; a failed read names the
     part and the source."""
@@ -77,7 +82,7 @@ def read(source: object, r0: int, r1: int, c0: int, c1: int, dtype: np.dtype) ->
             part = part.compute()
         with np.errstate(over="ignore"):  # too big for float32: inf, which callers report
             return np.asarray(part, dtype=dtype)
-    except MemoryError:
+    except (MemoryError, BadValue):
         raise
     except Exception as exc:
         raise OSError(
