@@ -177,7 +177,8 @@ def test_a_pyramid_is_a_source_heatmap_and_downsample_take(values, tmp_path) -> 
 def test_infinite_values_are_refused_with_their_place(values, tmp_path) -> None:
     bad = values.astype(np.float64)
     bad[100, 7] = 1e39  # beyond float32
-    with pytest.raises(ValueError, match=r"row 100, column 7 of .* is inf as float32"):
+    place = r"row 100, column 7 of .* is inf as float32.*bands already written"
+    with pytest.raises(ValueError, match=place):
         build_pyramid(bad, tmp_path / "p.zarr", tile=TILE, progress=False)
 
 
@@ -276,7 +277,7 @@ def test_a_dask_build_refuses_infinite_values_and_resumes_by_level(values, tmp_p
     bad[100, 7] = np.inf
     store = tmp_path / "p.zarr"
     message = (r"row 100, column 7 of dask Array of shape \(300, 170\) and dtype float64 is "
-               r"inf as float32.*the levels already written")  # fmt: skip
+               r"inf; clip or rescale it, then build again \(the levels already")  # fmt: skip
     with pytest.raises(ValueError, match=message):
         build_pyramid(da.from_array(bad, chunks=64), store, tile=TILE, progress=False)
     held = zarr.open_group(store, mode="r").attrs[FORMAT]

@@ -82,28 +82,13 @@ class _AsFloat32:
         rows, cols = key
         r0, c0 = rows.start, cols.start
         part = _sources.read(self.source, r0, rows.stop, c0, cols.stop, self._read_as)
-        return finite(part, r0, c0, self.name)
+        return _sources.finite_float32(part, r0, c0, self.name)
 
 
 def _cast32(block: np.ndarray) -> np.ndarray:
     """A dask block as float32 (a value too big for float32 becomes inf, reported later)."""
     with np.errstate(over="ignore"):
         return np.asarray(block, dtype=np.float32)
-
-
-def finite(part: np.ndarray, r0: int, c0: int, name: str) -> np.ndarray:
-    """``part`` (rows from ``r0``, columns from ``c0`` of ``name``) as float32, or the place
-    of its first value that is infinite or too big for float32."""
-    with np.errstate(over="ignore"):
-        out = np.asarray(part, dtype=np.float32)
-    bad = np.isinf(out)
-    if bad.any():
-        r, c = (int(i) for i in np.argwhere(bad)[0])
-        raise _sources.BadValue(
-            f"{name} must hold finite values or NaN that fit in float32 (|v| <= 3.4e38): "
-            f"row {r0 + r}, column {c0 + c} is {part[r, c]}; clip or rescale it"
-        )
-    return out
 
 
 class LazyMatrix:
@@ -147,7 +132,7 @@ class LazyMatrix:
 
     def _read(self, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
         part = _sources.read(self._f32, r0, r1, c0, c1, np.dtype(np.float32))
-        return finite(part, r0, c0, self.name) if self._dask else part
+        return _sources.finite_float32(part, r0, c0, self.name) if self._dask else part
 
     def reduce(
         self, fr: int, fc: int, window: tuple[int, int, int, int] | None = None

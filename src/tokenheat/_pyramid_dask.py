@@ -15,6 +15,9 @@ import numpy as np
 from . import _sources
 from ._blocks import reduce_blocks
 
+#: What a refused value's message says to do after clipping (%s: what a build keeps).
+AGAIN = ", then build again (the %s already written are kept)"
+
 #: Cells of the dask chunks a level is written in (each a square of whole tiles): 2**22,
 #: 16 MiB of float32, so a 2**34-cell source is some 4,096 tasks a level, not a million.
 CHUNK_CELLS = 2**22
@@ -41,7 +44,7 @@ def write_level(
     def write(block: np.ndarray, block_info: Any = None) -> np.ndarray:
         (r0, _), (c0, _) = block_info[0]["array-location"]
         if k == 0:
-            out = _sources.finite_float32(block, r0, c0, described, "levels")
+            out = _sources.finite_float32(block, r0, c0, described, AGAIN % "levels")
         else:
             out = reduce_blocks(block, sr, sc)
         o0, o1 = r0 // sr, c0 // sc

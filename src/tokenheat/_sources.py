@@ -91,19 +91,23 @@ def read(source: object, r0: int, r1: int, c0: int, c1: int, dtype: np.dtype) ->
         ) from exc
 
 
-def finite_float32(part: np.ndarray, r0: int, c0: int, source: str, kept: str) -> np.ndarray:
+def finite_float32(part: np.ndarray, r0: int, c0: int, source: str, then: str = "") -> np.ndarray:
     """``part`` (rows from ``r0``, columns from ``c0`` of the source ``source`` describes)
-    as float32, refused with the place of its first value that is infinite or too big for
-    float32 (``kept``: what a build already written keeps, for the message)."""
+    as float32, or :class:`BadValue` with the place of its first value that is infinite or
+    too big for float32 (``then``: what to do after clipping, for the message)."""
     with np.errstate(over="ignore"):
         out = np.asarray(part, dtype=np.float32)
     bad = np.isinf(out)
     if bad.any():
-        r, c = np.argwhere(bad)[0]
-        raise ValueError(
+        r, c = (int(i) for i in np.argwhere(bad)[0])
+        value = part[r, c]
+        if part.dtype == np.float32:  # read as float32 already: inf or too big, unknown
+            what = f"{value} as float32"
+        else:
+            what = str(value) if np.isinf(value) else f"{value}, too big for float32"
+        raise BadValue(
             f"source must hold finite values or NaN that fit in float32 (|v| <= 3.4e38): "
-            f"row {r0 + r}, column {c0 + c} of {source} is {out[r, c]} as float32; clip or "
-            f"rescale it, then build again (the {kept} already written are kept)"
+            f"row {r0 + r}, column {c0 + c} of {source} is {what}; clip or rescale it{then}"
         )
     return out
 

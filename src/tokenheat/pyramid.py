@@ -224,7 +224,8 @@ def _write_band(
         r_in, c_in = (o0 * sr, min(in_rows, o1 * sr)), (c0 * sc, min(in_cols, c1 * sc))
         part = _sources.read(below, *r_in, *c_in, np.dtype(np.float32))
         if first:
-            _sources.finite_float32(part, r_in[0], c_in[0], _sources.describe(below), "bands")
+            again = _pyramid_dask.AGAIN % "bands"
+            _sources.finite_float32(part, r_in[0], c_in[0], _sources.describe(below), again)
             found = _widen(found, _sources.finite_range(part))
         target[o0:o1, c0:c1] = part if step == (1, 1) else reduce_blocks(part, sr, sc)
     return found
