@@ -18,8 +18,8 @@ zoom.
 
 Run: ``.venv/bin/python benchmarks/out_of_core.py --size 16384`` (the issue's size,
 ``--size 131072``, writes 64 GiB of values through the machine's processors; the store
-itself stays small). Results are merged by size into
-``benchmarks/out_of_core_results.json``.
+itself stays small; ``--how threads`` runs one of the two builds). Results are merged by
+size (and build) into ``benchmarks/out_of_core_results.json``.
 """
 
 from __future__ import annotations
@@ -149,6 +149,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--dir", type=Path, default=None, help="where the stores go")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--how", nargs="+", choices=("threads", "cluster"), default=["threads", "cluster"],
+        help="which builds to run (a size's results keep the other's from an earlier run)",
+    )  # fmt: skip
     args = parser.parse_args()
     n = args.size
     base = args.dir or Path(tempfile.mkdtemp(prefix="tokenheat-ooc-"))
@@ -156,7 +160,7 @@ def main() -> None:
     made = write_source(source, n)
     print(f"source {n} x {n}: written in {made:.1f} s ({_du(source)} on disk)", flush=True)
     results = {"size": n, "source_seconds": round(made, 2), "source_bytes_on_disk": _du(source)}
-    for how in ("threads", "cluster"):
+    for how in args.how:
         r = build(source, base / f"pyramid-{how}.zarr", how, args.workers)
         results[how] = r
         mib = lambda b: round(b / 2**20)  # noqa: E731
@@ -171,7 +175,7 @@ def main() -> None:
     results["machine"] = f"{os.cpu_count()} cores"
     # merged by size with earlier runs
     every = json.loads(args.out.read_text()) if args.out.exists() else {}
-    every[str(n)] = results
+    every[str(n)] = {**every.get(str(n), {}), **results}
     args.out.write_text(json.dumps(every, indent=1) + "\n")
     print(f"wrote {args.out}")
     if args.dir is None:

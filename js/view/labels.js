@@ -23,6 +23,10 @@ const MAX_MEASURED = 50000;
  * @type {Map<string, Map<string, number>>}
  */
 const measured = new Map();
+// a web font that finishes loading changes the widths of text in the fonts that name it
+if (typeof document !== "undefined" && document.fonts && document.fonts.addEventListener) {
+  document.fonts.addEventListener("loadingdone", () => measured.clear());
+}
 
 /**
  * The width of `s` in `font`, which is `ctx`'s font.
