@@ -35,6 +35,8 @@ export const MARGIN = 0.5;
 export const REQUEST_DELAY_MS = 120;
 /** The most a tile holds: 4 bytes x tokenheat's TILE_CELLS (2**22), all panels together. */
 export const MAX_TILE_BYTES = 4 * (1 << 22);
+/** Bytes of tiles a view keeps (at least four of the biggest); the least recently drawn go first. */
+export const TILE_CACHE_BYTES = 64 * 2 ** 20;
 
 /**
  * A whole matrix (1 x 1 blocks) or an overview of it.
@@ -97,15 +99,26 @@ export function fineEnough(src, want) {
 }
 
 /**
- * What to draw for a view: the tile when it covers the view and is not coarser than the
- * overview, else the overview.
+ * What to draw for a view: of the tiles that cover it and are not coarser than the
+ * overview, the finest (fewest cells per block; the first of equals), else the overview.
  * @param {Source} overview
- * @param {Source | null} tile
+ * @param {readonly Source[]} tiles most recently drawn first
  * @param {ViewWindow} view
  */
-export function pickSource(overview, tile, view) {
-  return tile && covers(tile, view) && tile.fr <= overview.fr && tile.fc <= overview.fc ? tile : overview;
+export function pickSource(overview, tiles, view) {
+  let best = overview;
+  for (const t of tiles) {
+    if (!covers(t, view) || t.fr > overview.fr || t.fc > overview.fc) continue;
+    if (best === overview || t.fr * t.fc < best.fr * best.fc) best = t;
+  }
+  return best;
 }
+
+/**
+ * The bytes a source's values take.
+ * @param {Source} src
+ */
+const sourceBytes = (src) => src.grid.values.byteLength;
 
 /**
  * The window to ask for: the view and MARGIN of its span on each side, in whole cells,
@@ -201,16 +214,18 @@ export function decodeTile(content, buffer, rows, cols, panels = 1) {
 }
 
 /**
- * One view's sources: the overview (or whole matrix) from the traits and the latest
- * tile from Python.
+ * One view's sources: the overview (or whole matrix) from the traits and the tiles from
+ * Python, kept while they fit TILE_CACHE_BYTES (the least recently drawn go first), so
+ * that a view going back to where it was draws at once, without asking again.
  * @param {import("../index.js").Model} model
  * @param {() => void} changed a tile arrived (redraw)
+ * @param {number} [cacheBytes]
  */
-export function createLod(model, changed) {
+export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
   /** @type {Source | null} */
   let overview = null;
-  /** @type {Source | null} */
-  let tile = null;
+  /** @type {Source[]} most recently drawn (or arrived) first */
+  let tiles = [];
   const prefix = `${Math.random().toString(36).slice(2)}:`;
   let generation = 0;
   let seq = 0;
@@ -239,7 +254,10 @@ export function createLod(model, changed) {
       console.warn(`tokenheat: ignored a tile: ${res}`);
       return;
     }
-    tile = res;
+    tiles = [res, ...tiles];
+    // the newest stays, whatever its size; older ones go, least recently drawn first
+    let bytes = tiles.reduce((n, t) => n + sourceBytes(t), 0);
+    while (tiles.length > 1 && bytes > cacheBytes) bytes -= sourceBytes(/** @type {Source} */ (tiles.pop()));
     changed();
   };
   model.on("msg:custom", onMessage);
@@ -261,7 +279,7 @@ export function createLod(model, changed) {
      */
     setOverview(src) {
       overview = src;
-      tile = null;
+      tiles = [];
       parts.reset();
       generation++;
       lastKey = "";
@@ -273,7 +291,14 @@ export function createLod(model, changed) {
      * @returns {Source}
      */
     source(view) {
-      return pickSource(/** @type {Source} */ (overview), tile, view);
+      const src = pickSource(/** @type {Source} */ (overview), tiles, view);
+      if (src !== overview && tiles[0] !== src) tiles = [src, ...tiles.filter((t) => t !== src)];
+      return src;
+    },
+
+    /** The tiles kept, most recently drawn first. */
+    get tiles() {
+      return /** @type {readonly Source[]} */ (tiles);
     },
 
     /**
@@ -302,7 +327,8 @@ export function createLod(model, changed) {
       clearTimeout(timer);
       model.off("msg:custom", onMessage);
       parts.reset();
-      overview = tile = null;
+      overview = null;
+      tiles = [];
     },
   };
 }

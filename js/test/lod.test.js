@@ -80,11 +80,17 @@ describe("sources", () => {
     const tile = { grid: grid(200, 200), row0: 100, row1: 300, col0: 0, col1: 200, fr: 1, fc: 1 };
     const inside = { row0: 150, row1: 250, col0: 10, col1: 100 };
     expect(covers(tile, inside)).toBe(true);
-    expect(pickSource(over, tile, inside)).toBe(tile);
-    expect(pickSource(over, tile, { ...inside, row1: 301 })).toBe(over);
-    expect(pickSource(over, null, inside)).toBe(over);
+    expect(pickSource(over, [tile], inside)).toBe(tile);
+    expect(pickSource(over, [tile], { ...inside, row1: 301 })).toBe(over);
+    expect(pickSource(over, [], inside)).toBe(over);
     const coarse = { ...tile, fr: 20 };
-    expect(pickSource(over, coarse, inside)).toBe(over);
+    expect(pickSource(over, [coarse], inside)).toBe(over);
+    // of the tiles that cover the view, the finest; of equals, the first
+    const finer = { ...tile, fr: 1, fc: 1 };
+    const mid = { ...tile, fr: 4, fc: 2 };
+    expect(pickSource(over, [mid, coarse, finer], inside)).toBe(finer);
+    expect(pickSource(over, [mid, { ...mid }], inside)).toBe(mid);
+    expect(pickSource(over, [mid, { ...finer, row0: 160 }], inside)).toBe(mid);
   });
 
   it("wants blocks no bigger than a device pixel's cells", () => {
@@ -214,6 +220,45 @@ describe("createLod", () => {
     expect(lod.source(view).fr).toBe(10);
     lod.destroy();
     expect(model.handlers.has("msg:custom")).toBe(false);
+  });
+
+  it("keeps tiles within its budget, least recently drawn out first, and draws a kept one without asking", () => {
+    vi.useFakeTimers();
+    const model = fakeModel();
+    const send = /** @type {Function} */ (
+      (/** @type {any} */ answer, /** @type {number} */ n) =>
+        /** @type {Function} */ (model.handlers.get("msg:custom"))(answer, [new Float32Array(n)])
+    );
+    // a budget of three 100 x 100 tiles (40 kB each)
+    const lod = createLod(model, () => {}, 3 * 40_000);
+    const over = wholeSource(grid(100, 100), 1000, 1000, 10, 10);
+    lod.setOverview(over);
+    /** @type {{ row0: number, row1: number, col0: number, col1: number }} */
+    let view = { row0: 0, row1: 50, col0: 0, col1: 50 };
+    const now = () => ({ view, pxRows: 400, pxCols: 400 });
+    /** @param {number} r0 a 100-row band of tiles at rows r0 .. r0 + 100 */
+    const visit = (r0) => {
+      view = { row0: r0 + 25, row1: r0 + 75, col0: 0, col1: 50 };
+      const asked = model.sent.length;
+      lod.request(now);
+      vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
+      if (model.sent.length === asked) return false; // drawn from a kept tile
+      const [ask] = model.sent[asked];
+      const window = [r0, r0 + 100, 0, 100];
+      send({ type: "tile", id: ask.id, window, block: [1, 1], shape: [100, 100] }, 100 * 100);
+      return true;
+    };
+    expect([visit(0), visit(200), visit(400)]).toEqual([true, true, true]);
+    expect(lod.tiles.map((t) => t.row0)).toEqual([400, 200, 0]);
+    expect(visit(0)).toBe(false); // kept: drawn at once
+    expect(lod.source(view).row0).toBe(0);
+    expect(lod.tiles.map((t) => t.row0)).toEqual([0, 400, 200]);
+    expect(visit(600)).toBe(true); // a fourth: the least recently drawn (200) goes
+    expect(lod.tiles.map((t) => t.row0)).toEqual([600, 0, 400]);
+    expect(visit(200)).toBe(true);
+    // a new matrix forgets them all
+    lod.setOverview(wholeSource(grid(100, 100), 1000, 1000, 10, 10));
+    expect(lod.tiles).toHaveLength(0);
   });
 
   it("never asks for a matrix sent whole", () => {
