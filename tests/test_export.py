@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tokenheat import Heatmap, export
+from tokenheat import Heatmap, _export_pixels, export
 
 
 @pytest.fixture
@@ -238,8 +238,8 @@ def test_hostile_text_exports_as_literal_text() -> None:
 
 def brute_force_shown(w: Heatmap, width: int, height: int) -> np.ndarray:
     r0, r1, c0, c1 = w.view
-    rlo, rhi = export.pixel_ranges(r0, r1, w.shape[0], height)
-    clo, chi = export.pixel_ranges(c0, c1, w.shape[1], width)
+    rlo, rhi = _export_pixels.pixel_ranges(r0, r1, w.shape[0], height)
+    clo, chi = _export_pixels.pixel_ranges(c0, c1, w.shape[1], width)
     f32 = w._matrix.f32[0]
     out = np.full((height, width), np.nan, dtype=np.float32)
     for y in range(height):
@@ -267,7 +267,7 @@ def brute_force_shown(w: Heatmap, width: int, height: int) -> np.ndarray:
 @pytest.mark.parametrize("band", [None, 64, 1], ids=["one-band", "bands", "row-by-row"])
 def test_zoomed_out_pixels_show_their_strongest_cell(shape, view, size, band, monkeypatch) -> None:
     if band is not None:  # made in bands of pixel rows: the same values
-        monkeypatch.setattr(export, "BAND_CELLS", band)
+        monkeypatch.setattr(_export_pixels, "BAND_CELLS", band)
     rng = np.random.default_rng(sum(shape))
     values = rng.uniform(-1, 1, size=shape)
     values[rng.random(shape) < 0.1] = np.nan

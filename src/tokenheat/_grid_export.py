@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import _axis_labels
+from . import _export_svg as svg
 from . import export as ex
 from ._panel_view import axis_label_text, widest_axis_label
 from ._screen_layout import (
@@ -217,10 +218,10 @@ def to_svg(widget: Heatmap) -> str:
     f = grid_layout(widget)
     rows, cols = ex.visible_cells(widget)
     rects = len(rows) * len(cols) * len(f.panels) <= ex.SVG_MAX_RECTS
-    parts = ex.svg_head(f.width, f.height)
+    parts = svg.svg_head(f.width, f.height)
     for p, x, y, w, h in f.panels:
-        parts += ex.svg_cells(widget, (x, y, w, h), p, rects)
-    parts += ex.svg_bar(widget, f)
-    parts += ex.svg_texts(_texts(widget, f))
+        parts += svg.svg_cells(widget, (x, y, w, h), p, rects)
+    parts += svg.svg_bar(widget, f)
+    parts += svg.svg_texts(_texts(widget, f))
     parts.append("</svg>")
     return "\n".join(parts)

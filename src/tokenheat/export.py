@@ -2,18 +2,16 @@
 
 The cells use the widget's own colour rule and lookup table
 (:func:`tokenheat.colormaps.colorize`), and the browser's pixel rule (a pixel shows the
-strongest cell it covers, :func:`shown_values`), so a cell has the same colour here as
-on screen. The layout (label placement, font) is this module's own: it mirrors the
-widget's, not its pixels.
+strongest cell it covers: :mod:`tokenheat._export_pixels`), so a cell has the same
+colour here as on screen. The layout (label placement, font) is this module's own: it
+mirrors the widget's, not its pixels.
 
-PNG text is drawn by Pillow in the DejaVu Sans subset shipped in ``fonts/``; SVG keeps
-all text as text.
+PNG text is drawn by Pillow in the DejaVu Sans subset shipped in ``fonts/``; SVG
+(:mod:`tokenheat._export_svg`) keeps all text as text.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import math
 from dataclasses import dataclass
@@ -21,8 +19,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import colormaps
 from ._axis_labels import label_centre
+from ._export_pixels import (
+    block_colours,
+    cell_pixels,
+    colorbar_pixels,
+    colours,
+    rgba,
+    shown_values,
+)
 from ._export_text import (
     ELLIPSIS,
     FONT_SIZE,
@@ -40,8 +45,6 @@ from ._export_text import (
 from ._export_text import text_width as _text_width
 from ._panel_view import (
     axis_label_text,
-    drawn_block,
-    drawn_f32,
     figure_title,
     focused,
     is_grid,
@@ -186,167 +189,6 @@ def tick_labels(widget: Heatmap) -> tuple[list[float], list[str]]:
     return values, [f"{v:.{decimals}f}".replace("-", "\u2212") for v in values]  # minus sign
 
 
-def pixel_ranges(start: float, end: float, count: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The cells each of ``n`` pixels along one axis shows, ``[lo, hi]`` inclusive: the
-    browser's rule (js/data/reduce.js), in float32. Zoomed in (at most one cell per pixel) the
-    cell under the pixel's centre; zoomed out every cell the pixel's extent overlaps.
-
-    >>> pixel_ranges(0, 4, 4, 2)
-    (array([0, 2]), array([1, 3]))
-    >>> pixel_ranges(0, 2, 2, 4)
-    (array([0, 0, 1, 1]), array([0, 0, 1, 1]))
-    """
-    f32 = np.float32
-    s = f32(start)
-    span = f32(f32(end) - s)
-    p = np.arange(n, dtype=np.float64)
-    if span > n:
-        lo = np.floor(s + (p / n).astype(f32) * span)
-        hi = np.ceil(s + ((p + 1) / n).astype(f32) * span) - 1
-    else:
-        lo = hi = np.floor(s + ((p + 0.5) / n).astype(f32) * span)
-    lo = np.clip(lo, 0, count - 1).astype(np.intp)
-    hi = np.clip(np.maximum(hi, lo), 0, count - 1).astype(np.intp)
-    return lo, hi
-
-
-#: Up to this many cells per pixel, :func:`_extreme` folds shifted copies of the block
-#: (one take per cell offset); ``reduceat`` loops over every tiny range and is 5 to 30
-#: times slower there, but faster for long ranges.
-SHIFTED_MAX_CELLS = 12
-
-
-def _extreme(ufunc: np.ufunc, a: np.ndarray, lo: np.ndarray, hi: np.ndarray, axis: int):
-    """``ufunc`` (fmax/fmin) of ``a`` over each range [lo, hi] along ``axis``.
-
-    Either way the cells of a range are folded in order, first to last (a repeated
-    last cell changes nothing: fmax(fmax(x, y), y) == fmax(x, y)), so both give the
-    same values, down to the sign of a zero."""
-    longest = int((hi - lo).max()) + 1
-    if longest <= SHIFTED_MAX_CELLS:
-        out = np.take(a, lo, axis=axis)
-        for k in range(1, longest):
-            ufunc(out, np.take(a, np.minimum(lo + k, hi), axis=axis), out=out)
-        return out
-    n = a.shape[axis]
-    inner = hi + 1 < n  # reduceat's segment [lo, hi + 1); the ones ending at n go last
-    idx = np.empty(2 * len(lo), dtype=np.intp)
-    idx[0::2], idx[1::2] = lo, np.minimum(hi + 1, n - 1)
-    out = ufunc.reduceat(a, idx, axis=axis).take(np.arange(0, 2 * len(lo), 2), axis=axis)
-    for k in np.flatnonzero(~inner):  # a range that runs to the end of the axis
-        tail = ufunc.reduce(np.take(a, np.arange(lo[k], n), axis=axis), axis=axis)
-        index = [slice(None)] * a.ndim
-        index[axis] = k
-        out[tuple(index)] = tail
-    return out
-
-
-#: Cells read at a time by :func:`shown_values` (a band of pixel rows at a time), so that
-#: its temporaries stay a few MiB whatever the matrix: 2**18 cells (1 MiB as float32).
-BAND_CELLS = 2**18
-
-
-def shown_values(widget: Heatmap, width: int, height: int, panel: int | None = None) -> np.ndarray:
-    """The float32 value each pixel of a ``width`` x ``height`` cell area shows: the
-    strongest cell it covers (largest magnitude; the positive one of +x and -x; NaN only
-    if all are NaN), exactly as the browser draws the current view, of one panel
-    (default: the focused one, or the only one), normalised if that is set. Made a band
-    of pixel rows at a time (:data:`BAND_CELLS`): each pixel's value is the same."""
-    r0, r1, c0, c1 = widget.view
-    rows_n, cols_n = widget.shape
-    rlo, rhi = pixel_ranges(r0, r1, rows_n, height)
-    clo, chi = pixel_ranges(c0, c1, cols_n, width)
-    c, d = clo.min(), chi.max() + 1
-    p = focused(widget) if panel is None else panel
-    # pixel rows per band: each covers at most `tallest` matrix rows of d - c cells
-    tallest = int((rhi - rlo).max()) + 1
-    step = max(1, BAND_CELLS // (tallest * (d - c)))
-    out = np.empty((height, width), dtype=np.float32)
-    for y in range(0, height, step):
-        lo, hi = rlo[y : y + step], rhi[y : y + step]  # pixel ranges only grow along y
-        a, b = lo[0], hi[-1] + 1
-        block = drawn_f32(widget, p, slice(a, b), slice(c, d))
-        out[y : y + step] = _strongest(block, lo - a, hi - a, clo - c, chi - c)
-    return out
-
-
-def _strongest(
-    block: np.ndarray, rlo: np.ndarray, rhi: np.ndarray, clo: np.ndarray, chi: np.ndarray
-) -> np.ndarray:
-    """The strongest value of ``block`` over each pixel's rows [rlo, rhi] and columns
-    [clo, chi], float32."""
-    height, width = len(rlo), len(clo)
-    # reduce first along the axis that shrinks most (max and min are separable)
-    steps = [(clo, chi, 1), (rlo, rhi, 0)]
-    if height / block.shape[0] < width / block.shape[1]:
-        steps.reverse()
-
-    def extreme(ufunc: np.ufunc) -> np.ndarray:
-        out = block
-        for lo, hi, axis in steps:
-            out = _extreme(ufunc, out, lo, hi, axis)
-        return out
-
-    with np.errstate(invalid="ignore"):
-        high, low = extreme(np.fmax), extreme(np.fmin)
-        return np.where(high >= -low, high, low).astype(np.float32)  # NaN: all NaN
-
-
-def colours(widget: Heatmap, values: np.ndarray) -> np.ndarray:
-    """``values`` coloured with the widget's colour settings, ``(..., 4)`` uint8."""
-    return colormaps.colorize(
-        values,
-        vmin=widget.vmin,
-        vmax=widget.vmax,
-        center=widget.center,
-        lut=widget.cmap,
-        nan_color=widget.nan_color,
-    )
-
-
-def drawn(widget: Heatmap) -> np.ndarray:
-    """The values whose colours are shown, in the shape of ``widget.values``: the values
-    themselves, or with :attr:`~tokenheat.Heatmap.normalize` set, the normalised float32
-    values (as :func:`tokenheat._normalize.normalized`)."""
-    if widget.normalize is None:
-        return widget.values
-    stack = widget._matrix
-    with np.errstate(under="ignore"):  # tiny quotients become 0 of their sign
-        out = np.divide(stack.f32, stack.divisors(widget.normalize), dtype=np.float32)
-    return out.reshape(widget.values.shape)
-
-
-def rgba(widget: Heatmap) -> np.ndarray:
-    """:meth:`tokenheat.Heatmap.to_rgba`: the colours of :func:`drawn`, ``(..., 4)`` uint8."""
-    return colours(widget, drawn(widget))
-
-
-def cell_pixels(widget: Heatmap, width: int, height: int, panel: int | None = None) -> np.ndarray:
-    """The cell area as ``(height, width, 4)`` uint8, exactly as the browser draws it:
-    each pixel the colour of the strongest cell it covers (:func:`shown_values`).
-
-    Zoomed in (each pixel shows one cell) the cells are coloured once and repeated,
-    instead of colouring every pixel: the same colours, as colouring is per value."""
-    r0, r1, c0, c1 = widget.view
-    rows_n, cols_n = widget.shape
-    rlo, rhi = pixel_ranges(r0, r1, rows_n, height)
-    clo, chi = pixel_ranges(c0, c1, cols_n, width)
-    if not ((rlo == rhi).all() and (clo == chi).all()):
-        return colours(widget, shown_values(widget, width, height, panel))
-    a, c = rlo.min(), clo.min()
-    p = focused(widget) if panel is None else panel
-    block = drawn_f32(widget, p, slice(a, rhi.max() + 1), slice(c, chi.max() + 1))
-    rgba = np.ascontiguousarray(colours(widget, block)).view(np.uint32)[..., 0]
-    pixels = np.ascontiguousarray(rgba[np.ix_(rlo - a, clo - c)])
-    return pixels.view(np.uint8).reshape(height, width, 4)
-
-
-def block_colours(widget: Heatmap, rows: range, cols: range, panel: int | None = None):
-    p = focused(widget) if panel is None else panel
-    rs, cs = slice(rows.start, rows.stop), slice(cols.start, cols.stop)
-    return colours(widget, drawn_block(widget, p, rs, cs))
-
-
 def extends(widget: Heatmap, f: Frame) -> list[tuple[list[tuple[float, float]], tuple]]:
     """The colour bar's triangles, as in the widget: one above it when some data are
     above ``vmax``, one below when some are below ``vmin``; (points, RGBA) each."""
@@ -363,11 +205,6 @@ def extends(widget: Heatmap, f: Frame) -> list[tuple[list[tuple[float, float]], 
         low = by + bh + 1
         out.append(([(bx, low), (bx + bw, low), (bx + bw / 2, low + EXT - 1)], tuple(ends[0])))
     return out
-
-
-def colorbar_pixels(widget: Heatmap, width: int, height: int) -> np.ndarray:
-    positions = widget.vmax - (np.arange(height) + 0.5) / height * (widget.vmax - widget.vmin)
-    return np.repeat(colours(widget, positions[:, None]), width, axis=1)
 
 
 def to_png(
@@ -551,81 +388,6 @@ def to_svg(widget: Heatmap) -> str:
         from . import _grid_export
 
         return _grid_export.to_svg(widget)
-    f = layout(widget)
-    rows, cols = visible_cells(widget)
-    parts = svg_head(f.width, f.height)
-    parts += svg_cells(widget, f.plot, focused(widget), len(rows) * len(cols) <= SVG_MAX_RECTS)
-    parts += svg_bar(widget, f)
-    parts += svg_texts(_texts(widget, f))
-    parts.append("</svg>")
-    return "\n".join(parts)
+    from . import _export_svg
 
-
-def svg_head(width: int, height: int) -> list[str]:
-    return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif" '
-        f'font-size="{FONT_SIZE}">',
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
-
-
-def svg_cells(widget: Heatmap, plot: tuple[int, int, int, int], p: int, rects: bool) -> list[str]:
-    """Panel ``p``'s cells in ``plot``: a ``<rect>`` each, or one PNG ``<image>``."""
-    px, py, pw, ph = plot
-    rows, cols = visible_cells(widget)
-    r0, r1, c0, c1 = widget.view
-    parts = [f'<svg x="{px}" y="{py}" width="{pw}" height="{ph}">']
-    if rects:
-        cw, ch = pw / (c1 - c0), ph / (r1 - r0)
-        colours = block_colours(widget, rows, cols, p)
-        for a, i in enumerate(rows):
-            for b, j in enumerate(cols):
-                r, g, bl = colours[a, b, :3]
-                parts.append(
-                    f'<rect x="{(j - c0) * cw:.3f}" y="{(i - r0) * ch:.3f}" '
-                    f'width="{cw:.3f}" height="{ch:.3f}" fill="#{r:02x}{g:02x}{bl:02x}"/>'
-                )
-    else:
-        png = base64.b64encode(encode_png(cell_pixels(widget, pw, ph, p))).decode("ascii")
-        parts.append(f'<image width="{pw}" height="{ph}" href="data:image/png;base64,{png}"/>')
-    parts.append("</svg>")
-    return parts
-
-
-def svg_bar(widget: Heatmap, f) -> list[str]:
-    """The colour bar (a PNG gradient) and its extend triangles."""
-    bar = base64.b64encode(encode_png(colorbar_pixels(widget, 1, 256))).decode("ascii")
-    bx, by, bw, bh = f.bar
-    parts = [
-        f'<image x="{bx}" y="{by}" width="{bw}" height="{bh}" preserveAspectRatio="none" '
-        f'href="data:image/png;base64,{bar}"/>'
-    ]
-    for points, (r, g, b, _) in extends(widget, f):
-        coords = " ".join(f"{x:.2f},{y:.2f}" for x, y in points)
-        parts.append(f'<polygon points="{coords}" fill="#{r:02x}{g:02x}{b:02x}"/>')
-    return parts
-
-
-_ANCHORS = {
-    "mm": ("middle", "central"),
-    "rm": ("end", "central"),
-    "lm": ("start", "central"),
-    "mt": ("middle", "hanging"),
-}
-
-
-def svg_texts(texts) -> list[str]:
-    """:func:`_texts` items as SVG ``<text>`` elements."""
-    out = []
-    for x, y, text, anchor, size, rotate, fill in texts:
-        h, v = _ANCHORS[anchor]
-        colour = "#{:02x}{:02x}{:02x}".format(*fill[:3])
-        transform = f' transform="rotate({-rotate} {x:.2f} {y:.2f})"' if rotate else ""
-        weight = ' font-weight="bold"' if size == TITLE_SIZE else ""
-        body = html.escape(text, quote=False)  # character data: &, <, > only
-        out.append(
-            f'<text x="{x:.2f}" y="{y:.2f}" text-anchor="{h}" dominant-baseline="{v}" '
-            f'font-size="{size}" fill="{colour}"{weight}{transform}>{body}</text>'
-        )
-    return out
+    return _export_svg.to_svg(widget)
