@@ -551,13 +551,13 @@ export function reduceImage(pyr, rowsB, colsB, out, known = null) {
   const nb = pyr.topB + 1;
   const colsAt = new Int32Array(nb);
   for (let b = 0; b < nb; b++) colsAt[b] = sizeAt(pyr.cols, b);
-  if (pyr.topA === 0 && pyr.topB === 0 && !known) {
-    if (!wasmReduce(pyr, rowsB, colsB, out, colsAt)) reduceFromValues(pyr, rowsB, colsB, out);
-    return;
-  }
   // an earlier image that gives few of the pixels (a wheel step around a point that stays)
   // is not worth the JavaScript loop for the rest
   if ((!known || knownShare(known) < 0.5) && wasmReduce(pyr, rowsB, colsB, out, colsAt)) return;
+  if (pyr.topA === 0 && pyr.topB === 0 && !known) {
+    reduceFromValues(pyr, rowsB, colsB, out);
+    return;
+  }
   const levels = pyr.levels.map(intsOf);
   const shown = intsOf(out);
   const from = known ? intsOf(known.image) : shown;
