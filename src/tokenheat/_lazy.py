@@ -13,6 +13,7 @@ place, as :func:`tokenheat._data.coerce_matrix` refuses it in memory.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -120,7 +121,6 @@ class LazyMatrix:
         else:
             self._f32 = _AsFloat32(base, self.name)
         self.cache = TileCache(cache_bytes)
-        self._range: tuple[tuple[float, float] | None] | None = None
 
     def __repr__(self) -> str:
         return f"<tokenheat LazyMatrix of {self.shape[0]} x {self.shape[1]}: {self.name}>"
@@ -141,11 +141,9 @@ class LazyMatrix:
         matrix when None; blocks start at its corner), as the browser's rule keeps it
         (:func:`tokenheat._blocks.reduce_blocks` of the float32 values); read only, float32.
         A pyramid gives it from its coarsest level that does so exactly."""
-        if not all(isinstance(f, (int, np.integer)) and f >= 1 for f in (fr, fc)):
-            raise ValueError(f"block sizes must be positive ints, got {fr!r} x {fc!r}")
+        fr, fc = _sources.check_blocks(fr, fc)
         rows, cols = self.shape
         w = (0, rows, 0, cols) if window is None else _sources.check_window(window, rows, cols)
-        fr, fc = int(fr), int(fc)
 
         def make() -> np.ndarray:
             if self.pyramid is not None:
@@ -170,11 +168,11 @@ class LazyMatrix:
         pyramid's metadata, else found once, a part at a time."""
         if self.pyramid is not None:
             return self.pyramid.data_range
-        if self._range is None:
-            self._range = (self._find_range(),)
-        return self._range[0]
+        return self._found_range
 
-    def _find_range(self) -> tuple[float, float] | None:
+    @functools.cached_property
+    def _found_range(self) -> tuple[float, float] | None:
+        """The range of a source without a pyramid, found once."""
         if self._dask:  # a dask computation, wherever dask runs
             import warnings
 
@@ -195,11 +193,10 @@ class LazyMatrix:
             return float(lo), float(hi)
         rows, cols = self.shape
         height, width = _sources.part_shape(rows, cols, 1, 1, 4, _sources.storage_chunks(self._f32))
-        lo, hi = np.inf, -np.inf
+        found = None
         for r0 in range(0, rows, height):
             for c0 in range(0, cols, width):
                 r1, c1 = min(rows, r0 + height), min(cols, c0 + width)
-                found = _sources.finite_range(self._read(r0, r1, c0, c1))
-                if found is not None:
-                    lo, hi = min(lo, found[0]), max(hi, found[1])
-        return None if lo > hi else (float(lo), float(hi))
+                part = _sources.finite_range(self._read(r0, r1, c0, c1))
+                found = _sources.widen_range(found, part)
+        return None if found is None else (found[0], found[1])

@@ -118,6 +118,13 @@ def finite_range(values: np.ndarray) -> list[float] | None:
     return None if np.isnan(lo) else [float(lo), float(hi)]
 
 
+def widen_range(found: list[float] | None, more: list[float] | None) -> list[float] | None:
+    """The range of the values seen so far (``found``) with those of another part."""
+    if more is None or found is None:
+        return found if more is None else more
+    return [min(found[0], more[0]), max(found[1], more[1])]
+
+
 def part_shape(
     rows: int, cols: int, fr: int, fc: int, itemsize: int, chunks: tuple[int, int] | None
 ) -> tuple[int, int]:
@@ -168,6 +175,15 @@ def check_window(window: object, rows: int, cols: int) -> tuple[int, int, int, i
             "matrix (0 <= row0 < row1 <= rows, 0 <= col0 < col1 <= cols)"
         )
     return r0, r1, c0, c1
+
+
+def check_blocks(fr: object, fc: object) -> tuple[int, int]:
+    """Block rows and columns as ints, or ValueError unless both are ints >= 1."""
+    if not all(
+        isinstance(f, (int, np.integer)) and not isinstance(f, bool) and f >= 1 for f in (fr, fc)
+    ):
+        raise ValueError(f"block sizes must be positive ints, got {fr!r} x {fc!r}")
+    return int(fr), int(fc)  # type: ignore[arg-type]
 
 
 def reduce_source(

@@ -168,13 +168,15 @@ def build_pyramid(
         step = (1, 1) if k == 0 else _step(plan["levels"][k - 1]["factor"], level["factor"])
         target = group[level["path"]]
         if by_dask and done[k] < bands[k]:  # the whole level as one dask computation
-            found = _widen(found, _pyramid_dask.write_level(source, group, k, tile, step))
+            found = _sources.widen_range(
+                found, _pyramid_dask.write_level(source, group, k, tile, step)
+            )
             done[k] = bands[k]
             _record(group, plan, done, found, complete=False)
             report(sum(done))
         for band in range(done[k], bands[k]):
             band_range = _write_band(below, target, band, tile, step, k == 0)
-            found = _widen(found, band_range)
+            found = _sources.widen_range(found, band_range)
             done[k] = band + 1
             _record(group, plan, done, found, complete=False)
             report(sum(done))
@@ -198,13 +200,6 @@ def _record(
     }
 
 
-def _widen(found: list[float] | None, more: list[float] | None) -> list[float] | None:
-    """The finite range of the values written so far, with a band's."""
-    if more is None or found is None:
-        return found if more is None else more
-    return [min(found[0], more[0]), max(found[1], more[1])]
-
-
 def _write_band(
     below, target, band: int, tile: int, step: tuple[int, int], first: bool
 ) -> list[float] | None:
@@ -226,7 +221,7 @@ def _write_band(
         if first:
             again = _pyramid_dask.AGAIN % "bands"
             _sources.finite_float32(part, r_in[0], c_in[0], _sources.describe(below), again)
-            found = _widen(found, _sources.finite_range(part))
+            found = _sources.widen_range(found, _sources.finite_range(part))
         target[o0:o1, c0:c1] = part if step == (1, 1) else reduce_blocks(part, sr, sc)
     return found
 
@@ -312,18 +307,15 @@ class Pyramid:
 
     def level_for(self, fr: int, fc: int) -> int:
         """The coarsest level whose cells are whole blocks of ``fr`` x ``fc``: its factors
-        divide them."""
-        best = 0
-        for k, (lr, lc) in enumerate(self.factors):
-            if fr % lr == 0 and fc % lc == 0:
-                best = k
-        return best
+        divide them (:meth:`window_level` of the whole matrix)."""
+        rows, cols = self.shape
+        return self.window_level((0, rows, 0, cols), fr, fc)
 
     def downsample(self, fr: int, fc: int) -> np.ndarray:
-        """:func:`tokenheat.downsample` of the values, from the nearest level."""
-        k = self.level_for(fr, fc)
-        lr, lc = self.factors[k]
-        return _sources.reduce_source(self.levels[k], fr // lr, fc // lc)
+        """:func:`tokenheat.downsample` of the values, from the nearest level
+        (:meth:`reduce_window` of the whole matrix)."""
+        rows, cols = self.shape
+        return self.reduce_window((0, rows, 0, cols), fr, fc)
 
     def window_level(self, window: tuple[int, int, int, int], fr: int, fc: int) -> int:
         """The coarsest level that gives the ``fr`` x ``fc`` blocks of ``window`` exactly:
@@ -352,13 +344,11 @@ class Pyramid:
         that level under the window is read."""
         rows, cols = self.shape
         r0, r1, c0, c1 = _sources.check_window(window, rows, cols)
-        if not all(isinstance(f, (int, np.integer)) and f >= 1 for f in (fr, fc)):
-            raise ValueError(f"block sizes must be positive ints, got {fr!r} x {fc!r}")
-        k = self.window_level((r0, r1, c0, c1), int(fr), int(fc))
+        fr, fc = _sources.check_blocks(fr, fc)
+        k = self.window_level((r0, r1, c0, c1), fr, fc)
         lr, lc = self.factors[k]
-        level = self.levels[k]
         part = (r0 // lr, -(-r1 // lr), c0 // lc, -(-c1 // lc))
-        return _sources.reduce_source(level, int(fr) // lr, int(fc) // lc, part)
+        return _sources.reduce_source(self.levels[k], fr // lr, fc // lc, part)
 
 
 def open_pyramid(store: Any) -> Pyramid:
