@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import io
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -136,6 +138,19 @@ def test_masked_array_becomes_nan() -> None:
     m = np.ma.masked_array([[1.0, 2.0]], mask=[[False, True]])
     w = Heatmap(m)
     assert np.isnan(w.values[0, 1]) and w.values[0, 0] == 1.0
+
+
+def test_showing_a_matrix_does_not_import_numpy_ma() -> None:
+    # numpy 2 loads numpy.ma on first use (16 ms, on the way to a first heatmap's screen);
+    # masked arrays are recognised without it (test above)
+    code = (
+        "import sys, numpy as np, tokenheat\n"
+        "w = tokenheat.Heatmap(np.arange(12.0).reshape(3, 4))\n"
+        "w._repr_mimebundle_()\n"
+        "print('numpy.ma' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_labels_accept_numbers_and_arrays() -> None:

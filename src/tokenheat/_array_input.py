@@ -44,7 +44,7 @@ def to_array(obj: object, name: str) -> tuple[np.ndarray, list[str] | None, list
                 obj = obj.numpy()
             except TypeError:  # bfloat16 has no numpy dtype; float32 holds it exactly
                 obj = obj.float().numpy()
-    if isinstance(obj, np.ma.MaskedArray):
+    if _data.is_masked(obj):
         obj = obj.astype(np.float64).filled(np.nan)
     try:
         arr = np.asarray(obj)

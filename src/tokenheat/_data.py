@@ -6,6 +6,7 @@ is sent to the browser. Errors name the argument, what was given and what was ex
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -25,6 +26,14 @@ TILE_CELLS = 2**22
 #: Above this many cells the float64 originals are not sent (tooltips show float32,
 #: marked "≈"): 2**24 cells (128 MiB as float64).
 MAX_EXACT_CELLS = 2**24
+
+
+def is_masked(obj: object) -> bool:
+    """Whether ``obj`` is a numpy masked array, without importing ``numpy.ma``: numpy 2
+    loads it on first use, 16 ms that a first ``Heatmap(z)`` in a fresh kernel would pay
+    on the way to the screen; no masked array exists until it has been imported."""
+    ma = sys.modules.get("numpy.ma")
+    return ma is not None and isinstance(obj, ma.MaskedArray)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ def coerce_matrix(obj: object) -> Matrix:
         obj = obj.to_numpy()  # type: ignore[attr-defined]
     if hasattr(obj, "detach") and hasattr(obj, "cpu"):  # torch tensors, without importing torch
         obj = obj.detach().cpu()
-    if isinstance(obj, np.ma.MaskedArray):
+    if is_masked(obj):
         obj = obj.astype(np.float64).filled(np.nan)
     try:
         arr = np.asarray(obj)
