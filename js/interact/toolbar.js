@@ -193,11 +193,14 @@ export function createNormalizeChooser(bar, choose) {
   const panelOption = /** @type {HTMLOptionElement} */ (select.querySelector('option[value="panel"]'));
   return {
     /**
-     * Show the mode; "÷ panel max" is offered when there are several panels (or chosen).
+     * Show the mode; "÷ panel max" is offered when there are several panels (or chosen);
+     * the chooser itself only when the matrix can be normalised (not a pyramid).
      * @param {"row" | "column" | "panel" | null} mode
      * @param {boolean} many
+     * @param {boolean} [offered]
      */
-    update(mode, many) {
+    update(mode, many, offered = true) {
+      select.hidden = !offered && mode === null;
       panelOption.hidden = !many && mode !== "panel";
       const v = mode ?? "";
       if (select.value !== v) select.value = v;

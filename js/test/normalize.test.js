@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { autoRange, COLOUR_LIMIT, followDefault, normalizeStack, readNormalize } from "../data/normalize.js";
+import { normalizeOffered } from "../view/chooser.js";
 
 // A 2 x 3 x 4 float32 stack of magnitudes from 1e-30 to 1e29, with a NaN and a zero row,
 // its divisors and the normalised stacks, all as float32 bits from Python
@@ -88,5 +89,14 @@ describe("followDefault", () => {
     expect(followDefault(-2, 2, [-3, 3], [-1, 1])).toBeNull();
     expect(followDefault(0.5, 3, [-3, 3], [-1, 1])).toEqual([0.5, 1]);
     expect(followDefault(1.5, 3, [-3, 3], [-1, 1])).toBeNull(); // would be empty
+  });
+});
+
+describe("the normalisation chooser", () => {
+  it("is offered unless Python sent the values' range but no normalised one (a pyramid)", () => {
+    expect(normalizeOffered({ none: [-1, 2], row: [-1, 1], column: [-1, 1], panel: [-1, 1] })).toBe(true);
+    expect(normalizeOffered({ none: [-1, 2], row: null, column: null, panel: null })).toBe(false);
+    expect(normalizeOffered({ none: null, row: null, column: null, panel: null })).toBe(true); // all NaN
+    expect(normalizeOffered(undefined)).toBe(true);
   });
 });

@@ -37,11 +37,23 @@ export function createChooser({ model, state, toolbar, rangeSync }) {
   return {
     /** Show the `normalize` trait ("÷ panel max" only with several panels). */
     show() {
-      chooser.update(readNormalize(model.get("normalize")), state.panels.count > 1);
+      const mode = readNormalize(model.get("normalize"));
+      chooser.update(mode, state.panels.count > 1, normalizeOffered(model.get("_norm_ranges")));
     },
 
     destroy() {
       chooser.destroy();
     },
   };
+}
+
+/**
+ * Whether the matrix can be normalised: Python sends no normalised range for a pyramid
+ * (its divisors would need a pass over every cell), while any matrix with a value has one.
+ * @param {unknown} ranges `_norm_ranges`
+ */
+export function normalizeOffered(ranges) {
+  if (!ranges || typeof ranges !== "object") return true;
+  const r = /** @type {Record<string, unknown>} */ (ranges);
+  return !(Array.isArray(r.none) && r.row === null);
 }

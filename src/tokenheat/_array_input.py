@@ -78,7 +78,9 @@ def _refuse_big_source(source: object, name: str) -> None:
     if cells <= _data.MAX_CELLS:
         return
     hint = (
-        f"reduce it first, e.g. tokenheat.downsample({name}, {_data._factor_for(shape)}) keeps "
+        "build its max-|v| pyramid once, tokenheat.build_pyramid(source, store), and show "
+        "Heatmap(tokenheat.open_pyramid(store)), which reads only what is on screen; or "
+        f"reduce it, e.g. tokenheat.downsample({name}, {_data._factor_for(shape)}) keeps "
         "the strongest value of each block and reads the source a part at a time"
         if len(shape) == 2
         else "pass a slice of it, or downsample each 2-D matrix with tokenheat.downsample, "

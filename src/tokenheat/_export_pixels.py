@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import colormaps
+from . import _lazy_stack, colormaps
 from ._panel_view import drawn_block, drawn_f32, focused
 
 if TYPE_CHECKING:
@@ -89,6 +89,9 @@ def shown_values(widget: Heatmap, width: int, height: int, panel: int | None = N
     rlo, rhi = pixel_ranges(r0, r1, rows_n, height)
     clo, chi = pixel_ranges(c0, c1, cols_n, width)
     c, d = clo.min(), chi.max() + 1
+    matrix = widget._matrix
+    if _lazy_stack.is_lazy(matrix.f32):  # type: ignore[union-attr]  (only the view is read)
+        _lazy_stack.check_cells(int(rhi.max() + 1 - rlo.min()) * int(d - c), matrix.f32.lazy)  # type: ignore[union-attr]
     p = focused(widget) if panel is None else panel
     # pixel rows per band: each covers at most `tallest` matrix rows of d - c cells
     tallest = int((rhi - rlo).max()) + 1
@@ -140,9 +143,11 @@ def drawn(widget: Heatmap) -> np.ndarray:
     """The values whose colours are shown, in the shape of ``widget.values``: the values
     themselves, or with :attr:`~tokenheat.Heatmap.normalize` set, the normalised float32
     values (as :func:`tokenheat._normalize.normalized`)."""
+    stack = widget._matrix
+    if _lazy_stack.is_lazy(stack.f32):  # type: ignore[union-attr]
+        return stack.f32[0, :, :]  # type: ignore[union-attr]  (refused beyond READ_CELLS)
     if widget.normalize is None:
         return widget.values
-    stack = widget._matrix
     with np.errstate(under="ignore"):  # tiny quotients become 0 of their sign
         out = np.divide(stack.f32, stack.divisors(widget.normalize), dtype=np.float32)
     return out.reshape(widget.values.shape)

@@ -53,8 +53,8 @@ def figure_title(widget: Heatmap) -> str:
 def drawn_block(widget: Heatmap, p: int, rows: slice, cols: slice) -> np.ndarray:
     """Panel ``p``'s values whose colours are shown, in ``rows`` x ``cols``: the values
     (as :attr:`~tokenheat.Heatmap.values` holds them), or the normalised float32 ones."""
-    if widget.normalize is None:
-        values = widget.values
+    values = widget.values
+    if widget.normalize is None and isinstance(values, np.ndarray):  # (a pyramid: float32)
         panel = values if values.ndim == 2 else values.reshape(-1, *widget.shape)[p]
         return panel[rows, cols]
     return drawn_f32(widget, p, rows, cols)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import _data, _normalize, _xarray
+from . import _data, _lazy_stack, _normalize, _xarray
 from ._array_input import is_array_object, to_array
 
 _SHAPES = "2-D (rows, cols), 3-D (panels, rows, cols) or 4-D (grid_rows, grid_cols, rows, cols)"
@@ -81,7 +81,10 @@ class Stack:
 
     @functools.cached_property
     def norms(self) -> np.ndarray:
-        """Every normalisation divisor, :func:`tokenheat._normalize.norm_table` of ``f32``."""
+        """Every normalisation divisor, :func:`tokenheat._normalize.norm_table` of ``f32``
+        (none for a pyramid, which is not normalised)."""
+        if _lazy_stack.is_lazy(self.f32):
+            return np.empty(0, dtype=np.float32)
         return _normalize.norm_table(self.f32)
 
     def divisors(self, mode: str) -> np.ndarray:
@@ -100,8 +103,9 @@ class Stack:
         """The data range drawn in each normalisation mode (None: :attr:`data_range`;
         a mode: :func:`tokenheat._normalize.normalized_range` of ``f32``)."""
         out: dict[str | None, tuple[float, float] | None] = {None: self.data_range}
-        for mode in _normalize.NORMALIZE_MODES[1:]:
-            out[mode] = _normalize.normalized_range(self.f32, mode)
+        for mode in _normalize.NORMALIZE_MODES[1:]:  # (a pyramid is not normalised)
+            lazy = _lazy_stack.is_lazy(self.f32)
+            out[mode] = None if lazy else _normalize.normalized_range(self.f32, mode)
         return out
 
     def padding(self) -> np.ndarray:
@@ -146,6 +150,8 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
     ValueError: values must be 2-D (rows, cols), 3-D (panels, rows, cols) or 4-D ...
     """
     panel_names = None
+    if _lazy_stack.is_pyramid(obj) and math.prod(obj.shape) > _data.SEND_CELLS:  # type: ignore[attr-defined]
+        return _pyramid_stack(obj)
     if isinstance(obj, (list, tuple)) and not obj:
         raise ValueError(
             f"{name} must hold at least one panel, got an empty {type(obj).__name__}: {name} "
@@ -200,6 +206,26 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
         col_names,
     )
     return stack if panel_names is None else replace(stack, panel_names=panel_names)
+
+
+def _pyramid_stack(pyramid: object) -> Stack:
+    """A pyramid too big to send whole, read a window or a level at a time
+    (:mod:`tokenheat._lazy_stack`); ``Heatmap.values`` is the pyramid itself."""
+    from ._lazy import LazyMatrix
+
+    f32 = _lazy_stack.LazyPanels(LazyMatrix(pyramid))
+    rows, cols = f32.shape[1:]
+    data_range = pyramid.data_range  # type: ignore[attr-defined]
+    return Stack(
+        f32,  # type: ignore[arg-type]
+        None,
+        False,
+        data_range,
+        (),
+        ((rows, cols),),
+        np.dtype(np.float32),
+        array=pyramid,  # type: ignore[arg-type]
+    )
 
 
 def _effective(dtype: np.dtype) -> np.dtype:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import traitlets as t
 
-from . import _axis_labels, _normalize, _panel_settings, _panels, _settings
+from . import _axis_labels, _lazy_stack, _normalize, _panel_settings, _panels, _settings
 
 
 class InvalidSetting(t.TraitError, ValueError):
@@ -304,4 +304,8 @@ class NormalizeTrait(t.TraitType[Any, Any]):
 
     @checked
     def validate(self, obj: Any, value: Any) -> str | None:
-        return _normalize.coerce_normalize(value)
+        mode = _normalize.coerce_normalize(value)
+        matrix = getattr(obj, "_pending_matrix", None) or getattr(obj, "_matrix", None)
+        if matrix is not None:
+            _lazy_stack.check_normalize(matrix.f32, mode)
+        return mode

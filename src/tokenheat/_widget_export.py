@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _files
+from . import _files, _lazy_stack
 
 if TYPE_CHECKING:
     import anywidget
@@ -143,6 +143,8 @@ class ExportMixin(_Widget):
         data, metadata = bundle
         try:
             png, size = export.static_png(self)
+        except _lazy_stack.TooBig:  # a pyramid's whole view: its cells are not read for it
+            return bundle
         except Exception as exc:  # the widget must show even if its fallback picture fails
             logging.getLogger("tokenheat").warning(
                 "tokenheat: the output carries no PNG fallback, drawing it failed: %r", exc

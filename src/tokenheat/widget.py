@@ -20,6 +20,7 @@ import numpy as np
 import traitlets as t
 
 from . import (
+    _lazy_stack,
     _normalize,
     _panel_settings,
     _requests,
@@ -290,6 +291,7 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
         if center is not None:
             center = checked(_settings.coerce_limit)(center, name="center")
         normalize = checked(_normalize.coerce_normalize)(normalize)
+        checked(_lazy_stack.check_normalize)(matrix.f32, normalize)
         self._auto_range = _settings.auto_range(matrix.ranges[normalize], center)
         limits = {
             side: self._auto_range[i] if given is None else given
@@ -417,6 +419,7 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
     @checked
     def _check_values(self, proposal: dict[str, Any]) -> np.ndarray:
         stack = self._matrix_for(proposal["value"])
+        _lazy_stack.check_normalize(stack.f32, self.normalize)
         _shape_checks.check_new_values(
             stack, self._matrix, self.row_labels, self.column_labels, self.tokens
         )

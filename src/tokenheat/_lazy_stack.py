@@ -1,0 +1,160 @@
+"""A Heatmap of a pyramid too big to send whole (issue 17): the stack's float32 matrix
+stands for :func:`tokenheat.open_pyramid`'s levels, read a window or a level at a time
+through a :class:`tokenheat._lazy.LazyMatrix`, never whole.
+
+- The overview sent with the state is the finest level within ``TILE_CELLS``: its cells
+  are the max-|v| blocks of its factors, as the overview of a matrix in memory.
+- A tile request is answered from the nearest level: the block is the one asked for,
+  grown to fit ``TILE_CELLS`` as for a matrix in memory; the window is widened to whole
+  cells of the coarsest level no coarser than that block, and the block to whole
+  multiples of them, so the reduction reads that level under the window (at most about
+  four times ``TILE_CELLS`` cells) and is exact (:meth:`tokenheat.Pyramid.reduce_window`).
+- The range is the pyramid's, from its metadata. There are no float64 originals (a
+  pyramid holds float32) and no normalisation (its divisors would need a pass over every
+  cell): ``normalize`` is refused.
+- A Python export reads the cells of the view only: at most :data:`READ_CELLS`; a view
+  covering more is refused with what to do.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import _data
+
+if TYPE_CHECKING:
+    from ._lazy import LazyMatrix
+
+#: Most cells a Python export (or an index of ``Heatmap.values``' stand-in) reads of a
+#: pyramid at once: 2**26 (256 MiB as float32, the LazyMatrix cache's budget).
+READ_CELLS = 2**26
+
+
+def is_pyramid(obj: object) -> bool:
+    """Whether ``obj`` is a :class:`tokenheat.Pyramid` (none exists unless
+    ``tokenheat.pyramid`` was imported, so it is not imported to find out)."""
+    module = sys.modules.get("tokenheat.pyramid")
+    return module is not None and isinstance(obj, module.Pyramid)
+
+
+class TooBig(ValueError):
+    """A read of a pyramid that would cover more than :data:`READ_CELLS` cells."""
+
+
+class LazyPanels:
+    """The ``(1, rows, cols)`` float32 stack of a pyramid, read on indexing: ``[p, rows,
+    cols]`` with ``p`` 0 and slices of unit step reads that window (at most
+    :data:`READ_CELLS` cells); anything that would read it whole is refused."""
+
+    ndim = 3
+    dtype = np.dtype(np.float32)
+
+    def __init__(self, lazy: LazyMatrix) -> None:
+        self.lazy = lazy
+        self.shape = (1, *lazy.shape)
+        self.size = math.prod(self.shape)
+
+    def __repr__(self) -> str:
+        return f"<tokenheat LazyPanels of {self.shape[1]} x {self.shape[2]}: {self.lazy.name}>"
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if not (isinstance(key, tuple) and len(key) == 3 and key[0] in (0, -1)):
+            raise TypeError(f"a pyramid's stack is read as [0, rows, cols], got {key!r:.80}")
+        _, rows, cols = key
+        (r0, r1), (c0, c1) = _span(rows, self.shape[1]), _span(cols, self.shape[2])
+        check_cells((r1 - r0) * (c1 - c0), self.lazy)
+        if r0 == r1 or c0 == c1:
+            return np.empty((r1 - r0, c1 - c0), dtype=np.float32)
+        return self.lazy.window(r0, r1, c0, c1)
+
+    def __iter__(self):
+        check_cells(self.size, self.lazy)  # refused: a pyramid is read a window at a time
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        check_cells(self.size, self.lazy)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def overview(self) -> tuple[np.ndarray, tuple[int, int]]:
+        """The finest level of at most ``TILE_CELLS`` cells, ``(1, h, w)``, and its factors."""
+        pyramid = self.lazy.pyramid
+        for level, factor in zip(pyramid.levels, pyramid.factors, strict=True):
+            if math.prod(level.shape) <= _data.TILE_CELLS:
+                values = np.ascontiguousarray(level[...], dtype="<f4")
+                return values[None], factor
+        raise ValueError(  # build_pyramid halves every level until it fits one tile
+            f"the pyramid at {pyramid.store!r} has no level of at most {_data.TILE_CELLS:,} "
+            "cells; build it again with tokenheat.build_pyramid"
+        )
+
+    def tile(
+        self, window: list[int], block: list[int]
+    ) -> tuple[tuple[int, int, int, int], tuple[int, int], np.ndarray]:
+        """The window widened to whole cells of the level nearest ``block``, the block
+        grown to fit ``TILE_CELLS`` (whole multiples of that level's factors), and its
+        values ``(1, h, w)``."""
+        from ._blocks import block_factors
+
+        pyramid = self.lazy.pyramid
+        rows, cols = self.lazy.shape
+        r0, r1, c0, c1 = window
+        fr, fc = block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, (block[0], block[1]))
+        # the level of the block served (not the one asked for): each of its cells is
+        # more than half a block along each axis, so at most 4 x TILE_CELLS are read
+        lr, lc = nearest_factors(pyramid.factors, [fr, fc])
+        r0, c0 = r0 // lr * lr, c0 // lc * lc
+        r1, c1 = min(rows, -(-r1 // lr) * lr), min(cols, -(-c1 // lc) * lc)
+        fr, fc = block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, (fr, fc))
+        fr, fc = -(-fr // lr) * lr, -(-fc // lc) * lc
+        values = self.lazy.reduce(fr, fc, (r0, r1, c0, c1))
+        return (r0, r1, c0, c1), (fr, fc), values[None]
+
+
+def nearest_factors(factors: list[tuple[int, int]], block: list[int]) -> tuple[int, int]:
+    """The factors of the coarsest level no coarser than ``block`` on either axis.
+
+    >>> nearest_factors([(1, 1), (2, 2), (4, 4)], [3, 9])
+    (2, 2)
+    """
+    best = factors[0]
+    for lr, lc in factors:
+        if lr <= block[0] and lc <= block[1]:
+            best = (lr, lc)
+    return best
+
+
+def _span(s: Any, n: int) -> tuple[int, int]:
+    if isinstance(s, slice) and s.step in (None, 1):
+        start, stop, _ = s.indices(n)
+        return start, max(start, stop)
+    raise TypeError(f"a pyramid's stack is read by slices of step 1, got {s!r:.60}")
+
+
+def check_cells(cells: int, lazy: LazyMatrix) -> None:
+    """Refuse a read of more than :data:`READ_CELLS` cells of a pyramid."""
+    if cells > READ_CELLS:
+        rows, cols = lazy.shape
+        raise TooBig(
+            f"this would read {cells:,} cells of the {rows:,} x {cols:,} pyramid "
+            f"({lazy.name}), more than the {READ_CELLS:,} tokenheat reads at once; zoom in "
+            "(set view to a window of fewer cells) before exporting, or export a reduced "
+            "copy, e.g. Heatmap(tokenheat.downsample(pyramid, (fr, fc)))"
+        )
+
+
+def is_lazy(f32: object) -> bool:
+    return isinstance(f32, LazyPanels)
+
+
+def check_normalize(f32: object, mode: str | None) -> None:
+    """Refuse a normalisation of a pyramid: its divisors would need a pass over every cell."""
+    if mode is not None and isinstance(f32, LazyPanels):
+        rows, cols = f32.shape[1:]
+        raise ValueError(
+            f"normalize={mode!r} is not available for the {rows:,} x {cols:,} pyramid "
+            f"({f32.lazy.name}): its divisors would need a pass over every cell; use "
+            "normalize=None"
+        )

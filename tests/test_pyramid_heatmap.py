@@ -1,0 +1,161 @@
+"""A Heatmap of a pyramid too big to send whole (tokenheat._lazy_stack), on real zarr
+stores: it opens from the finest level within TILE_CELLS, tiles come from the nearest
+level and equal the brute-force reduction while reading only that level under the window,
+its range is the pyramid's, Python exports read only the view, and what would read it
+whole (normalisation, exports of a whole view over READ_CELLS) is refused with what to do.
+The size limits are made small so that the stores stay small."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+import pytest
+
+import tokenheat
+from tokenheat import _blocks, _data, _lazy_stack, downsample
+from tokenheat.pyramid import build_pyramid, open_pyramid
+
+from .test_pyramid import Recorder
+
+zarr = pytest.importorskip("zarr")
+
+TILE = 32
+
+
+@pytest.fixture(scope="module")
+def values() -> np.ndarray:
+    rng = np.random.default_rng(3)
+    v = rng.normal(size=(600, 340)).astype(np.float32)
+    v[rng.integers(0, 600, 20), rng.integers(0, 340, 20)] = 50
+    v[rng.integers(0, 600, 20), rng.integers(0, 340, 20)] = -50
+    v[rng.integers(0, 600, 9), rng.integers(0, 340, 9)] = np.nan
+    return v
+
+
+@pytest.fixture
+def small(monkeypatch) -> None:
+    """Limits for a 600 x 340 matrix to be big: sent as an overview of at most 2**12
+    cells, tiles of at most 2**12, exports of at most 2**15 cells."""
+    monkeypatch.setattr(_data, "SEND_CELLS", 10_000)
+    monkeypatch.setattr(_data, "TILE_CELLS", 2**12)
+    monkeypatch.setattr(_lazy_stack, "READ_CELLS", 2**15)
+
+
+@pytest.fixture
+def pyramid(values, tmp_path):
+    build_pyramid(values, tmp_path / "p.zarr", tile=TILE, progress=False)
+    return open_pyramid(tmp_path / "p.zarr")
+
+
+def tile_of(w: tokenheat.Heatmap, window: list[int], block: list[int]):
+    """The widget's answer to a view's tile request, as the browser receives it."""
+    sent = []
+    w.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
+    w._handle_request(None, {"type": "tile", "id": "v:1:0", "window": window, "block": block}, [])
+    assert len(sent) == 1
+    content, buffers = sent[0]
+    h, wd = content["shape"]
+    return content, np.frombuffer(buffers[0], dtype="<f4").reshape(h, wd)
+
+
+def test_it_opens_from_the_finest_level_that_fits_an_overview(small, values, pyramid) -> None:
+    w = tokenheat.Heatmap(pyramid)
+    assert w.values is pyramid and w.shape == (600, 340)
+    fr, fc = w._block
+    assert (fr, fc) in pyramid.factors and math.ceil(600 / fr) * math.ceil(340 / fc) <= 2**12
+    finer = pyramid.factors[pyramid.factors.index((fr, fc)) - 1]
+    assert math.ceil(600 / finer[0]) * math.ceil(340 / finer[1]) > 2**12  # the finest that fits
+    overview = np.frombuffer(w._values, dtype="<f4").reshape(math.ceil(600 / fr), -1)
+    np.testing.assert_array_equal(overview, downsample(values, (fr, fc)))
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    assert w._data_range == [lo, hi] and (w.vmin, w.vmax) == (-max(-lo, hi), max(-lo, hi))
+    assert w._exact_available is False and not len(w._norms)
+    assert w._norm_ranges == {"none": [lo, hi], "row": None, "column": None, "panel": None}
+    assert w.row_labels[-1] == "599" and w.column_labels[-1] == "339"
+
+
+def test_tiles_come_from_the_nearest_level_and_equal_the_brute_force(
+    small, values, pyramid
+) -> None:
+    w = tokenheat.Heatmap(pyramid)
+    pyramid.levels = [Recorder(level) for level in pyramid.levels]
+    rng = np.random.default_rng(5)
+    cases = [([0, 600, 0, 340], [1, 1]), ([101, 333, 7, 339], [3, 5]), ([10, 60, 20, 90], [1, 1])]
+    for _ in range(40):
+        r0, c0 = int(rng.integers(0, 599)), int(rng.integers(0, 339))
+        window = [r0, int(rng.integers(r0 + 1, 601)), c0, int(rng.integers(c0 + 1, 341))]
+        cases.append((window, [int(rng.integers(1, 40)), int(rng.integers(1, 40))]))
+    for window, block in cases:
+        for recorder in pyramid.levels:
+            recorder.reads.clear()
+        content, got = tile_of(w, window, block)
+        r0, r1, c0, c1 = content["window"]
+        fr, fc = content["block"]
+        # it covers the view asked for, in blocks no finer than asked, within TILE_CELLS
+        assert r0 <= window[0] and window[1] <= r1 and c0 <= window[2] and window[3] <= c1
+        assert fr >= block[0] and fc >= block[1] and got.size <= 2**12
+        np.testing.assert_array_equal(got, _blocks.reduce_blocks(values, fr, fc, (r0, r1, c0, c1)))
+        # one level is read, only under the window, at most 4 x TILE_CELLS of its cells
+        read = [k for k, r in enumerate(pyramid.levels) if r.reads]
+        assert len(read) == 1, (window, block, read)
+        lr, lc = pyramid.factors[read[0]]
+        assert fr % lr == 0 and fc % lc == 0 and r0 % lr == 0 and c0 % lc == 0
+        cells = sum((a1 - a0) * (b1 - b0) for a0, a1, b0, b1 in pyramid.levels[read[0]].reads)
+        assert cells <= math.ceil((r1 - r0) / lr) * math.ceil((c1 - c0) / lc) <= 4 * 2**12 + 600
+
+
+def test_normalisation_is_refused_with_what_to_do(small, values, pyramid) -> None:
+    refused = r"normalize='row' is not available for the 600 x 340 pyramid"
+    with pytest.raises(ValueError, match=refused):
+        tokenheat.Heatmap(pyramid, normalize="row")
+    w = tokenheat.Heatmap(pyramid)
+    with pytest.raises(ValueError, match="use normalize=None"):
+        w.normalize = "column"
+    assert w.normalize is None
+    m = tokenheat.Heatmap(values[:50, :50], normalize="panel")
+    with pytest.raises(ValueError, match="normalize='panel' is not available"):
+        m.values = pyramid
+    assert m.values.shape == (50, 50)
+
+
+def test_exports_read_only_the_view_and_match_the_matrix_in_memory(small, values, pyramid) -> None:
+    w = tokenheat.Heatmap(pyramid, title="pyramid")
+    m = tokenheat.Heatmap(values, title="pyramid")
+    for view in ([100, 180, 40, 140], [0, 300, 0, 100]):  # zoomed in, and out within READ_CELLS
+        w.view = m.view = view
+        pyramid.levels = [Recorder(level) for level in pyramid.levels]
+        assert w.to_png() == m.to_png()
+        assert [bool(r.reads) for r in pyramid.levels[1:]] == [False] * (len(pyramid.levels) - 1)
+        r0, r1, c0, c1 = view
+        for a0, a1, b0, b1 in pyramid.levels[0].reads:
+            assert r0 <= a0 < a1 <= r1 and c0 <= b0 < b1 <= c1
+
+
+def test_a_view_over_the_read_limit_is_refused_and_the_output_has_no_png(
+    small, pyramid, caplog
+) -> None:
+    w = tokenheat.Heatmap(pyramid)
+    with pytest.raises(ValueError, match=r"this would read 204,000 cells of the 600 x 340 pyramid"):
+        w.to_png()
+    with pytest.raises(ValueError, match="zoom in"):
+        w.to_rgba()
+    with caplog.at_level(logging.WARNING, logger="tokenheat"):
+        data, _ = w._repr_mimebundle_()
+    assert "image/png" not in data and "application/vnd.jupyter.widget-view+json" in data
+    assert not caplog.records
+
+
+def test_a_pyramid_that_fits_is_read_whole_as_before(values, pyramid) -> None:
+    w = tokenheat.Heatmap(pyramid)  # 204,000 cells: sent whole
+    np.testing.assert_array_equal(w.values, values)
+    assert w._block == [1, 1]
+
+
+def test_a_plain_source_too_big_for_memory_names_the_pyramid(tmp_path) -> None:
+    big = zarr.create_array(
+        tmp_path / "big.zarr", shape=(2**16, 2**16), chunks=(4096, 4096), dtype="f4"
+    )
+    with pytest.raises(ValueError, match=r"tokenheat.build_pyramid\(source, store\)"):
+        tokenheat.Heatmap(big)
