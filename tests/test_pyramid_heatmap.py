@@ -15,6 +15,7 @@ import pytest
 
 import tokenheat
 from tokenheat import _blocks, _data, _lazy_stack, downsample
+from tokenheat._export_pixels import pixel_ranges, shown_values
 from tokenheat.pyramid import build_pyramid, open_pyramid
 
 from .test_pyramid import Recorder
@@ -133,18 +134,62 @@ def test_exports_read_only_the_view_and_match_the_matrix_in_memory(small, values
             assert r0 <= a0 < a1 <= r1 and c0 <= b0 < b1 <= c1
 
 
-def test_a_view_over_the_read_limit_is_refused_and_the_output_has_no_png(
-    small, pyramid, caplog
-) -> None:
+def grid_rule(grid: np.ndarray, view, fr: int, fc: int, width: int, height: int) -> np.ndarray:
+    """The browser's drawing of a grid of fr x fc blocks (js/data/lod.js inGrid, then the
+    pixel rule), pixel by pixel: the strongest grid cell each pixel overlaps."""
+    r0, r1, c0, c1 = view
+    rlo, rhi = pixel_ranges(r0 / fr, r1 / fr, grid.shape[0], height)
+    clo, chi = pixel_ranges(c0 / fc, c1 / fc, grid.shape[1], width)
+    out = np.empty((height, width), dtype=np.float32)
+    for y in range(height):
+        for x in range(width):
+            cells = grid[rlo[y] : rhi[y] + 1, clo[x] : chi[x] + 1]
+            out[y, x] = _blocks.reduce_blocks(cells, *cells.shape)[0, 0]
+    return out
+
+
+@pytest.fixture
+def wide(tmp_path):
+    """A 2000 x 1200 pyramid (its first view is zoomed out at any export size) and its values."""
+    rng = np.random.default_rng(8)
+    v = rng.normal(size=(2000, 1200)).astype(np.float32)
+    v[rng.integers(0, 2000, 30), rng.integers(0, 1200, 30)] = -60
+    build_pyramid(v, tmp_path / "wide.zarr", tile=TILE, progress=False)
+    return v, open_pyramid(tmp_path / "wide.zarr")
+
+
+def test_a_view_over_the_read_limit_is_drawn_from_a_level(small, wide, caplog) -> None:
+    values, pyramid = wide
     w = tokenheat.Heatmap(pyramid)
-    with pytest.raises(ValueError, match=r"this would read 204,000 cells of the 600 x 340 pyramid"):
-        w.to_png()
-    with pytest.raises(ValueError, match="zoom in"):
-        w.to_rgba()
+    fr, fc = w._block  # the overview's level: what the browser draws of the whole matrix
+    k = pyramid.factors.index((fr, fc))
+    overview = downsample(values, (fr, fc))
+    width, height = 30, 50  # 40 cells per pixel: the overview (32 x 32) is fine enough
+    pyramid.levels = [Recorder(level) for level in pyramid.levels]
+    got = shown_values(w, width, height)
+    np.testing.assert_array_equal(got, grid_rule(overview, w.view, fr, fc, width, height))
+    assert [bool(r.reads) for r in pyramid.levels] == [j == k for j in range(len(pyramid.levels))]
+    # the output carries the PNG fallback, drawn so, and nothing is logged
     with caplog.at_level(logging.WARNING, logger="tokenheat"):
         data, _ = w._repr_mimebundle_()
-    assert "image/png" not in data and "application/vnd.jupyter.widget-view+json" in data
-    assert not caplog.records
+    assert "image/png" in data and not caplog.records
+
+    # zoomed in past the overview's blocks, over READ_CELLS: the coarsest level no coarser
+    # than a pixel's cells, read only under the view
+    w.view = [100.5, 400.25, 30.0, 330.0]  # 300 x 300 cells, 2 to 3 per pixel
+    for r in pyramid.levels:
+        r.reads.clear()
+    got = shown_values(w, 120, 110)
+    np.testing.assert_array_equal(
+        got, grid_rule(downsample(values, (2, 2)), w.view, 2, 2, 120, 110)
+    )
+    assert [bool(r.reads) for r in pyramid.levels] == [j == 1 for j in range(len(pyramid.levels))]
+    for a0, a1, b0, b1 in pyramid.levels[1].reads:
+        assert 100 // 2 <= a0 < a1 <= 401 // 2 + 1 and 30 // 2 <= b0 < b1 <= 330 // 2
+
+    # the colours of the whole matrix would read it whole: refused, with what to do
+    with pytest.raises(ValueError, match=r"read 2,400,000 cells of the 2,000 x 1,200 pyramid"):
+        w.to_rgba()
 
 
 def test_a_pyramid_that_fits_is_read_whole_as_before(values, pyramid) -> None:

@@ -89,9 +89,9 @@ def shown_values(widget: Heatmap, width: int, height: int, panel: int | None = N
     rlo, rhi = pixel_ranges(r0, r1, rows_n, height)
     clo, chi = pixel_ranges(c0, c1, cols_n, width)
     c, d = clo.min(), chi.max() + 1
-    matrix = widget._matrix
-    if _lazy_stack.is_lazy(matrix.f32):  # type: ignore[union-attr]  (only the view is read)
-        _lazy_stack.check_cells(int(rhi.max() + 1 - rlo.min()) * int(d - c), matrix.f32.lazy)  # type: ignore[union-attr]
+    f32 = widget._matrix.f32  # type: ignore[union-attr]
+    if _lazy_stack.is_lazy(f32) and (k := f32.export_level(widget.view, width, height)) is not None:
+        return _level_values(f32.lazy.pyramid, k, widget.view, width, height)
     p = focused(widget) if panel is None else panel
     # pixel rows per band: each covers at most `tallest` matrix rows of d - c cells
     tallest = int((rhi - rlo).max()) + 1
@@ -103,6 +103,19 @@ def shown_values(widget: Heatmap, width: int, height: int, panel: int | None = N
         block = drawn_f32(widget, p, slice(a, b), slice(c, d))
         out[y : y + step] = _strongest(block, lo - a, hi - a, clo - c, chi - c)
     return out
+
+
+def _level_values(pyramid, k: int, view, width: int, height: int) -> np.ndarray:
+    """:func:`shown_values` drawn from level ``k`` of a pyramid, as the browser draws a
+    grid of blocks (js/data/lod.js ``inGrid``): the view in the level's cells, the pixel
+    rule on them. Only the level's cells under the view are read."""
+    level, (lr, lc) = pyramid.levels[k], pyramid.factors[k]
+    r0, r1, c0, c1 = view
+    rlo, rhi = pixel_ranges(r0 / lr, r1 / lr, level.shape[0], height)
+    clo, chi = pixel_ranges(c0 / lc, c1 / lc, level.shape[1], width)
+    a, b, c, d = rlo.min(), rhi.max() + 1, clo.min(), chi.max() + 1
+    block = np.asarray(level[a:b, c:d], dtype=np.float32)
+    return _strongest(block, rlo - a, rhi - a, clo - c, chi - c)
 
 
 def _strongest(

@@ -12,8 +12,11 @@ through a :class:`tokenheat._lazy.LazyMatrix`, never whole.
 - The range is the pyramid's, from its metadata. There are no float64 originals (a
   pyramid holds float32) and no normalisation (its divisors would need a pass over every
   cell): ``normalize`` is refused.
-- A Python export reads the cells of the view only: at most :data:`READ_CELLS`; a view
-  covering more is refused with what to do.
+- A Python export reads the cells of the view only, up to :data:`READ_CELLS`; a view
+  covering more is drawn from a level's cells under it (:meth:`LazyPanels.export_level`):
+  the overview's where it is fine enough, which is then what the browser draws, so the
+  output's PNG fallback shows the first view exactly. Only :meth:`Heatmap.to_rgba` of the
+  whole matrix is refused.
 """
 
 from __future__ import annotations
@@ -78,17 +81,40 @@ class LazyPanels:
         check_cells(self.size, self.lazy)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def overview(self) -> tuple[np.ndarray, tuple[int, int]]:
-        """The finest level of at most ``TILE_CELLS`` cells, ``(1, h, w)``, and its factors."""
+    def overview_level(self) -> int:
+        """The finest level of at most ``TILE_CELLS`` cells: the overview's."""
         pyramid = self.lazy.pyramid
-        for level, factor in zip(pyramid.levels, pyramid.factors, strict=True):
+        for k, level in enumerate(pyramid.levels):
             if math.prod(level.shape) <= _data.TILE_CELLS:
-                values = np.ascontiguousarray(level[...], dtype="<f4")
-                return values[None], factor
+                return k
         raise ValueError(  # build_pyramid halves every level until it fits one tile
             f"the pyramid at {pyramid.store!r} has no level of at most {_data.TILE_CELLS:,} "
             "cells; build it again with tokenheat.build_pyramid"
         )
+
+    def overview(self) -> tuple[np.ndarray, tuple[int, int]]:
+        """The overview's values ``(1, h, w)`` and its factors."""
+        k = self.overview_level()
+        pyramid = self.lazy.pyramid
+        values = np.ascontiguousarray(pyramid.levels[k][...], dtype="<f4")
+        return values[None], pyramid.factors[k]
+
+    def export_level(self, view: list[float], width: int, height: int) -> int | None:
+        """The level a Python export of ``view`` in ``width`` x ``height`` pixels draws
+        from, or None when the view's cells are few enough to read (at most
+        :data:`READ_CELLS`): the overview when its blocks are no bigger than the cells a
+        pixel covers (so the export is what the browser draws from it), else the
+        coarsest level that is no coarser than that."""
+        r0, r1, c0, c1 = view
+        cells = (math.ceil(r1) - math.floor(r0)) * (math.ceil(c1) - math.floor(c0))
+        if cells <= READ_CELLS:
+            return None
+        want = [max(1, math.floor((r1 - r0) / height)), max(1, math.floor((c1 - c0) / width))]
+        factors = self.lazy.pyramid.factors
+        k = self.overview_level()
+        if factors[k][0] <= want[0] and factors[k][1] <= want[1]:
+            return k
+        return factors.index(nearest_factors(factors, want))
 
     def tile(
         self, window: list[int], block: list[int]
