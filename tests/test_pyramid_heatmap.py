@@ -92,19 +92,26 @@ def test_tiles_come_from_the_nearest_level_and_equal_the_brute_force(
         for recorder in pyramid.levels:
             recorder.reads.clear()
         content, got = tile_of(w, window, block)
+        block = tuple(block)
         r0, r1, c0, c1 = content["window"]
         fr, fc = content["block"]
         # it covers the view asked for, in blocks no finer than asked, within TILE_CELLS
         assert r0 <= window[0] and window[1] <= r1 and c0 <= window[2] and window[3] <= c1
         assert fr >= block[0] and fc >= block[1] and got.size <= 2**12
         np.testing.assert_array_equal(got, _blocks.reduce_blocks(values, fr, fc, (r0, r1, c0, c1)))
-        # one level is read, only under the window, at most 4 x TILE_CELLS of its cells
+        # one level is read, only under the window: the finest at least as coarse as the
+        # block asked for (grown to fit), so the tile is that level's cells as they are
         read = [k for k, r in enumerate(pyramid.levels) if r.reads]
         assert len(read) == 1, (window, block, read)
         lr, lc = pyramid.factors[read[0]]
         assert fr % lr == 0 and fc % lc == 0 and r0 % lr == 0 and c0 % lc == 0
+        finer = pyramid.factors[read[0] - 1] if read[0] else (0, 0)
+        grown = _blocks.block_factors((window[1] - window[0], window[3] - window[2]), 2**12, block)
+        assert not (finer[0] >= grown[0] and finer[1] >= grown[1])  # none finer would do
         cells = sum((a1 - a0) * (b1 - b0) for a0, a1, b0, b1 in pyramid.levels[read[0]].reads)
-        assert cells <= math.ceil((r1 - r0) / lr) * math.ceil((c1 - c0) / lc) <= 4 * 2**12 + 600
+        assert cells == math.ceil((r1 - r0) / lr) * math.ceil((c1 - c0) / lc)
+        if (fr, fc) == (lr, lc):
+            assert cells == got.size
 
 
 def test_normalisation_is_refused_with_what_to_do(small, values, pyramid) -> None:
@@ -204,3 +211,9 @@ def test_a_plain_source_too_big_for_memory_names_the_pyramid(tmp_path) -> None:
     )
     with pytest.raises(ValueError, match=r"tokenheat.build_pyramid\(source, store\)"):
         tokenheat.Heatmap(big)
+
+
+def test_a_pyramid_over_2_40_cells_is_refused(small, pyramid, monkeypatch) -> None:
+    monkeypatch.setattr(_data, "MAX_PYRAMID_CELLS", 200_000)
+    with pytest.raises(ValueError, match=r"600 x 340 = 204,000 cells, more than the 200,000"):
+        tokenheat.Heatmap(pyramid)

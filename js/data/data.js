@@ -20,8 +20,13 @@ import { brief } from "./traits.js";
  *   values), or null
  */
 
-/** Most cells a matrix may have (= Python's `tokenheat._data.MAX_CELLS`). */
+/** Most cells a matrix in the kernel's memory may have (= Python's `tokenheat._data.MAX_CELLS`). */
 export const MAX_CELLS = 2 ** 31;
+/**
+ * Most cells of one matrix shown from a pyramid on disk, which only ever arrives as an
+ * overview and tiles (= Python's `tokenheat._data.MAX_PYRAMID_CELLS`).
+ */
+export const MAX_PYRAMID_CELLS = 2 ** 40;
 
 /**
  * The matrix traits as received (see docs/architecture.md, "Synced traits").
@@ -85,12 +90,6 @@ export function checkMatrixState(s) {
     };
   }
   const panels = layout.reduce((a, b) => a * b, 1);
-  if (rows * cols * panels > MAX_CELLS) {
-    const stack = panels === 1 ? "" : ` in ${panels} panels`;
-    return {
-      error: `_shape ${rows}${x}${cols}${stack} has more than ${MAX_CELLS} (2**31) cells, the most tokenheat draws`,
-    };
-  }
   const block = s.block == null ? [1, 1] : pair(s.block);
   if (!block) {
     return {
@@ -98,6 +97,15 @@ export function checkMatrixState(s) {
     };
   }
   const [fr, fc] = block;
+  // one matrix in blocks may be a pyramid's, bigger than any matrix in memory
+  const pyramid = panels === 1 && layout.length === 0 && (fr > 1 || fc > 1);
+  const limit = pyramid ? MAX_PYRAMID_CELLS : MAX_CELLS;
+  if (rows * cols * panels > limit) {
+    const stack = panels === 1 ? "" : ` in ${panels} panels`;
+    return {
+      error: `_shape ${rows}${x}${cols}${stack} has more than ${limit} (2**${pyramid ? 40 : 31}) cells, the most tokenheat draws`,
+    };
+  }
   if (fr > rows || fc > cols) {
     return { error: `_block ${fr}${x}${fc} is bigger than the matrix: _shape is ${rows}${x}${cols}` };
   }

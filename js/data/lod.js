@@ -27,10 +27,16 @@ import { createParts } from "./chunks.js";
  * @property {number} col1
  * @property {number} fr matrix rows per grid row
  * @property {number} fc matrix columns per grid column
+ * @property {[number, number]} [asked] a tile's: the block the view asked for, which the
+ *   kernel may have served coarser (grown to fit TILE_CELLS, or a pyramid's level)
  */
 
-/** How much of the view's span a requested window adds on each side, for panning. */
-export const MARGIN = 0.5;
+/**
+ * How much of the view's span a requested window adds on each side, for panning: a
+ * quarter makes a tile 2.25 times the view's cells (half made it 4 times, and its transfer
+ * the most of a tile's latency).
+ */
+export const MARGIN = 0.25;
 /** Quiet time after the last view change before a window is requested. */
 export const REQUEST_DELAY_MS = 120;
 /** The most a tile holds: 4 bytes x tokenheat's TILE_CELLS (2**22), all panels together. */
@@ -95,7 +101,8 @@ export function wantedBlock(view, pxRows, pxCols) {
  * @param {[number, number]} want
  */
 export function fineEnough(src, want) {
-  return src.fr <= want[0] && src.fc <= want[1];
+  const [fr, fc] = src.asked ?? [src.fr, src.fc];
+  return fr <= want[0] && fc <= want[1];
 }
 
 /**
@@ -231,6 +238,8 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
   let seq = 0;
   let lastKey = "";
   let timer = 0;
+  /** @type {Map<string, [number, number]>} the block each request still unanswered asked for */
+  const asked = new Map();
 
   // a tile over 1 MiB comes in parts (./chunks.js); a newer tile or matrix drops them
   const parts = createParts(MAX_TILE_BYTES);
@@ -250,10 +259,13 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
         : whole.buffer != null && !isBinary(whole.buffer)
           ? "a tile's values are not binary data"
           : decodeTile(whole.content, whole.buffer, overview.row1, overview.col1, overview.grid.panels ?? 1);
+    const want = asked.get(content.id);
+    asked.delete(content.id);
     if (typeof res === "string") {
       console.warn(`tokenheat: ignored a tile: ${res}`);
       return;
     }
+    if (want) res.asked = want;
     tiles = [res, ...tiles];
     // the newest stays, whatever its size; older ones go, least recently drawn first
     let bytes = tiles.reduce((n, t) => n + sourceBytes(t), 0);
@@ -281,6 +293,7 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
       overview = src;
       tiles = [];
       parts.reset();
+      asked.clear();
       generation++;
       lastKey = "";
     },
@@ -319,7 +332,10 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
         const key = JSON.stringify([w, want]);
         if (key === lastKey) return;
         lastKey = key;
-        model.send({ type: "tile", id: `${prefix}${generation}:${seq++}`, window: w, block: want });
+        const id = `${prefix}${generation}:${seq++}`;
+        asked.set(id, want);
+        if (asked.size > 64) asked.delete(/** @type {string} */ (asked.keys().next().value));
+        model.send({ type: "tile", id, window: w, block: want });
       }, REQUEST_DELAY_MS);
     },
 
@@ -327,6 +343,7 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
       clearTimeout(timer);
       model.off("msg:custom", onMessage);
       parts.reset();
+      asked.clear();
       overview = null;
       tiles = [];
     },

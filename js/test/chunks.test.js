@@ -248,8 +248,8 @@ describe("malformed parts are refused with what is wrong, and drop their set", (
 });
 
 describe("a view's tiles over 1 MiB", () => {
-  // a 1000 x 1000 matrix in 10 x 10 blocks; the view asks for 800 x 800 cells at 1 x 1:
-  // 2.56 MB of float32, three parts
+  // a 1000 x 1000 matrix in 10 x 10 blocks; the view asks for 750 x 750 cells at 1 x 1:
+  // 2.25 MB of float32, three parts
   const setup = () => {
     vi.useFakeTimers();
     const model = fakeModel();
@@ -263,13 +263,13 @@ describe("a view's tiles over 1 MiB", () => {
       10,
     );
     lod.setOverview(overview);
-    const view = { row0: 300, row1: 700, col0: 300, col1: 700 };
+    const view = { row0: 250, row1: 750, col0: 250, col1: 750 };
     lod.request(() => ({ view, pxRows: 400, pxCols: 400 }));
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
     const ask = model.sent[0][0];
-    expect(ask.window).toEqual([100, 900, 100, 900]);
-    const values = Float32Array.from({ length: 800 * 800 }, (_, i) => i - 0.5);
-    const reply = { type: "tile", id: ask.id, window: ask.window, block: [1, 1], shape: [800, 800] };
+    expect(ask.window).toEqual([125, 875, 125, 875]);
+    const values = Float32Array.from({ length: 750 * 750 }, (_, i) => i - 0.5);
+    const reply = { type: "tile", id: ask.id, window: ask.window, block: [1, 1], shape: [750, 750] };
     const parts = splitMessage(reply, values);
     const receive = (/** @type {any} */ m, /** @type {any} */ buffers = m.buffers) =>
       /** @type {Function} */ (model.handlers.get("msg:custom"))(m.content, buffers);

@@ -156,7 +156,7 @@ describe("checkMatrixState", () => {
     });
   });
 
-  it("refuses a shape that is not two integers >= 1, or has more than 2**31 cells", () => {
+  it("refuses a shape that is not two integers >= 1, or has more cells than it may", () => {
     for (const shape of [
       null,
       [3],
@@ -170,8 +170,14 @@ describe("checkMatrixState", () => {
     ]) {
       expect(error({ shape })).toMatch(/^_shape must be \[rows, cols\], two integers >= 1, got /);
     }
+    // one matrix in blocks may be a pyramid's, up to 2**40 cells; sent whole, up to 2**31
     expect(error({ shape: [1e8, 1e8], block: [1e5, 1e5], values: floats(1e6) })).toBe(
-      "_shape 100000000\u00d7100000000 has more than 2147483648 (2**31) cells, the most tokenheat draws",
+      "_shape 100000000\u00d7100000000 has more than 1099511627776 (2**40) cells, the most tokenheat draws",
+    );
+    const big = { shape: [2 ** 20, 2 ** 20], block: [2 ** 10, 2 ** 10], values: floats(2 ** 20) };
+    expect(error({ ...big, rowLabels: labels(2 ** 20), colLabels: labels(2 ** 20) })).toBe(null);
+    expect(error({ shape: [2 ** 16, 2 ** 16], values: floats(1) })).toBe(
+      "_shape 65536\u00d765536 has more than 2147483648 (2**31) cells, the most tokenheat draws",
     );
   });
 

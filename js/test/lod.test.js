@@ -100,12 +100,12 @@ describe("sources", () => {
     expect(fineEnough(over, [9, 1])).toBe(false);
   });
 
-  it("asks for the view and half its span on each side, inside the matrix", () => {
+  it("asks for the view and a quarter of its span on each side, inside the matrix", () => {
     expect(tileWindow({ row0: 100, row1: 200, col0: 10.5, col1: 20.5 }, 1000, 1000)).toEqual([
-      50, 250, 5, 26,
+      75, 225, 8, 23,
     ]);
     expect(tileWindow({ row0: 0, row1: 1000, col0: 990, col1: 1000 }, 1000, 1000)).toEqual([
-      0, 1000, 985, 1000,
+      0, 1000, 987, 1000,
     ]);
   });
 
@@ -195,13 +195,13 @@ describe("createLod", () => {
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
     expect(model.sent).toHaveLength(1);
     const [ask] = model.sent[0];
-    expect(ask).toMatchObject({ type: "tile", window: [50, 250, 50, 250], block: [1, 1] });
+    expect(ask).toMatchObject({ type: "tile", window: [75, 225, 75, 225], block: [1, 1] });
     lod.request(now); // the same view again: no new request
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
     expect(model.sent).toHaveLength(1);
 
-    const values = new Float32Array(200 * 200);
-    const answer = { type: "tile", id: ask.id, window: ask.window, block: [1, 1], shape: [200, 200] };
+    const values = new Float32Array(150 * 150);
+    const answer = { type: "tile", id: ask.id, window: ask.window, block: [1, 1], shape: [150, 150] };
     /** @type {Function} */ (model.handlers.get("msg:custom"))(answer, [values]);
     expect(changes).toBe(1);
     expect(lod.source(view).fr).toBe(1);
@@ -214,7 +214,7 @@ describe("createLod", () => {
 
     // a new matrix: the answer to the old request is dropped
     lod.setOverview(wholeSource(grid(100, 100), 1000, 1000, 10, 10));
-    const late = { ...answer, id: model.sent[1][0].id, window: [550, 750, 50, 250] };
+    const late = { ...answer, id: model.sent[1][0].id, window: [575, 725, 75, 225] };
     /** @type {Function} */ (model.handlers.get("msg:custom"))(late, [values]);
     expect(changes).toBe(1);
     expect(lod.source(view).fr).toBe(10);
@@ -259,6 +259,68 @@ describe("createLod", () => {
     // a new matrix forgets them all
     lod.setOverview(wholeSource(grid(100, 100), 1000, 1000, 10, 10));
     expect(lod.tiles).toHaveLength(0);
+  });
+
+  it("keeps a tile served coarser than asked for the views that asked no finer", () => {
+    vi.useFakeTimers();
+    const model = fakeModel();
+    const lod = createLod(model, () => {});
+    const over = wholeSource(grid(100, 100), 4000, 4000, 40, 40);
+    lod.setOverview(over);
+    let view = { row0: 1000, row1: 1300, col0: 1000, col1: 1300 };
+    let px = 100; // 3 cells per pixel
+    const now = () => ({ view, pxRows: px, pxCols: px });
+    lod.request(now);
+    vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
+    const [ask] = model.sent[0];
+    expect(ask.block).toEqual([3, 3]);
+    // a pyramid's answer: its level of 4 x 4 blocks, not 3 x 3
+    const [r0, r1, c0, c1] = [848, 1452, 848, 1452];
+    const answer = { type: "tile", id: ask.id, window: [r0, r1, c0, c1], block: [4, 4], shape: [151, 151] };
+    /** @type {Function} */ (model.handlers.get("msg:custom"))(answer, [new Float32Array(151 * 151)]);
+    const tile = lod.source(view);
+    expect(tile).toMatchObject({ fr: 4, asked: [3, 3] });
+    expect(fineEnough(tile, [3, 3])).toBe(true);
+    // panned within it: drawn from it, nothing asked
+    view = { row0: 1100, row1: 1400, col0: 1000, col1: 1300 };
+    lod.request(now);
+    vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
+    expect(model.sent).toHaveLength(1);
+    // zoomed in to 2 cells per pixel: finer than it was asked for, so asked again
+    px = 150;
+    lod.request(now);
+    vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
+    expect(model.sent).toHaveLength(2);
+    expect(model.sent[1][0].block).toEqual([2, 2]);
+    expect(fineEnough({ ...tile, asked: undefined }, [3, 3])).toBe(false); // by its blocks alone
+  });
+
+  it("does not ask again when the answer was as coarse as the overview", () => {
+    vi.useFakeTimers();
+    const model = fakeModel();
+    const lod = createLod(model, () => {});
+    const over = wholeSource(grid(64, 64), 4096, 4096, 64, 64);
+    lod.setOverview(over);
+    let view = { row0: 1024, row1: 2048, col0: 1024, col1: 2048 };
+    const now = () => ({ view, pxRows: 20, pxCols: 20 }); // 51 cells per pixel
+    lod.request(now);
+    vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
+    const [ask] = model.sent[0];
+    expect(ask.block).toEqual([51, 51]);
+    // the nearest level at least as coarse is the overview's
+    const answer = {
+      type: "tile",
+      id: ask.id,
+      window: [512, 2560, 512, 2560],
+      block: [64, 64],
+      shape: [32, 32],
+    };
+    /** @type {Function} */ (model.handlers.get("msg:custom"))(answer, [new Float32Array(32 * 32)]);
+    expect(lod.source(view)).toMatchObject({ fr: 64, asked: [51, 51] }); // the overview's blocks
+    view = { row0: 1100, row1: 2124, col0: 1024, col1: 2048 };
+    lod.request(now);
+    vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
+    expect(model.sent).toHaveLength(1); // and nothing more is asked while it covers the view
   });
 
   it("never asks for a matrix sent whole", () => {

@@ -17,6 +17,9 @@ _F32_EXACT_INT = 2**24
 #: Largest matrix a Heatmap takes: 2**31 cells (8 GiB as float32; the kernel keeps one
 #: float32 copy of it).
 MAX_CELLS = 2**31
+#: Largest matrix a Heatmap shows from a pyramid on disk (tokenheat.open_pyramid), which
+#: is never held whole: 2**40 cells (4 TiB as float32).
+MAX_PYRAMID_CELLS = 2**40
 #: Matrices up to this many cells go to the browser whole: 2**24 cells (64 MiB as
 #: float32). Bigger ones go as an overview and, when zoomed in, the window on screen.
 SEND_CELLS = 2**24

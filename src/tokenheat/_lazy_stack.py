@@ -4,11 +4,12 @@ through a :class:`tokenheat._lazy.LazyMatrix`, never whole.
 
 - The overview sent with the state is the finest level within ``TILE_CELLS``: its cells
   are the max-|v| blocks of its factors, as the overview of a matrix in memory.
-- A tile request is answered from the nearest level: the block is the one asked for,
-  grown to fit ``TILE_CELLS`` as for a matrix in memory; the window is widened to whole
-  cells of the coarsest level no coarser than that block, and the block to whole
-  multiples of them, so the reduction reads that level under the window (at most about
-  four times ``TILE_CELLS`` cells) and is exact (:meth:`tokenheat.Pyramid.reduce_window`).
+- A tile request is answered from the nearest level: the block asked for (grown to fit
+  ``TILE_CELLS`` as for a matrix in memory) is rounded up to the factors of the finest
+  level at least as coarse, at most twice as coarse, and the window widened to whole
+  cells of it, so a tile is that level's cells under the window, read and sent as they
+  are (:meth:`tokenheat.Pyramid.reduce_window`). The browser keeps using a tile for the
+  block it asked for (js/data/lod.js), so it does not ask again for that view.
 - The range is the pyramid's, from its metadata. There are no float64 originals (a
   pyramid holds float32) and no normalisation (its divisors would need a pass over every
   cell): ``normalize`` is refused.
@@ -119,21 +120,22 @@ class LazyPanels:
     def tile(
         self, window: list[int], block: list[int]
     ) -> tuple[tuple[int, int, int, int], tuple[int, int], np.ndarray]:
-        """The window widened to whole cells of the level nearest ``block``, the block
-        grown to fit ``TILE_CELLS`` (whole multiples of that level's factors), and its
-        values ``(1, h, w)``."""
+        """The tile for a request: the block asked for, grown to fit ``TILE_CELLS`` as for
+        a matrix in memory, then up to the factors of the finest level at least as coarse
+        (so a tile is that level's cells, read and sent as they are), the window widened
+        to whole blocks; and its values ``(1, h, w)``."""
         from ._blocks import block_factors
 
-        pyramid = self.lazy.pyramid
+        factors = self.lazy.pyramid.factors
         rows, cols = self.lazy.shape
         r0, r1, c0, c1 = window
         fr, fc = block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, (block[0], block[1]))
-        # the level of the block served (not the one asked for): each of its cells is
-        # more than half a block along each axis, so at most 4 x TILE_CELLS are read
-        lr, lc = nearest_factors(pyramid.factors, [fr, fc])
+        lr, lc = next(((a, b) for a, b in factors if a >= fr and b >= fc), factors[-1])
         r0, c0 = r0 // lr * lr, c0 // lc * lc
         r1, c1 = min(rows, -(-r1 // lr) * lr), min(cols, -(-c1 // lc) * lc)
-        fr, fc = block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, (fr, fc))
+        # beyond the coarsest level, or grown past TILE_CELLS by the widening: whole
+        # multiples of the level's cells, so they are still reduced from it exactly
+        fr, fc = block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, (max(fr, lr), max(fc, lc)))
         fr, fc = -(-fr // lr) * lr, -(-fc // lc) * lc
         values = self.lazy.reduce(fr, fc, (r0, r1, c0, c1))
         return (r0, r1, c0, c1), (fr, fc), values[None]

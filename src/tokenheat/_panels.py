@@ -213,8 +213,14 @@ def _pyramid_stack(pyramid: object) -> Stack:
     (:mod:`tokenheat._lazy_stack`); ``Heatmap.values`` is the pyramid itself."""
     from ._lazy import LazyMatrix
 
+    rows, cols = pyramid.shape  # type: ignore[attr-defined]
+    if rows * cols > _data.MAX_PYRAMID_CELLS:
+        raise ValueError(
+            f"the pyramid {pyramid!r} has {rows:,} x {cols:,} = {rows * cols:,} cells, more "
+            f"than the {_data.MAX_PYRAMID_CELLS:,} (2**40) a tokenheat Heatmap shows; show a "
+            "part of it, e.g. a pyramid of a slice of its source"
+        )
     f32 = _lazy_stack.LazyPanels(LazyMatrix(pyramid))
-    rows, cols = f32.shape[1:]
     data_range = pyramid.data_range  # type: ignore[attr-defined]
     return Stack(
         f32,  # type: ignore[arg-type]

@@ -1,0 +1,218 @@
+"""Showing a pyramid on disk (issue 17): first paint and tile latency in real JupyterLab.
+
+Given a pyramid written by ``benchmarks/out_of_core.py --dir DIR`` (``DIR/pyramid-threads.zarr``,
+or ``--store``), it measures, in headless Chromium (SwiftShader) driving JupyterLab:
+
+- **first paint**: from Shift+Enter on ``Heatmap(tokenheat.open_pyramid(store))`` (with
+  ``import tokenheat`` in the same cell, a fresh kernel each time) to the first animation
+  frame in which the widget reports ``data-ready``;
+- **tile latency**: the view is set from Python to windows of 128 to 32768 rows and
+  columns at seeded random places (each finer than the overview, so the view asks the
+  kernel for a tile once it has settled); for each, the time from the tile request
+  leaving the page to the reply's last part arriving (``arrived``) and to the first
+  complete draw after it (``drawn``), from the page's WebSocket frames;
+- the kernel's peak RSS (``VmHWM``) after all of it, and what the widget's first picture
+  shows of the planted spikes (the overview's cells that hold them).
+
+Run: ``.venv/bin/python benchmarks/out_of_core.py --size 131072 --how threads --dir DIR``
+then ``.venv/bin/python benchmarks/pyramid_view.py --dir DIR``. Results are merged into
+``benchmarks/out_of_core_results.json`` under the pyramid's size, key ``view``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _lab import compile_as_installed, wait_quiet  # noqa: E402
+from labdriver import launch_browser, running_lab  # noqa: E402
+from out_of_core import RESULTS  # noqa: E402
+
+#: Records the page's WebSocket frames that carry a tile request or reply (binary kernel
+#: messages: the JSON of their content is searched for the message type).
+FRAMES = """
+globalThis.__tiles = [];
+globalThis.__draws = [];
+// every complete draw of the widget (its data-draws counter), with its time
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.attributeName === "data-draws") globalThis.__draws.push(performance.now());
+  }
+}).observe(document, { attributes: true, attributeFilter: ["data-draws"], subtree: true });
+const enc = new TextDecoder();
+const kind = (data) => {
+  const text = typeof data === "string" ? data : enc.decode(new Uint8Array(data).subarray(0, 4096));
+  return /"type": ?"tile"/.test(text) ? text : null;
+};
+const OW = WebSocket;
+window.WebSocket = class extends OW {
+  constructor(...a) {
+    super(...a);
+    this.binaryType = "arraybuffer";
+    this.addEventListener("message", (e) => {
+      const t = performance.now();
+      if (kind(e.data)) globalThis.__tiles.push(["reply", t]);
+    });
+  }
+  send(data) {
+    const bytes = typeof data === "string" || data instanceof ArrayBuffer ? data : data.buffer;
+    if (kind(bytes)) globalThis.__tiles.push(["request", performance.now()]);
+    return super.send(data);
+  }
+};
+"""
+VISIBLE = "document.querySelector('.tokenheat[data-ready=\"true\"]')"
+
+
+def notebook(folder: Path, store: Path) -> str:
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("import numpy as np"),
+            nbformat.v4.new_code_cell(
+                "import tokenheat\n"
+                f"w = tokenheat.Heatmap(tokenheat.open_pyramid({str(store)!r}))\nw"
+            ),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, folder / "pyramid.ipynb")
+    return "pyramid.ipynb"
+
+
+def first_paint(lab, browser, name: str) -> tuple[float, object]:
+    """Seconds from Shift+Enter to the visible widget; the page, still open."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.add_init_script(FRAMES)
+    page = context.new_page()
+    lab.open(page, name)
+    lab.run_cell(page, 0, timeout=120_000)
+    page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".cm-content").click()
+    wait_quiet()
+    start = page.evaluate("performance.now()")
+    page.keyboard.press("Shift+Enter")
+    done = page.wait_for_function(
+        f"() => ({VISIBLE}) ? performance.now() : false", polling="raf", timeout=120_000
+    ).json_value()
+    return (done - start) / 1000, (context, page)
+
+
+def views(n: int, steps: int, seed: int = 0) -> list[tuple[int, int, int, int]]:
+    """Square windows of 128 to 32768 cells a side at random places."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in range(steps):
+        side = min(n, 128 * 4 ** (k % 5))
+        r0, c0 = (int(x) for x in rng.integers(0, n - side + 1, 2))
+        out.append((r0, r0 + side, c0, c0 + side))
+    return out
+
+
+def tile_latency(lab, page, n: int, steps: int) -> list[dict]:
+    out = []
+    for view in views(n, steps):
+        page.evaluate("globalThis.__tiles = []; globalThis.__draws = []")
+        lab.run_code(page, f"w.view = {view}")
+        page.wait_for_function(
+            "() => globalThis.__tiles.some(([k]) => k === 'request')", timeout=60_000
+        )
+        # the reply: all its parts (none more for 300 ms), then the next complete draw
+        page.wait_for_function(
+            "() => { const r = globalThis.__tiles.filter(([k]) => k === 'reply');"
+            " return r.length && performance.now() - r[r.length - 1][1] > 300; }",
+            timeout=60_000,
+        )
+        frames = page.evaluate("globalThis.__tiles")
+        sent = next(t for k, t in frames if k == "request")
+        arrived = max(t for k, t in frames if k == "reply")
+        drawn = page.wait_for_function(
+            f"() => globalThis.__draws.find((t) => t >= {arrived}) ?? false", timeout=60_000
+        ).json_value()
+        parts = sum(1 for k, _ in frames if k == "reply")
+        out.append(
+            {
+                "view": list(view),
+                "arrived_ms": round(arrived - sent, 1),
+                "drawn_ms": round(drawn - sent, 1),
+                "parts": parts,
+            }
+        )
+        print(f"  view {view}: arrived {arrived - sent:.0f} ms ({parts} frames)", flush=True)
+    return out
+
+
+def p95(xs: list[float]) -> float:
+    return float(np.percentile(xs, 95))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, help="where out_of_core.py --dir wrote its stores")
+    parser.add_argument("--store", type=Path, help="the pyramid (default DIR/pyramid-threads.zarr)")
+    parser.add_argument("--repeat", type=int, default=5, help="first paints, each a fresh kernel")
+    parser.add_argument("--steps", type=int, default=20, help="views set for tile latency")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    store = args.store or args.dir / "pyramid-threads.zarr"
+    import tokenheat
+
+    n = tokenheat.open_pyramid(str(store)).shape[0]
+    compile_as_installed()
+    result: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "nb"
+        folder.mkdir()
+        name = notebook(folder, store.resolve())
+        with running_lab(folder, Path(tmp) / "lab") as lab, sync_playwright() as p:
+            browser = launch_browser(p)
+            paints = []
+            for r in range(args.repeat):
+                seconds, (context, page) = first_paint(lab, browser, name)
+                paints.append(round(seconds, 3))
+                print(f"first paint {r}: {seconds:.2f} s", flush=True)
+                if r < args.repeat - 1:
+                    context.close()
+                    lab.shutdown_kernels()
+            result["first_paint_s"] = paints
+            result["first_paint_median_s"] = statistics.median(paints)
+            result["block"] = json.loads(lab.run_code(page, "print(list(w._block))").strip())
+            tiles = tile_latency(lab, page, n, args.steps)
+            result["tiles"] = tiles
+            for key in ("arrived_ms", "drawn_ms"):
+                xs = [t[key] for t in tiles]
+                result[key.replace("_ms", "_median_ms")] = round(statistics.median(xs), 1)
+                result[key.replace("_ms", "_p95_ms")] = round(p95(xs), 1)
+            peak = lab.run_code(
+                page,
+                "print(next(int(l.split()[1]) for l in open('/proc/self/status') "
+                "if l.startswith('VmHWM')))",
+            )
+            result["kernel_peak_rss"] = int(peak.strip().splitlines()[-1]) * 1024
+            context.close()
+            lab.shutdown_kernels()
+    result["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    print(
+        f"{n} x {n}: first paint median {result['first_paint_median_s']:.2f} s {paints}; tiles "
+        f"arrived median {result['arrived_median_ms']} ms, p95 {result['arrived_p95_ms']} ms; "
+        f"drawn median {result['drawn_median_ms']} ms, p95 {result['drawn_p95_ms']} ms; "
+        f"kernel peak RSS {result['kernel_peak_rss'] / 2**20:.0f} MiB"
+    )
+    every = json.loads(args.out.read_text()) if args.out.exists() else {}
+    every.setdefault(str(n), {})["view"] = result
+    args.out.write_text(json.dumps(every, indent=1) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
