@@ -6,7 +6,7 @@ or ``--store``), it measures, in headless Chromium (SwiftShader) driving Jupyter
 - **first paint**: from Shift+Enter on ``Heatmap(tokenheat.open_pyramid(store))`` (with
   ``import tokenheat`` in the same cell, a fresh kernel each time) to the first animation
   frame in which the widget reports ``data-ready``;
-- **tile latency**: the view is set from Python to windows of 128 to 32768 rows and
+- **tile latency**: the view is set from Python to windows of 128 to 16384 rows and
   columns at seeded random places (each finer than the overview, so the view asks the
   kernel for a tile once it has settled); for each, the time from the tile request
   leaving the page to the reply's last part arriving (``arrived``) and to the first
@@ -108,12 +108,17 @@ def first_paint(lab, browser, name: str) -> tuple[float, object]:
     return (done - start) / 1000, (context, page)
 
 
+SIDES = (128, 512, 2048, 8192, 16384)
+
+
 def views(n: int, steps: int, seed: int = 0) -> list[tuple[int, int, int, int]]:
-    """Square windows of 128 to 32768 cells a side at random places."""
+    """Square windows of 128 to 16384 cells a side (each finer than a 131072² pyramid's
+    overview on a 600-pixel canvas: wider ones are drawn from it, asking for nothing) at
+    random places."""
     rng = np.random.default_rng(seed)
     out = []
     for k in range(steps):
-        side = min(n, 128 * 4 ** (k % 5))
+        side = min(n, SIDES[k % len(SIDES)])
         r0, c0 = (int(x) for x in rng.integers(0, n - side + 1, 2))
         out.append((r0, r0 + side, c0, c0 + side))
     return out
@@ -152,6 +157,39 @@ def tile_latency(lab, page, n: int, steps: int) -> list[dict]:
     return out
 
 
+#: Run in the kernel: of the spikes out_of_core.py planted, how many the first picture
+#: shows at the pixel that covers each (the Python export's drawing of the view at the
+#: canvas's device pixels, which is the browser's rule on the same overview).
+SPIKES_SHOWN = """
+import sys
+sys.path.insert(0, {benchmarks!r})
+from out_of_core import spikes
+from tokenheat._export_pixels import pixel_ranges, shown_values
+shown = shown_values(w, {width}, {height})
+r0, r1, c0, c1 = w.view
+rlo, rhi = pixel_ranges(r0, r1, w.shape[0], {height})
+clo, chi = pixel_ranges(c0, c1, w.shape[1], {width})
+hits = 0
+for r, c, v in spikes({n}):
+    ys = [y for y in range({height}) if rlo[y] <= r <= rhi[y]]
+    xs = [x for x in range({width}) if clo[x] <= c <= chi[x]]
+    hits += any(shown[y, x] == v for y in ys for x in xs)
+print(hits)
+"""
+
+
+def spikes_shown(lab, page, n: int) -> dict:
+    width, height = page.evaluate(
+        "(() => { const c = document.querySelector('.tokenheat-cells');"
+        " return [c.width, c.height]; })()"
+    )
+    code = SPIKES_SHOWN.format(benchmarks=str(ROOT / "benchmarks"), width=width, height=height, n=n)
+    hits = int(lab.run_code(page, code).strip().splitlines()[-1])
+    from out_of_core import SPIKES
+
+    return {"shown": hits, "of": SPIKES, "canvas": [width, height]}
+
+
 def p95(xs: list[float]) -> float:
     return float(np.percentile(xs, 95))
 
@@ -187,6 +225,7 @@ def main() -> None:
             result["first_paint_s"] = paints
             result["first_paint_median_s"] = statistics.median(paints)
             result["block"] = json.loads(lab.run_code(page, "print(list(w._block))").strip())
+            result["spikes_in_first_picture"] = spikes_shown(lab, page, n)
             tiles = tile_latency(lab, page, n, args.steps)
             result["tiles"] = tiles
             for key in ("arrived_ms", "drawn_ms"):
@@ -206,7 +245,8 @@ def main() -> None:
         f"{n} x {n}: first paint median {result['first_paint_median_s']:.2f} s {paints}; tiles "
         f"arrived median {result['arrived_median_ms']} ms, p95 {result['arrived_p95_ms']} ms; "
         f"drawn median {result['drawn_median_ms']} ms, p95 {result['drawn_p95_ms']} ms; "
-        f"kernel peak RSS {result['kernel_peak_rss'] / 2**20:.0f} MiB"
+        f"kernel peak RSS {result['kernel_peak_rss'] / 2**20:.0f} MiB; spikes in the first "
+        f"picture {result['spikes_in_first_picture']}"
     )
     every = json.loads(args.out.read_text()) if args.out.exists() else {}
     every.setdefault(str(n), {})["view"] = result

@@ -75,6 +75,9 @@ def test_it_opens_from_the_finest_level_that_fits_an_overview(small, values, pyr
     assert w._exact_available is False and not len(w._norms)
     assert w._norm_ranges == {"none": [lo, hi], "row": None, "column": None, "panel": None}
     assert w.row_labels[-1] == "599" and w.column_labels[-1] == "339"
+    # the blocks tiles come in, so the browser does not ask for the overview's own again
+    assert w._tile_blocks == [list(f) for f in pyramid.factors]
+    assert tokenheat.Heatmap(values)._tile_blocks == []
 
 
 def test_tiles_come_from_the_nearest_level_and_equal_the_brute_force(

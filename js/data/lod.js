@@ -106,6 +106,33 @@ export function fineEnough(src, want) {
 }
 
 /**
+ * The block Python serves a tile asked for `want` in, when tiles come in a pyramid's
+ * levels (`_tile_blocks`, finest first): the finest at least as coarse on both axes, or
+ * null when tiles come in any block (or `want` is coarser than every level).
+ * @param {readonly [number, number][]} levels
+ * @param {[number, number]} want
+ * @returns {[number, number] | null}
+ */
+export function servedBlock(levels, want) {
+  return levels.find(([fr, fc]) => fr >= want[0] && fc >= want[1]) ?? null;
+}
+
+/**
+ * `_tile_blocks` as read: pairs of integers >= 1, else none (tiles in any block).
+ * @param {unknown} value
+ * @returns {[number, number][]}
+ */
+export function readTileBlocks(value) {
+  const ok =
+    Array.isArray(value) &&
+    value.length <= 64 &&
+    value.every(
+      (b) => Array.isArray(b) && b.length === 2 && b.every((n) => Number.isSafeInteger(n) && n >= 1),
+    );
+  return ok ? /** @type {[number, number][]} */ (value) : [];
+}
+
+/**
  * What to draw for a view: of the tiles that cover it and are not coarser than the
  * overview, the finest (fewest cells per block; the first of equals), else the overview.
  * @param {Source} overview
@@ -240,6 +267,8 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
   let timer = 0;
   /** @type {Map<string, [number, number]>} the block each request still unanswered asked for */
   const asked = new Map();
+  /** @type {[number, number][]} the blocks tiles come in (none: any) */
+  let levels = [];
 
   // a tile over 1 MiB comes in parts (./chunks.js); a newer tile or matrix drops them
   const parts = createParts(MAX_TILE_BYTES);
@@ -288,9 +317,11 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
     /**
      * New matrix data: tiles of the old one are dropped, replies still to come ignored.
      * @param {Source} src
+     * @param {unknown} [tileBlocks] `_tile_blocks`: the blocks tiles come in
      */
-    setOverview(src) {
+    setOverview(src, tileBlocks) {
       overview = src;
+      levels = readTileBlocks(tileBlocks);
       tiles = [];
       parts.reset();
       asked.clear();
@@ -328,6 +359,9 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
         if (!now || !overview) return;
         const want = wantedBlock(now.view, now.pxRows, now.pxCols);
         if (fineEnough(this.source(now.view), want)) return;
+        // a pyramid would answer in the overview's own blocks: nothing finer to ask for
+        const served = servedBlock(levels, want);
+        if (served && served[0] >= overview.fr && served[1] >= overview.fc) return;
         const w = tileWindow(now.view, overview.row1, overview.col1);
         const key = JSON.stringify([w, want]);
         if (key === lastKey) return;

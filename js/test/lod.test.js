@@ -9,7 +9,9 @@ import {
   fineEnough,
   gridCell,
   pickSource,
+  readTileBlocks,
   REQUEST_DELAY_MS,
+  servedBlock,
   sourceView,
   tileWindow,
   wantedBlock,
@@ -321,6 +323,50 @@ describe("createLod", () => {
     lod.request(now);
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
     expect(model.sent).toHaveLength(1); // and nothing more is asked while it covers the view
+  });
+
+  it("does not ask a pyramid for a tile its overview's level would answer", () => {
+    vi.useFakeTimers();
+    const model = fakeModel();
+    const lod = createLod(model, () => {});
+    const levels = [1, 2, 4, 8, 16, 32, 64].map((f) => [f, f]);
+    lod.setOverview(wholeSource(grid(64, 64), 4096, 4096, 64, 64), levels);
+    let view = { row0: 1024, row1: 2048, col0: 1024, col1: 2048 };
+    let px = 20; // 51 cells per pixel: the level at least as coarse is the overview's (64)
+    const now = () => ({ view, pxRows: px, pxCols: px });
+    lod.request(now);
+    vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
+    expect(model.sent).toHaveLength(0);
+    px = 40; // 25 cells per pixel: level 32 is finer than the overview
+    lod.request(now);
+    vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
+    expect(model.sent).toHaveLength(1);
+    expect(model.sent[0][0].block).toEqual([25, 25]);
+  });
+
+  it("reads the blocks tiles come in, and the one a request is served in", () => {
+    expect(
+      readTileBlocks([
+        [1, 1],
+        [2, 2],
+      ]),
+    ).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    for (const bad of [null, "x", [[1]], [[0, 1]], [[1.5, 2]], Array(65).fill([1, 1])]) {
+      expect(readTileBlocks(bad)).toEqual([]);
+    }
+    const levels = /** @type {[number, number][]} */ ([
+      [1, 1],
+      [2, 1],
+      [4, 2],
+      [8, 4],
+    ]);
+    expect(servedBlock(levels, [3, 1])).toEqual([4, 2]);
+    expect(servedBlock(levels, [1, 3])).toEqual([8, 4]);
+    expect(servedBlock(levels, [9, 1])).toBe(null);
+    expect(servedBlock([], [1, 1])).toBe(null);
   });
 
   it("never asks for a matrix sent whole", () => {

@@ -70,7 +70,7 @@ export function createMatrixReader({ model, state, lod, interaction, schedule })
     if (g.panels !== 1) data.panels = g.panels;
     state.tokensPerPanel = g.tokensPerPanel;
     state.panels = readPanels(g.layout, model.get("panel_labels"), model.get("focus"));
-    lod.setOverview(wholeSource(res.data, rows, cols, fr, fc));
+    lod.setOverview(wholeSource(res.data, rows, cols, fr, fc), model.get("_tile_blocks"));
     readNormalized();
     interaction.dataChanged(!prev || prev.rows !== data.rows || prev.cols !== data.cols);
     return null;

@@ -67,10 +67,12 @@ def matrix_state(matrix: Stack, normalize: str | None = None) -> dict[str, Any]:
         "_panels": list(matrix.layout),
         "_panel_shapes": [list(s) for s in matrix.shapes] if matrix.padded else [],
     }
+    state["_tile_blocks"] = []
     if _lazy_stack.is_lazy(matrix.f32):  # a pyramid: its finest level within TILE_CELLS
         overview, block = matrix.f32.overview()  # type: ignore[attr-defined]
         state["_values"] = memoryview(overview).cast("B")
         state["_block"] = list(block)
+        state["_tile_blocks"] = [list(f) for f in matrix.f32.lazy.pyramid.factors]  # type: ignore[attr-defined]
     elif matrix.f32.size > _data.SEND_CELLS:
         block = _blocks.block_factors((rows, cols), panel_cells(panels))
         state["_values"] = memoryview(per_panel(matrix, *block, None, normalize)).cast("B")

@@ -241,6 +241,9 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
     # the block of the overview of a big matrix (see _data.SEND_CELLS and "Big matrices"
     # in docs/architecture.md).
     _block = t.List(t.Int(), [1, 1]).tag(sync=True)
+    # [] when a tile may come in any block; a pyramid's level factors (finest first) when
+    # a tile asked for a block comes in the finest of them at least as coarse
+    _tile_blocks = t.List(t.List(t.Int()), []).tag(sync=True)
     # the range drawn: of the values, or of the normalised ones (see `normalize`)
     _data_range = t.List(t.Float(), None, allow_none=True).tag(sync=True)
     _tokens = t.List(t.Unicode()).tag(sync=True)
