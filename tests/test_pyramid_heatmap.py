@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -220,3 +221,47 @@ def test_a_pyramid_over_2_40_cells_is_refused(small, pyramid, monkeypatch) -> No
     monkeypatch.setattr(_data, "MAX_PYRAMID_CELLS", 200_000)
     with pytest.raises(ValueError, match=r"600 x 340 = 204,000 cells, more than the 200,000"):
         tokenheat.Heatmap(pyramid)
+
+
+def test_showing_a_pyramid_at_the_real_limits_takes_bounded_memory(tmp_path) -> None:
+    """A 8192 x 4096 memmap (2**25 cells, 128 MiB as float32: more than SEND_CELLS) as a
+    pyramid: showing it, answering tiles from the whole view down to cells and exporting
+    the first view allocate a few overviews' and tiles' worth, never the matrix; the
+    overview and the tiles equal the brute-force reduction of the source, the cells the
+    source itself."""
+    rows, cols = 8192, 4096
+    source = np.memmap(tmp_path / "m.f32", dtype="<f4", mode="w+", shape=(rows, cols))
+    i = np.arange(rows, dtype=np.float32)[:, None]
+    for c0 in range(0, cols, 1024):  # a smooth field, written a band at a time
+        j = np.arange(c0, c0 + 1024, dtype=np.float32)[None, :]
+        source[:, c0 : c0 + 1024] = np.sin(i / 700) * np.cos(j / 300)
+    source[5000, 3000], source[100, 4000] = 9.0, -9.0
+    source.flush()
+    values = np.memmap(tmp_path / "m.f32", dtype="<f4", mode="r", shape=(rows, cols))
+    build_pyramid(values, tmp_path / "p.zarr", progress=False)
+    tracemalloc.start()
+    try:
+        w = tokenheat.Heatmap(open_pyramid(tmp_path / "p.zarr"))
+        answers = [
+            tile_of(w, [0, rows, 0, cols], [20, 20]),
+            tile_of(w, [4000, 6000, 2000, 4000], [3, 3]),
+            tile_of(w, [4990, 5010, 2990, 3010], [1, 1]),
+        ]
+        data, _ = w._repr_mimebundle_()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * 2**20, f"peak {peak / 2**20:.0f} MiB for a 128 MiB matrix"
+    assert "image/png" in data
+    fr, fc = w._block
+    overview = np.frombuffer(w._values, dtype="<f4").reshape(-(-rows // fr), -(-cols // fc))
+    np.testing.assert_array_equal(overview, _blocks.reduce_blocks(values, fr, fc))
+    for content, got in answers:
+        r0, r1, c0, c1 = content["window"]
+        np.testing.assert_array_equal(
+            got, _blocks.reduce_blocks(values, *content["block"], (r0, r1, c0, c1))
+        )
+    content, got = answers[-1]
+    assert content["block"] == [1, 1] and got[10, 10] == 9.0
+    r0, r1, c0, c1 = content["window"]
+    np.testing.assert_array_equal(got, values[r0:r1, c0:c1])

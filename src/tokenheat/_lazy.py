@@ -125,10 +125,16 @@ class LazyMatrix:
     def __repr__(self) -> str:
         return f"<tokenheat LazyMatrix of {self.shape[0]} x {self.shape[1]}: {self.name}>"
 
-    def window(self, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
-        """The values of rows ``r0:r1`` and columns ``c0:c1`` (read only, float32)."""
+    def window(self, r0: int, r1: int, c0: int, c1: int, *, keep: bool = True) -> np.ndarray:
+        """The values of rows ``r0:r1`` and columns ``c0:c1`` (read only, float32); kept in
+        the cache unless ``keep`` is false (a read streamed once, e.g. by an export)."""
         r0, r1, c0, c1 = _sources.check_window((r0, r1, c0, c1), *self.shape)
-        return self.cache.get(("window", r0, r1, c0, c1), lambda: self._read(r0, r1, c0, c1))
+        key = ("window", r0, r1, c0, c1)
+        if not keep and key not in self.cache:
+            out = self._read(r0, r1, c0, c1)
+            out.flags.writeable = False
+            return out
+        return self.cache.get(key, lambda: self._read(r0, r1, c0, c1))
 
     def _read(self, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
         part = _sources.read(self._f32, r0, r1, c0, c1, np.dtype(np.float32))

@@ -73,7 +73,7 @@ class LazyPanels:
         check_cells((r1 - r0) * (c1 - c0), self.lazy)
         if r0 == r1 or c0 == c1:
             return np.empty((r1 - r0, c1 - c0), dtype=np.float32)
-        return self.lazy.window(r0, r1, c0, c1)
+        return self.lazy.window(r0, r1, c0, c1, keep=False)  # read once, by an export
 
     def __iter__(self):
         check_cells(self.size, self.lazy)  # refused: a pyramid is read a window at a time
