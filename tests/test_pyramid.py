@@ -22,13 +22,20 @@ da = pytest.importorskip("dask.array")
 TILE = 32
 
 
+def spiky(rows: int, cols: int, seed: int, spike: float, spikes: int, nans: int) -> np.ndarray:
+    """Normal float32 values with ``spikes`` cells of +``spike`` and as many of -``spike``,
+    and ``nans`` NaN cells, at seeded random places."""
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=(rows, cols)).astype(np.float32)
+    v[rng.integers(0, rows, spikes), rng.integers(0, cols, spikes)] = spike
+    v[rng.integers(0, rows, spikes), rng.integers(0, cols, spikes)] = -spike
+    v[rng.integers(0, rows, nans), rng.integers(0, cols, nans)] = np.nan
+    return v
+
+
 @pytest.fixture(scope="module")
 def values() -> np.ndarray:
-    rng = np.random.default_rng(1)
-    v = rng.normal(size=(300, 170)).astype(np.float32)
-    v[rng.integers(0, 300, 15), rng.integers(0, 170, 15)] = 40
-    v[rng.integers(0, 300, 15), rng.integers(0, 170, 15)] = -40
-    v[rng.integers(0, 300, 8), rng.integers(0, 170, 8)] = np.nan
+    v = spiky(300, 170, 1, 40, 15, 8)
     v[:40, :40] = np.nan  # a whole NaN corner: NaN only where every cell is
     return v
 

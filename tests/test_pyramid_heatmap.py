@@ -19,7 +19,7 @@ from tokenheat import _blocks, _data, _lazy_stack, downsample
 from tokenheat._export_pixels import pixel_ranges, shown_values
 from tokenheat.pyramid import build_pyramid, open_pyramid
 
-from .test_pyramid import Recorder
+from .test_pyramid import Recorder, spiky
 
 zarr = pytest.importorskip("zarr")
 
@@ -28,12 +28,7 @@ TILE = 32
 
 @pytest.fixture(scope="module")
 def values() -> np.ndarray:
-    rng = np.random.default_rng(3)
-    v = rng.normal(size=(600, 340)).astype(np.float32)
-    v[rng.integers(0, 600, 20), rng.integers(0, 340, 20)] = 50
-    v[rng.integers(0, 600, 20), rng.integers(0, 340, 20)] = -50
-    v[rng.integers(0, 600, 9), rng.integers(0, 340, 9)] = np.nan
-    return v
+    return spiky(600, 340, 3, 50, 20, 9)
 
 
 @pytest.fixture
