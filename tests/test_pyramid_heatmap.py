@@ -69,6 +69,8 @@ def test_it_opens_from_the_finest_level_that_fits_an_overview(small, values, pyr
     lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
     assert w._data_range == [lo, hi] and (w.vmin, w.vmax) == (-max(-lo, hi), max(-lo, hi))
     assert w._exact_available is False and not len(w._norms)
+    with pytest.raises(TypeError, match="read a window at a time"):
+        np.asarray(w._matrix.f32)  # never whole, even by accident
     assert w._norm_ranges == {"none": [lo, hi], "row": None, "column": None, "panel": None}
     assert w.row_labels[-1] == "599" and w.column_labels[-1] == "339"
     # the blocks tiles come in, so the browser does not ask for the overview's own again

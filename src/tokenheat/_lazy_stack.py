@@ -15,9 +15,9 @@ through a :class:`tokenheat._lazy.LazyMatrix`, never whole.
   cell): ``normalize`` is refused.
 - A Python export reads the cells of the view only, up to :data:`READ_CELLS`; a view
   covering more is drawn from a level's cells under it (:meth:`LazyPanels.export_level`):
-  the overview's where it is fine enough, which is then what the browser draws, so the
-  output's PNG fallback shows the first view exactly. Only :meth:`Heatmap.to_rgba` of the
-  whole matrix is refused.
+  the overview's where it is fine enough, drawn by the browser's rule for a grid, so the
+  output's PNG fallback draws the first view from the overview as the browser does. Only
+  :meth:`Heatmap.to_rgba` of the whole of a big one is refused.
 """
 
 from __future__ import annotations
@@ -76,11 +76,10 @@ class LazyPanels:
         return self.lazy.window(r0, r1, c0, c1, keep=False)  # read once, by an export
 
     def __iter__(self):
-        check_cells(self.size, self.lazy)  # refused: a pyramid is read a window at a time
+        raise TypeError("a pyramid's stack is read a window at a time: index it [0, rows, cols]")
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        check_cells(self.size, self.lazy)
-        raise AssertionError("unreachable")  # pragma: no cover
+        raise TypeError("a pyramid's stack is read a window at a time: index it [0, rows, cols]")
 
     def overview_level(self) -> int:
         """The finest level of at most ``TILE_CELLS`` cells: the overview's."""
