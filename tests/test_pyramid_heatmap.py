@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import tracemalloc
 
 import numpy as np
@@ -51,6 +52,7 @@ def tile_of(w: tokenheat.Heatmap, window: list[int], block: list[int]):
     sent = []
     w.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
     w._handle_request(None, {"type": "tile", "id": "v:1:0", "window": window, "block": block}, [])
+    assert w._tiles.wait()  # answered on the tile thread
     assert len(sent) == 1
     content, buffers = sent[0]
     h, wd = content["shape"]
@@ -262,3 +264,46 @@ def test_showing_a_pyramid_at_the_real_limits_takes_bounded_memory(tmp_path) -> 
     assert content["block"] == [1, 1] and got[10, 10] == 9.0
     r0, r1, c0, c1 = content["window"]
     np.testing.assert_array_equal(got, values[r0:r1, c0:c1])
+
+
+def test_tiles_are_answered_off_the_kernel_thread_newest_per_view(small, pyramid, caplog) -> None:
+    """While one tile is read, the kernel goes on; of a view's requests still waiting, the
+    newest is answered (the older are stale), views in the order of their newest."""
+    w = tokenheat.Heatmap(pyramid)
+    release, started = threading.Event(), threading.Event()
+    sent: list[str] = []
+    level = pyramid.levels[0]
+
+    class Slow:  # the first read waits until released
+        shape, dtype, ndim, chunks = level.shape, level.dtype, 2, level.chunks
+
+        def __getitem__(self, key):
+            if not started.is_set():
+                started.set()
+                assert release.wait(10)
+            return level[key]
+
+    pyramid.levels[0] = Slow()
+    w.send = lambda content, buffers=None: sent.append(content["id"])  # type: ignore[method-assign]
+
+    def ask(request_id: str, window: list[int]) -> None:
+        content = {"type": "tile", "id": request_id, "window": window, "block": [1, 1]}
+        w._handle_request(None, content, [])
+
+    ask("a:1:0", [0, 20, 0, 20])
+    assert started.wait(10)  # being read on the tile thread; the kernel's thread goes on
+    ask("a:1:1", [20, 40, 0, 20])
+    ask("b:1:0", [40, 60, 0, 20])
+    ask("a:1:2", [60, 80, 0, 20])  # a's newest: 1 is stale
+    release.set()
+    assert w._tiles.wait()
+    assert sent == ["a:1:0", "b:1:0", "a:1:2"] and w._tiles.dropped == 1
+    # a read that fails is logged, and the next request is answered
+    pyramid.levels[0] = None
+    with caplog.at_level(logging.WARNING, logger="tokenheat"):
+        ask("a:1:3", [200, 220, 0, 20])  # (not read before: nothing kept)
+        assert w._tiles.wait()
+    assert "could not answer a tile request" in caplog.text
+    pyramid.levels[0] = level
+    ask("a:1:4", [100, 120, 0, 20])
+    assert w._tiles.wait() and sent[-1] == "a:1:4"

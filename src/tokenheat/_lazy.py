@@ -14,6 +14,7 @@ place, as :func:`tokenheat._data.coerce_matrix` refuses it in memory.
 from __future__ import annotations
 
 import functools
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -38,6 +39,7 @@ class TileCache:
         self.hits = 0
         self.misses = 0
         self._items: OrderedDict[Hashable, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -46,26 +48,31 @@ class TileCache:
         return key in self._items
 
     def get(self, key: Hashable, make: Callable[[], np.ndarray]) -> np.ndarray:
-        """The array kept for ``key``, or ``make()``'s (kept when it fits the budget)."""
-        found = self._items.get(key)
-        if found is not None:
-            self._items.move_to_end(key)
-            self.hits += 1
-            return found
-        self.misses += 1
+        """The array kept for ``key``, or ``make()``'s (kept when it fits the budget).
+        Safe from several threads (a pyramid's tiles are read on a worker thread while
+        an export reads in the kernel's); two may make the same array at once."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
         made = make()
         made.flags.writeable = False  # shared by every caller that asks again
-        if made.nbytes <= self.max_bytes:
-            self._items[key] = made
-            self.bytes += made.nbytes
-            while self.bytes > self.max_bytes:
-                _, old = self._items.popitem(last=False)
-                self.bytes -= old.nbytes
+        with self._lock:
+            if made.nbytes <= self.max_bytes and key not in self._items:
+                self._items[key] = made
+                self.bytes += made.nbytes
+                while self.bytes > self.max_bytes:
+                    _, old = self._items.popitem(last=False)
+                    self.bytes -= old.nbytes
         return made
 
     def clear(self) -> None:
-        self._items.clear()
-        self.bytes = 0
+        with self._lock:
+            self._items.clear()
+            self.bytes = 0
 
 
 class _AsFloat32:

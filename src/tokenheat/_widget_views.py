@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from . import _chunks, _requests, _settings, _sync
+from . import _chunks, _lazy_stack, _requests, _settings, _sync, _tiles
 
 if TYPE_CHECKING:
     import anywidget
@@ -100,10 +100,20 @@ class ViewsMixin(_Widget):
         if matrix is None or self._block == [1, 1]:
             return
         request = _requests.tile_request(content, *matrix.f32.shape[1:])
-        if request is not None:
-            reply, tile = _sync.tile(matrix, request[1], request[2], request[0], self.normalize)
+        if request is None:
+            return
+        request_id, window, block = request
+        normalize = self.normalize
+
+        def answer() -> None:
+            reply, tile = _sync.tile(matrix, window, block, request_id, normalize)
             for content, buffers in _chunks.split(reply, tile):
                 self.send(content, buffers)
+
+        if _lazy_stack.is_lazy(matrix.f32):  # read from disk: on the tile thread
+            self._tiles.submit(_tiles.view_key(request_id), answer)
+        else:
+            answer()
 
     def send_exact(self) -> None:
         """Send the float64 originals of the matrix to the browser, for exact tooltips.

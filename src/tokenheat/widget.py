@@ -27,6 +27,7 @@ from . import (
     _settings,
     _shape_checks,
     _sync,
+    _tiles,
     _xarray,
     colormaps,
 )
@@ -324,6 +325,7 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
         )
         self._select_callbacks = ipywidgets.CallbackDispatcher()
         self._captures = _requests.Captures()
+        self._tiles = _tiles.TileServer()  # a pyramid's tiles, read off the kernel's thread
         self.on_msg(self._handle_request)
 
     # ----------------------------------------------------------------- public API

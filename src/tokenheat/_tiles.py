@@ -1,0 +1,71 @@
+"""Answering a pyramid's tile requests on a worker thread (issue 17): reading a level
+from disk does not hold up the kernel's other messages, and of the requests of one view
+still waiting, only the newest is answered (a view that has moved on asks again; the
+older ones are stale). Answers keep the order of their views' newest requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+_log = logging.getLogger("tokenheat")
+
+#: Seconds an idle worker waits for a request before it ends (the next one starts another).
+IDLE_SECONDS = 10.0
+
+
+def view_key(request_id: str) -> str:
+    """The view (and matrix generation) a tile request comes from: its id up to the last
+    ``:`` (js/data/lod.js makes ids ``{view}{generation}:{sequence}``).
+
+    >>> view_key("k3x9:2:17")
+    'k3x9:2'
+    """
+    return request_id.rpartition(":")[0] or request_id
+
+
+class TileServer:
+    """Calls the answers submitted, one at a time, on a daemon thread; an answer submitted
+    for a view whose previous one has not started replaces it (``dropped`` counts them)."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, Callable[[], None]] = {}
+        self._cond = threading.Condition()
+        self._worker: threading.Thread | None = None
+        self._busy = False
+        self.dropped = 0
+
+    def submit(self, key: str, answer: Callable[[], None]) -> None:
+        with self._cond:
+            if self._waiting.pop(key, None) is not None:
+                self.dropped += 1
+            self._waiting[key] = answer  # (last in order: answered after the others)
+            if self._worker is None:
+                self._worker = threading.Thread(
+                    target=self._run, name="tokenheat-tiles", daemon=True
+                )
+                self._worker.start()
+            self._cond.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
+                if not self._cond.wait_for(lambda: self._waiting, IDLE_SECONDS):
+                    self._worker = None  # idle: the next request starts another
+                    return
+                key = next(iter(self._waiting))
+                answer = self._waiting.pop(key)
+                self._busy = True
+            try:
+                answer()
+            except Exception as exc:  # a source that fails to read: the overview stays drawn
+                _log.warning("tokenheat: could not answer a tile request: %s", exc)
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Wait until every answer submitted has been given (for tests and scripts)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._waiting and not self._busy, timeout)
