@@ -27,8 +27,6 @@ import { createParts } from "./chunks.js";
  * @property {number} col1
  * @property {number} fr matrix rows per grid row
  * @property {number} fc matrix columns per grid column
- * @property {[number, number]} [asked] a tile's: the block the view asked for, which the
- *   kernel may have served coarser (grown to fit TILE_CELLS, or a pyramid's level)
  */
 
 /**
@@ -97,12 +95,16 @@ export function wantedBlock(view, pxRows, pxCols) {
 }
 
 /**
+ * Whether `src` draws a view that wants blocks of `want` as finely as Python would: no
+ * coarser than `want`, or, for a pyramid, than the level a tile for `want` comes in
+ * (`servedBlock`), so that a view never asks for what it already has.
  * @param {Source} src
  * @param {[number, number]} want
+ * @param {readonly [number, number][]} [levels] `_tile_blocks`
  */
-export function fineEnough(src, want) {
-  const [fr, fc] = src.asked ?? [src.fr, src.fc];
-  return fr <= want[0] && fc <= want[1];
+export function fineEnough(src, want, levels = []) {
+  const [wr, wc] = servedBlock(levels, want) ?? want;
+  return src.fr <= wr && src.fc <= wc;
 }
 
 /**
@@ -265,8 +267,6 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
   let seq = 0;
   let lastKey = "";
   let timer = 0;
-  /** @type {Map<string, [number, number]>} the block each request still unanswered asked for */
-  const asked = new Map();
   /** @type {[number, number][]} the blocks tiles come in (none: any) */
   let levels = [];
 
@@ -288,13 +288,10 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
         : whole.buffer != null && !isBinary(whole.buffer)
           ? "a tile's values are not binary data"
           : decodeTile(whole.content, whole.buffer, overview.row1, overview.col1, overview.grid.panels ?? 1);
-    const want = asked.get(content.id);
-    asked.delete(content.id);
     if (typeof res === "string") {
       console.warn(`tokenheat: ignored a tile: ${res}`);
       return;
     }
-    if (want) res.asked = want;
     tiles = [res, ...tiles];
     // the newest stays, whatever its size; older ones go, least recently drawn first
     let bytes = tiles.reduce((n, t) => n + sourceBytes(t), 0);
@@ -324,7 +321,6 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
       levels = readTileBlocks(tileBlocks);
       tiles = [];
       parts.reset();
-      asked.clear();
       generation++;
       lastKey = "";
     },
@@ -358,18 +354,14 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
         const now = current();
         if (!now || !overview) return;
         const want = wantedBlock(now.view, now.pxRows, now.pxCols);
-        if (fineEnough(this.source(now.view), want)) return;
-        // a pyramid would answer in the overview's own blocks: nothing finer to ask for
-        const served = servedBlock(levels, want);
-        if (served && served[0] >= overview.fr && served[1] >= overview.fc) return;
+        // (a pyramid's tile comes in a level: none is finer than the one drawn, or the
+        // overview's own level would answer)
+        if (fineEnough(this.source(now.view), want, levels)) return;
         const w = tileWindow(now.view, overview.row1, overview.col1);
         const key = JSON.stringify([w, want]);
         if (key === lastKey) return;
         lastKey = key;
-        const id = `${prefix}${generation}:${seq++}`;
-        asked.set(id, want);
-        if (asked.size > 64) asked.delete(/** @type {string} */ (asked.keys().next().value));
-        model.send({ type: "tile", id, window: w, block: want });
+        model.send({ type: "tile", id: `${prefix}${generation}:${seq++}`, window: w, block: want });
       }, REQUEST_DELAY_MS);
     },
 
@@ -377,7 +369,6 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
       clearTimeout(timer);
       model.off("msg:custom", onMessage);
       parts.reset();
-      asked.clear();
       overview = null;
       tiles = [];
     },

@@ -263,12 +263,12 @@ describe("createLod", () => {
     expect(lod.tiles).toHaveLength(0);
   });
 
-  it("keeps a tile served coarser than asked for the views that asked no finer", () => {
+  it("takes a pyramid's tile in the level at least as coarse as wanted as fine enough", () => {
     vi.useFakeTimers();
     const model = fakeModel();
     const lod = createLod(model, () => {});
-    const over = wholeSource(grid(100, 100), 4000, 4000, 40, 40);
-    lod.setOverview(over);
+    const levels = /** @type {[number, number][]} */ ([1, 2, 4, 8, 16, 32, 64].map((f) => [f, f]));
+    lod.setOverview(wholeSource(grid(100, 100), 4000, 4000, 40, 40), levels);
     let view = { row0: 1000, row1: 1300, col0: 1000, col1: 1300 };
     let px = 100; // 3 cells per pixel
     const now = () => ({ view, pxRows: px, pxCols: px });
@@ -276,53 +276,57 @@ describe("createLod", () => {
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
     const [ask] = model.sent[0];
     expect(ask.block).toEqual([3, 3]);
-    // a pyramid's answer: its level of 4 x 4 blocks, not 3 x 3
-    const [r0, r1, c0, c1] = [848, 1452, 848, 1452];
-    const answer = { type: "tile", id: ask.id, window: [r0, r1, c0, c1], block: [4, 4], shape: [151, 151] };
-    /** @type {Function} */ (model.handlers.get("msg:custom"))(answer, [new Float32Array(151 * 151)]);
+    // the pyramid's answer: its level of 4 x 4 blocks, not 3 x 3
+    const answer = {
+      type: "tile",
+      id: ask.id,
+      window: [924, 1376, 924, 1376],
+      block: [4, 4],
+      shape: [113, 113],
+    };
+    /** @type {Function} */ (model.handlers.get("msg:custom"))(answer, [new Float32Array(113 * 113)]);
     const tile = lod.source(view);
-    expect(tile).toMatchObject({ fr: 4, asked: [3, 3] });
-    expect(fineEnough(tile, [3, 3])).toBe(true);
+    expect(tile.fr).toBe(4);
+    expect(fineEnough(tile, [3, 3], levels)).toBe(true);
+    expect(fineEnough(tile, [3, 3])).toBe(false); // a matrix in memory would serve 3 x 3
     // panned within it: drawn from it, nothing asked
-    view = { row0: 1100, row1: 1400, col0: 1000, col1: 1300 };
+    view = { row0: 1050, row1: 1350, col0: 1000, col1: 1300 };
     lod.request(now);
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
     expect(model.sent).toHaveLength(1);
-    // zoomed in to 2 cells per pixel: finer than it was asked for, so asked again
+    // zoomed in to 2 cells per pixel: level 2 is finer than the tile, so asked again
     px = 150;
     lod.request(now);
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
     expect(model.sent).toHaveLength(2);
     expect(model.sent[1][0].block).toEqual([2, 2]);
-    expect(fineEnough({ ...tile, asked: undefined }, [3, 3])).toBe(false); // by its blocks alone
   });
 
-  it("does not ask again when the answer was as coarse as the overview", () => {
+  it("asks again for a tile grown to fit TILE_CELLS once a smaller window would do better", () => {
     vi.useFakeTimers();
     const model = fakeModel();
     const lod = createLod(model, () => {});
-    const over = wholeSource(grid(64, 64), 4096, 4096, 64, 64);
-    lod.setOverview(over);
-    let view = { row0: 1024, row1: 2048, col0: 1024, col1: 2048 };
-    const now = () => ({ view, pxRows: 20, pxCols: 20 }); // 51 cells per pixel
+    lod.setOverview(wholeSource(grid(40, 30), 400, 300, 10, 10)); // a matrix in memory
+    let view = { row0: 100, row1: 300, col0: 50, col1: 250 };
+    const now = () => ({ view, pxRows: 400, pxCols: 400 });
     lod.request(now);
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
     const [ask] = model.sent[0];
-    expect(ask.block).toEqual([51, 51]);
-    // the nearest level at least as coarse is the overview's
-    const answer = {
-      type: "tile",
-      id: ask.id,
-      window: [512, 2560, 512, 2560],
-      block: [64, 64],
-      shape: [32, 32],
-    };
-    /** @type {Function} */ (model.handlers.get("msg:custom"))(answer, [new Float32Array(32 * 32)]);
-    expect(lod.source(view)).toMatchObject({ fr: 64, asked: [51, 51] }); // the overview's blocks
-    view = { row0: 1100, row1: 2124, col0: 1024, col1: 2048 };
+    expect(ask.block).toEqual([1, 1]);
+    // Python grew the block to fit its TILE_CELLS: 9 x 7
+    const [r0, r1, c0, c1] = ask.window;
+    const shape = [Math.ceil((r1 - r0) / 9), Math.ceil((c1 - c0) / 7)];
+    const answer = { type: "tile", id: ask.id, window: ask.window, block: [9, 7], shape };
+    /** @type {Function} */ (model.handlers.get("msg:custom"))(answer, [
+      new Float32Array(shape[0] * shape[1]),
+    ]);
+    expect(lod.source(view).fr).toBe(9);
+    // zoomed in inside it: not fine enough, so the smaller window is asked for
+    view = { row0: 160, row1: 175, col0: 115, col1: 128 };
     lod.request(now);
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
-    expect(model.sent).toHaveLength(1); // and nothing more is asked while it covers the view
+    expect(model.sent).toHaveLength(2);
+    expect(model.sent[1][0].block).toEqual([1, 1]);
   });
 
   it("does not ask a pyramid for a tile its overview's level would answer", () => {

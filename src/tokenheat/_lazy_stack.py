@@ -8,8 +8,9 @@ through a :class:`tokenheat._lazy.LazyMatrix`, never whole.
   ``TILE_CELLS`` as for a matrix in memory) is rounded up to the factors of the finest
   level at least as coarse, at most twice as coarse, and the window widened to whole
   cells of it, so a tile is that level's cells under the window, read and sent as they
-  are (:meth:`tokenheat.Pyramid.reduce_window`). The browser keeps using a tile for the
-  block it asked for (js/data/lod.js), so it does not ask again for that view.
+  are (:meth:`tokenheat.Pyramid.reduce_window`). The browser measures what it draws against
+  the level a tile for its block comes in (``_tile_blocks``, js/data/lod.js
+  ``fineEnough``), so it does not ask again for what it has.
 - The range is the pyramid's, from its metadata. There are no float64 originals (a
   pyramid holds float32) and no normalisation (its divisors would need a pass over every
   cell): ``normalize`` is refused.

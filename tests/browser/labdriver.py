@@ -175,10 +175,18 @@ class Lab:
         """Accept a "Select Kernel" dialog if JupyterLab shows one (its choice is the
         notebook's own kernel). A heavily loaded server can answer the kernel specs late
         when a notebook opens; JupyterLab then asks, and the dialog takes every click."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
         dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-        if dialog.count() and dialog.first.is_visible():
-            dialog.first.locator(".jp-mod-accept").click()
-            dialog.first.wait_for(state="detached", timeout=10_000)
+        # (on a loaded machine a click can come before the dialog takes it: click again)
+        deadline = time.monotonic() + 30
+        while dialog.count() and dialog.first.is_visible():
+            try:
+                dialog.first.locator(".jp-mod-accept").click(timeout=5_000)
+                dialog.first.wait_for(state="detached", timeout=5_000)
+            except PlaywrightTimeoutError:
+                if time.monotonic() > deadline:
+                    raise
 
     @staticmethod
     def _until_queued(page: Page, cell, action, attempts: int = 3) -> None:
