@@ -354,8 +354,8 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
         const now = current();
         if (!now || !overview) return;
         const want = wantedBlock(now.view, now.pxRows, now.pxCols);
-        // (a pyramid's tile comes in a level: none is finer than the one drawn, or the
-        // overview's own level would answer)
+        // (for a pyramid, against the level a tile would come in: so nothing is asked
+        // that is drawn already, or that the overview's own level would answer)
         if (fineEnough(this.source(now.view), want, levels)) return;
         const w = tileWindow(now.view, overview.row1, overview.col1);
         const key = JSON.stringify([w, want]);

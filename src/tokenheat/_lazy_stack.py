@@ -105,7 +105,8 @@ class LazyPanels:
         from, or None when the view's cells are few enough to read (at most
         :data:`READ_CELLS`): the overview when its blocks are no bigger than the cells a
         pixel covers (so the export is what the browser draws from it), else the
-        coarsest level that is no coarser than that."""
+        coarsest level that is no coarser than that (finer than the level the browser's
+        tile comes in, :meth:`tile`, when the two differ)."""
         r0, r1, c0, c1 = view
         cells = (math.ceil(r1) - math.floor(r0)) * (math.ceil(c1) - math.floor(c0))
         if cells <= READ_CELLS:

@@ -103,8 +103,8 @@ class Stack:
         """The data range drawn in each normalisation mode (None: :attr:`data_range`;
         a mode: :func:`tokenheat._normalize.normalized_range` of ``f32``)."""
         out: dict[str | None, tuple[float, float] | None] = {None: self.data_range}
-        for mode in _normalize.NORMALIZE_MODES[1:]:  # (a pyramid is not normalised)
-            lazy = _lazy_stack.is_lazy(self.f32)
+        lazy = _lazy_stack.is_lazy(self.f32)  # (a pyramid is not normalised)
+        for mode in _normalize.NORMALIZE_MODES[1:]:
             out[mode] = None if lazy else _normalize.normalized_range(self.f32, mode)
         return out
 

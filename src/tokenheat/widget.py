@@ -295,7 +295,6 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
         if center is not None:
             center = checked(_settings.coerce_limit)(center, name="center")
         normalize = checked(_normalize.coerce_normalize)(normalize)
-        checked(_lazy_stack.check_normalize)(matrix.f32, normalize)
         self._auto_range = _settings.auto_range(matrix.ranges[normalize], center)
         limits = {
             side: self._auto_range[i] if given is None else given
