@@ -208,12 +208,16 @@ def test_a_pyramid_that_fits_is_read_whole_as_before(values, pyramid) -> None:
     assert w._block == [1, 1]
 
 
-def test_a_plain_source_too_big_for_memory_names_the_pyramid(tmp_path) -> None:
+def test_a_plain_source_too_big_for_memory_is_read_in_the_background(tmp_path) -> None:
+    """(tests/test_source_levels.py has the rest.)"""
     big = zarr.create_array(
         tmp_path / "big.zarr", shape=(2**16, 2**16), chunks=(4096, 4096), dtype="f4"
     )
-    with pytest.raises(ValueError, match=r"tokenheat.build_pyramid\(source, store\)"):
-        tokenheat.Heatmap(big)
+    w = tokenheat.Heatmap(big)  # returns at once: 2**32 cells are read on a thread
+    levels = w._matrix.f32.reading  # type: ignore[union-attr]
+    assert w.values is big and w._rows_read >= 0 and w._block == [32, 32]
+    w.values = np.eye(2)  # which stops the pass
+    assert levels.wait(60) and not levels.done
 
 
 def test_a_pyramid_over_2_40_cells_is_refused(small, pyramid, monkeypatch) -> None:

@@ -326,6 +326,16 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
     },
 
     /**
+     * More of the same matrix's overview (a source read in the background sends it again
+     * as it reads more rows): its tiles stay, as do replies still to come (a tile is only
+     * sent of rows that are read).
+     * @param {Source} src
+     */
+    refreshOverview(src) {
+      overview = src;
+    },
+
+    /**
      * The source to draw for a view.
      * @param {ViewWindow} view
      * @returns {Source}

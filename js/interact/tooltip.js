@@ -17,6 +17,8 @@
  *   several cells (zoomed out): it shows the strongest of them, the one described
  * @property {string | null} [panel] the panel's label (e.g. "L3 H7"), the first line when
  *   set; null or absent for a single heatmap
+ * @property {boolean} [unread] no value because the source's rows are not read yet (a
+ *   source read in the background): "not read yet" instead of "no value"
  * @property {boolean} [padding] the cell is NaN padding of a panel smaller than the
  *   stack's shape: "no value (padding)" instead of "no value"
  */
@@ -89,7 +91,17 @@ export function createTooltip(root) {
       const rowEnd = c.rowEnd ?? c.row;
       const colEnd = c.colEnd ?? c.col;
       const panel = c.panel ?? null;
-      const what = JSON.stringify([panel, c.row, rowEnd, c.col, colEnd, c.value, c.padding === true, pixel]);
+      const what = JSON.stringify([
+        panel,
+        c.row,
+        rowEnd,
+        c.col,
+        colEnd,
+        c.value,
+        c.padding === true,
+        c.unread === true,
+        pixel,
+      ]);
       if (what !== shown || tip.hidden) {
         pixelLine.key.hidden = pixelLine.value.hidden = !pixel;
         pixelLine.value.textContent = pixel;
@@ -110,7 +122,8 @@ export function createTooltip(root) {
           colEnd > c.col ? `${c.colLabel} \u2026 ${c.colEndLabel ?? colEnd}` : c.colLabel;
         tokenLine.key.hidden = tokenLine.value.hidden = c.token === null;
         tokenLine.value.textContent = c.token ?? "";
-        valueLine.value.textContent = c.value ?? (c.padding ? "no value (padding)" : "no value");
+        valueLine.value.textContent =
+          c.value ?? (c.unread ? "not read yet" : c.padding ? "no value (padding)" : "no value");
         shownRow = c.row;
         shownCol = c.col;
         tip.hidden = false;

@@ -29,8 +29,12 @@ const MAX_CACHED_CELLS = 4096 * 4096;
  * @returns {{ renderer: Renderer } | { error: string }}
  */
 export function createCanvasRenderer(canvas, pyramids = createPyramidCache()) {
-  // not opaque: the gaps between panels are transparent (every cell is drawn opaque)
-  const maybeCtx = canvas.getContext("2d");
+  // not opaque: the gaps between panels are transparent (every cell is drawn opaque).
+  // willReadFrequently keeps the canvas in memory rather than on the GPU: every frame is
+  // one putImageData, which then is a copy, where a GPU canvas makes the page wait for
+  // the GPU process (2-87 ms for a view's first frame in headless Chromium); the pixels
+  // are the same either way.
+  const maybeCtx = canvas.getContext("2d", { willReadFrequently: true });
   if (!maybeCtx) return { error: "neither WebGL2 nor a 2D canvas is available" };
   const ctx = maybeCtx;
   /** @type {MatrixData | null} */

@@ -248,7 +248,8 @@ export function createColorbar(root) {
      * @param {[number, number] | null} dataRange `_data_range` (traits.js readDataRange)
      */
     draw(layout, scale, tickSet, dataRange) {
-      const ctx = canvas.getContext("2d");
+      // in memory, not on the GPU: a putImageData need not wait for the GPU process
+      const ctx = canvas.getContext("2d", { willReadFrequently: true });
       if (ctx) {
         const w = canvas.width;
         const h = canvas.height;

@@ -152,6 +152,27 @@ export const CSS = `
   border: 2px solid var(--th-fg);
   box-shadow: inset 0 0 0 1px var(--th-bg), 0 0 0 1px var(--th-bg);
 }
+.tokenheat .tokenheat-reading {
+  position: absolute;
+  z-index: 1;
+  pointer-events: none;
+  display: flex;
+  justify-content: center;
+  align-items: flex-start;
+  overflow: hidden;
+  background: repeating-linear-gradient(135deg, rgba(128, 128, 128, 0.6) 0 6px, rgba(128, 128, 128, 0.2) 6px 12px);
+}
+.tokenheat .tokenheat-reading[hidden] { display: none; }
+.tokenheat .tokenheat-reading > span {
+  margin-top: 6px;
+  padding: 2px 6px;
+  border-radius: 3px;
+  color: var(--th-fg);
+  background: var(--th-bg);
+  white-space: pre-wrap;
+  text-align: center;
+}
+.tokenheat .tokenheat-reading[data-error="true"] > span { color: var(--jp-error-color1, #c62828); }
 .tokenheat .tokenheat-boxzoom-rect {
   position: absolute;
   z-index: 3;

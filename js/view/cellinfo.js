@@ -6,6 +6,7 @@ import { formatCell } from "../data/data.js";
 import { blockCells, gridCell, sourceView } from "../data/lod.js";
 import { coveredCells } from "../data/reduce.js";
 import { drawnGrid, panelOf } from "./matrix.js";
+import { readRowsRead } from "./reading.js";
 
 /** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("../interact/tooltip.js").TooltipContent} TooltipContent */
@@ -26,6 +27,16 @@ export function createCellInfo({ model, state, lod, labels, view }) {
   /** @type {(i: number, p: number) => string} */
   const colText = (i, p) => labels.colText(i, p) ?? "";
   const exactPending = () => model.get("_exact_available") === true;
+  /**
+   * A value missing because its rows are not read yet (a source read in the background)
+   * is said to be so; a value shown is shown, wherever it came from (a tile).
+   * @param {TooltipContent} info
+   */
+  const unread = (info) => {
+    const read = readRowsRead(model.get("_rows_read"));
+    if (read >= 0 && info.value === null && (info.rowEnd ?? info.row) >= read) info.unread = true;
+    return info;
+  };
   /** @param {number} p */
   const panelName = (p) => (state.panels.count > 1 ? state.panels.labels[p] : null);
 
@@ -45,7 +56,7 @@ export function createCellInfo({ model, state, lod, labels, view }) {
       const shown = lod.source(view());
       const src = gridCell(shown, r, c) ? shown : lod.overview;
       const [i, j] = /** @type {[number, number]} */ (gridCell(src, r, c));
-      return { ...blockInfo(src, i, j, pending, p), panel };
+      return unread({ ...blockInfo(src, i, j, pending, p), panel });
     }
     const tokens = state.tokens;
     const i = r * d.cols + c;
@@ -131,7 +142,7 @@ export function createCellInfo({ model, state, lod, labels, view }) {
     const cols = /** @type {[number, number]} */ ([lo.cols[0], hi.cols[1]]);
     const count = (rows[1] - rows[0] + 1) * (cols[1] - cols[0] + 1);
     info.aggregate = cov.reduced || count > 1 ? { count, rows, cols } : null;
-    return info;
+    return unread(info);
   }
 
   return { cellInfo, pointInfo };

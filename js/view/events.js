@@ -4,7 +4,7 @@
 
 import { readPanels } from "../render/panelview.js";
 import { explicitSize } from "../render/layout.js";
-import { COLORS, DATA, LABELS, LAYOUT, LUT, RANGE_UI, SELECTION, TOKENS, VIEW } from "./state.js";
+import { COLORS, DATA, LABELS, LAYOUT, LUT, RANGE_UI, READING, SELECTION, TOKENS, VIEW } from "./state.js";
 
 /**
  * Start listening; returns the function that stops it all.
@@ -56,6 +56,7 @@ export function listenForChanges({ model, root, state, schedule, matrix, chooser
   listen(["_luts", "cmap"], LUT);
   listen(["vmin", "vmax", "center", "nan_color", "_data_range"], COLORS);
   listen(["symmetric"], RANGE_UI);
+  listen(["_rows_read", "_read_error"], READING);
   // (labels of each panel's own are as long as its own shape: `_panel_shapes`)
   listen(["row_labels", "column_labels", "_panel_shapes"], LABELS | LAYOUT);
   listen(["_tokens"], TOKENS);

@@ -9,6 +9,7 @@ import { createCaptureResponder, pngBlob, renderPng, renderSvg, saveFile } from 
 import { createDownloadButtons } from "../interact/toolbar.js";
 import { readColors } from "../render/theme.js";
 import { panelOf } from "./matrix.js";
+import { readRowsRead } from "./reading.js";
 
 /** @typedef {import("../export/export.js").ExportView} ExportView */
 
@@ -39,6 +40,8 @@ export function createExporter(ctx) {
     if (root.isConnected) scheduler.flush();
     const { data, layout, placed, panels, tokens } = state;
     if (!data || !layout || !status.ready) return null;
+    // a source still being read: a capture waits until every row is (downloads are off)
+    if (readRowsRead(model.get("_rows_read")) >= 0) return null;
     const src = lod.source(interaction.view);
     const own = labels.readTitle("title");
     /** @type {ExportView} */

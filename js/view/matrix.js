@@ -8,6 +8,7 @@ import { wholeSource } from "../data/lod.js";
 import { normalizeStack, readNormalize } from "../data/normalize.js";
 import { shownText, visibleWhitespace } from "../data/text.js";
 import { readPanels } from "../render/panelview.js";
+import { readRowsRead } from "./reading.js";
 import { DATA } from "./state.js";
 
 /** @typedef {import("../data/data.js").MatrixData} MatrixData */
@@ -25,6 +26,9 @@ import { DATA } from "./state.js";
 export function createMatrixReader({ model, state, lod, interaction, schedule }) {
   // Exact float64 values arrive on request after the first paint (see readExact).
   let exactRequested = false;
+  // the overview drawn is of a source still being read (reading.js): the next one is more
+  // of the same matrix, not a new one
+  let partial = false;
 
   /**
    * The matrix traits as received, checked against each other and the bytes received.
@@ -70,7 +74,11 @@ export function createMatrixReader({ model, state, lod, interaction, schedule })
     if (g.panels !== 1) data.panels = g.panels;
     state.tokensPerPanel = g.tokensPerPanel;
     state.panels = readPanels(g.layout, model.get("panel_labels"), model.get("focus"));
-    lod.setOverview(wholeSource(res.data, rows, cols, fr, fc), model.get("_tile_blocks"));
+    const src = wholeSource(res.data, rows, cols, fr, fc);
+    const same = partial && prev && prev.rows === rows && prev.cols === cols;
+    if (same && lod.overview.fr === fr && lod.overview.fc === fc) lod.refreshOverview(src);
+    else lod.setOverview(src, model.get("_tile_blocks"));
+    partial = readRowsRead(model.get("_rows_read")) >= 0;
     readNormalized();
     interaction.dataChanged(!prev || prev.rows !== data.rows || prev.cols !== data.cols);
     return null;

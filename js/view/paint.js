@@ -10,7 +10,20 @@ import { colorbarTicks } from "../render/colorbar.js";
 import { axisLabels } from "../render/layout.js";
 import { drawnGrid, panelOf } from "./matrix.js";
 import { readLut, readScale } from "./scale.js";
-import { COLORS, DATA, HOVER, LABELS, LAYOUT, LUT, RANGE_UI, SELECTION, TOKENS, VIEW } from "./state.js";
+import { readRowsRead } from "./reading.js";
+import {
+  COLORS,
+  DATA,
+  HOVER,
+  LABELS,
+  LAYOUT,
+  LUT,
+  RANGE_UI,
+  READING,
+  SELECTION,
+  TOKENS,
+  VIEW,
+} from "./state.js";
 
 /** @typedef {import("../render/layout.js").Layout} Layout */
 
@@ -36,7 +49,7 @@ import { COLORS, DATA, HOVER, LABELS, LAYOUT, LUT, RANGE_UI, SELECTION, TOKENS, 
 /** @param {PaintContext} ctx */
 export function createPainter(ctx) {
   const { model, state, scheduler, parts, cells, lod, matrix, labels, interaction } = ctx;
-  const { axes, colorbar, range, outline, overlay } = parts;
+  const { axes, colorbar, range, outline, overlay, reading } = parts;
 
   /**
    * Bring the picture up to date with what `flags` says changed.
@@ -161,9 +174,14 @@ export function createPainter(ctx) {
           : [],
       );
     }
+    const read = readRowsRead(model.get("_rows_read"));
+    if (flags & (LAYOUT | VIEW | READING)) {
+      const error = typeof model.get("_read_error") === "string" ? model.get("_read_error") : "";
+      reading.update(read, data.rows, error, view, L.plot);
+    }
     if (flags & (LAYOUT | VIEW)) interaction.followView();
     ctx.status.drawn(renderer.kind, !cells.switching);
-    ctx.exporter.setEnabled(true);
+    ctx.exporter.setEnabled(read < 0); // (an export waits until every row is read)
     matrix.requestExact();
     ctx.exporter.drawn();
   }

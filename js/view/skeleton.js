@@ -1,6 +1,7 @@
 // The DOM of one view and the parts that live in it, made in the order the page shows them
 // (and tabs through them): title, plot box with the token overlay, axes, colour bar,
-// selection outline, colour-range control, tooltip and error box.
+// selection outline, the veil over rows not read yet, colour-range control, tooltip and
+// error box.
 
 import { createSelectionOutline } from "../interact/selection.js";
 import { createTooltip } from "../interact/tooltip.js";
@@ -10,6 +11,7 @@ import { createAxes } from "../render/axes.js";
 import { createColorbar } from "../render/colorbar.js";
 import { createOverlay } from "../render/overlay.js";
 import { CSS } from "../render/theme.js";
+import { createReadingVeil } from "./reading.js";
 
 /**
  * @param {import("../index.js").Model} model
@@ -38,6 +40,7 @@ export function createSkeleton(model, el) {
   const axes = createAxes(root);
   const colorbar = createColorbar(root);
   const outline = createSelectionOutline(plotbox);
+  const reading = createReadingVeil(plotbox);
   const rangeSync = syncColorRange(model);
   const range = createRangeControl(root, {
     preview: rangeSync.write,
@@ -66,6 +69,7 @@ export function createSkeleton(model, el) {
     axes,
     colorbar,
     outline,
+    reading,
     rangeSync,
     range,
     tooltip,

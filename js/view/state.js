@@ -15,7 +15,8 @@ export const VIEW = 64; // the view window changed (labels, cells, tokens, outli
 export const SELECTION = 128;
 export const RANGE_UI = 256; // `symmetric` changed
 export const HOVER = 512; // the hovered cell changed (its outline in every panel)
-export const ALL = 1023;
+export const READING = 1024; // `_rows_read` or `_read_error` changed (a source read in the background)
+export const ALL = 2047;
 
 /** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {ReturnType<typeof import("../render/panelview.js").placePanels>} PlacedPanels */

@@ -100,7 +100,9 @@ def _cast32(block: np.ndarray) -> np.ndarray:
 
 
 class LazyMatrix:
-    """A 2-D source or :class:`tokenheat.Pyramid` read a window at a time, as float32.
+    """A 2-D source or :class:`tokenheat.Pyramid` read a window at a time, as float32 (or
+    a source's :class:`tokenheat._source_levels.SourceLevels`: its kept levels, else the
+    source).
 
     Parameters
     ----------
@@ -112,17 +114,21 @@ class LazyMatrix:
     """
 
     def __init__(self, source: Any, *, cache_bytes: int = CACHE_BYTES) -> None:
+        from ._source_levels import SourceLevels
         from .pyramid import Pyramid
 
-        self.pyramid = source if isinstance(source, Pyramid) else None
-        base = source.levels[0] if self.pyramid is not None else source
+        self.pyramid = source if isinstance(source, (Pyramid, SourceLevels)) else None
+        written = isinstance(source, Pyramid)  # its level 0 is float32 and finite
+        base = (
+            source.levels[0] if written else source.source if self.pyramid is not None else source
+        )
         rows, cols, _ = _sources.check_matrix(base)
         self.shape = (rows, cols)
         self.name = _sources.describe(base)
         self.source = source
         self._dask = _sources.is_dask(base)
-        if self.pyramid is not None:
-            self._f32: Any = base  # float32 and finite (build_pyramid refuses the rest)
+        if written:
+            self._f32: Any = base  # (build_pyramid refuses the rest)
         elif self._dask:
             self._f32 = base.map_blocks(_cast32, dtype=np.float32)  # checked where reduced
         else:
@@ -160,7 +166,9 @@ class LazyMatrix:
 
         def make() -> np.ndarray:
             if self.pyramid is not None:
-                return self.pyramid.reduce_window(w, fr, fc)
+                kept = self.pyramid.reduce_window(w, fr, fc)
+                if kept is not None:  # (None: a source's levels read it for these blocks)
+                    return kept
             out = _sources.reduce_source(self._f32, fr, fc, w)
             if self._dask:  # cast where dask ran: an infinite value is the block's strongest
                 bad = np.argwhere(np.isinf(out))

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _data
+from . import _data, _sources
+from ._source_levels import SourceLevels
 
 if TYPE_CHECKING:
     from ._lazy import LazyMatrix
@@ -37,6 +38,25 @@ if TYPE_CHECKING:
 #: Most cells a Python export (or an index of ``Heatmap.values``' stand-in) reads of a
 #: pyramid at once: 2**26 (256 MiB as float32, the LazyMatrix cache's budget).
 READ_CELLS = 2**26
+
+
+def read_in_background(obj: object) -> bool:
+    """Whether ``obj`` is a 2-D source (memmap, zarr, h5py, dask) of more than
+    :data:`READ_CELLS` cells, shown from levels made by a pass in the background
+    (:mod:`tokenheat._source_levels`) instead of being read whole; one of more than
+    ``MAX_PYRAMID_CELLS`` is refused."""
+    if not _sources.is_source(obj) or len(obj.shape) != 2:  # type: ignore[attr-defined]
+        return False
+    cells = math.prod(int(n) for n in obj.shape)  # type: ignore[attr-defined]
+    if cells <= READ_CELLS:
+        return False
+    if cells > _data.MAX_PYRAMID_CELLS:
+        raise ValueError(
+            f"values is a {_sources.describe(obj)}: {cells:,} cells, more than the "
+            f"{_data.MAX_PYRAMID_CELLS:,} (2**40) a tokenheat Heatmap shows; show a part of "
+            "it (a slice), or a reduced copy, e.g. tokenheat.downsample(source, (fr, fc))"
+        )
+    return True
 
 
 def is_pyramid(obj: object) -> bool:
@@ -71,6 +91,7 @@ class LazyPanels:
             raise TypeError(f"a pyramid's stack is read as [0, rows, cols], got {key!r:.80}")
         _, rows, cols = key
         (r0, r1), (c0, c1) = _span(rows, self.shape[1]), _span(cols, self.shape[2])
+        self.check_read("export it")
         check_cells((r1 - r0) * (c1 - c0), self.lazy)
         if r0 == r1 or c0 == c1:
             return np.empty((r1 - r0, c1 - c0), dtype=np.float32)
@@ -81,6 +102,17 @@ class LazyPanels:
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         raise TypeError("a pyramid's stack is read a window at a time: index it [0, rows, cols]")
+
+    @property
+    def reading(self) -> SourceLevels | None:
+        """The levels of a source read in the background, None for a pyramid."""
+        levels = self.lazy.pyramid
+        return levels if isinstance(levels, SourceLevels) else None
+
+    def check_read(self, what: str) -> None:
+        """Refuse ``what`` while a source is still being read (:class:`StillReading`)."""
+        if self.reading is not None:
+            self.reading.check_read(what)
 
     def overview_level(self) -> int:
         """The finest level of at most ``TILE_CELLS`` cells: the overview's."""
@@ -97,7 +129,10 @@ class LazyPanels:
         """The overview's values ``(1, h, w)`` and its factors."""
         k = self.overview_level()
         pyramid = self.lazy.pyramid
-        values = np.ascontiguousarray(pyramid.levels[k][...], dtype="<f4")
+        if self.reading is not None:  # a copy: the pass writes on into the level
+            values = self.reading.snapshot(k)
+        else:
+            values = np.ascontiguousarray(pyramid.levels[k][...], dtype="<f4")
         return values[None], pyramid.factors[k]
 
     def export_level(self, view: list[float], width: int, height: int) -> int | None:
@@ -107,6 +142,7 @@ class LazyPanels:
         pixel covers (so the export is what the browser draws from it), else the
         coarsest level that is no coarser than that (finer than the level the browser's
         tile comes in, :meth:`tile`, when the two differ)."""
+        self.check_read("export it")
         r0, r1, c0, c1 = view
         cells = (math.ceil(r1) - math.floor(r0)) * (math.ceil(c1) - math.floor(c0))
         if cells <= READ_CELLS:
@@ -116,6 +152,9 @@ class LazyPanels:
         k = self.overview_level()
         if factors[k][0] <= want[0] and factors[k][1] <= want[1]:
             return k
+        if self.reading is not None:  # of a source's levels, only the kept ones are read
+            factors = factors[self.reading.first_kept :]
+            return self.reading.first_kept + factors.index(nearest_factors(factors, want))
         return factors.index(nearest_factors(factors, want))
 
     def tile(
@@ -166,8 +205,9 @@ def check_cells(cells: int, lazy: LazyMatrix) -> None:
     """Refuse a read of more than :data:`READ_CELLS` cells of a pyramid."""
     if cells > READ_CELLS:
         rows, cols = lazy.shape
+        kind = "matrix" if isinstance(lazy.pyramid, SourceLevels) else "pyramid"
         raise TooBig(
-            f"this would read {cells:,} cells of the {rows:,} x {cols:,} pyramid "
+            f"this would read {cells:,} cells of the {rows:,} x {cols:,} {kind} "
             f"({lazy.name}), more than the {READ_CELLS:,} tokenheat reads at once; zoom in "
             "(set view to a window of fewer cells) before exporting, or export a reduced "
             "copy, e.g. Heatmap(tokenheat.downsample(pyramid, (fr, fc)))"

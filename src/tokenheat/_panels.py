@@ -151,7 +151,11 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
     """
     panel_names = None
     if _lazy_stack.is_pyramid(obj) and math.prod(obj.shape) > _data.SEND_CELLS:  # type: ignore[attr-defined]
-        return _pyramid_stack(obj)
+        return _pyramid_stack(obj, obj)
+    if _lazy_stack.read_in_background(obj):
+        from ._source_levels import SourceLevels
+
+        return _pyramid_stack(SourceLevels(obj), obj)
     if isinstance(obj, (list, tuple)) and not obj:
         raise ValueError(
             f"{name} must hold at least one panel, got an empty {type(obj).__name__}: {name} "
@@ -208,9 +212,10 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
     return stack if panel_names is None else replace(stack, panel_names=panel_names)
 
 
-def _pyramid_stack(pyramid: object) -> Stack:
-    """A pyramid too big to send whole, read a window or a level at a time
-    (:mod:`tokenheat._lazy_stack`); ``Heatmap.values`` is the pyramid itself."""
+def _pyramid_stack(pyramid: object, given: object) -> Stack:
+    """A pyramid too big to send whole, or the levels of a source read in the background
+    (:class:`tokenheat._source_levels.SourceLevels`), read a window or a level at a time
+    (:mod:`tokenheat._lazy_stack`); ``Heatmap.values`` is what was ``given``."""
     from ._lazy import LazyMatrix
 
     rows, cols = pyramid.shape  # type: ignore[attr-defined]
@@ -230,7 +235,7 @@ def _pyramid_stack(pyramid: object) -> Stack:
         (),
         ((rows, cols),),
         np.dtype(np.float32),
-        array=pyramid,  # type: ignore[arg-type]
+        array=given,  # type: ignore[arg-type]
     )
 
 

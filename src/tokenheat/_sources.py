@@ -215,16 +215,30 @@ def reduce_source(
 
 
 def _reduce_dask(source, fr: int, fc: int, out_dtype: np.dtype) -> np.ndarray:
-    """A dask array's reduction as a dask computation: rechunked so that every chunk holds
-    whole blocks, each chunk reduced where dask runs it (a distributed cluster when a
-    ``Client`` is active), the small result gathered here."""
+    """A dask array's reduction as a dask computation (:func:`dask_blocks`), each chunk
+    reduced where dask runs it (a distributed cluster when a ``Client`` is active), the
+    small result gathered here."""
+    rows, cols = source.shape
+    try:
+        out = dask_blocks(source, fr, fc, out_dtype).compute()
+    except MemoryError:
+        raise
+    except Exception as exc:
+        raise OSError(
+            f"reducing {describe(source)} by {fr} x {fc} blocks failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    return np.asarray(out, dtype=out_dtype).reshape(-(-rows // fr), -(-cols // fc))
+
+
+def dask_blocks(source, fr: int, fc: int, out_dtype: np.dtype):
+    """The ``fr`` x ``fc`` max-|v| blocks of a dask array, as a dask array: rechunked so
+    that every chunk holds whole blocks (within :data:`PART_BYTES`), each reduced alone."""
     from ._blocks import reduce_blocks
 
     def whole_blocks(sizes: tuple[int, ...], f: int) -> int:
         biggest = max(sizes)
         return max(f, -(-biggest // f) * f)
 
-    rows, cols = source.shape
     height = whole_blocks(source.chunks[0], fr)
     width = whole_blocks(source.chunks[1], fc)
     # keep parts within the budget (dask's own chunks may be bigger)
@@ -238,7 +252,7 @@ def _reduce_dask(source, fr: int, fc: int, out_dtype: np.dtype) -> np.ndarray:
     def reduce_chunk(block: np.ndarray) -> np.ndarray:
         return reduce_blocks(np.asarray(block), fr, fc)
 
-    reduced = arr.map_blocks(
+    return arr.map_blocks(
         reduce_chunk,
         chunks=(
             tuple(-(-c // fr) for c in arr.chunks[0]),
@@ -247,12 +261,3 @@ def _reduce_dask(source, fr: int, fc: int, out_dtype: np.dtype) -> np.ndarray:
         dtype=out_dtype,
         meta=np.empty((0, 0), dtype=out_dtype),
     )
-    try:
-        out = reduced.compute()
-    except MemoryError:
-        raise
-    except Exception as exc:
-        raise OSError(
-            f"reducing {describe(source)} by {fr} x {fc} blocks failed: {type(exc).__name__}: {exc}"
-        ) from exc
-    return np.asarray(out, dtype=out_dtype).reshape(-(-rows // fr), -(-cols // fc))

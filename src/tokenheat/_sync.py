@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _axis_labels, _blocks, _data, _lazy_stack, _panel_settings, _settings
 from ._panels import Stack
+from ._source_levels import SourceLevels
 
 #: The colour-range traits, in the order of :func:`tokenheat._settings.auto_range`.
 SIDES = ("vmin", "vmax")
@@ -80,6 +81,7 @@ def matrix_state(matrix: Stack, normalize: str | None = None) -> dict[str, Any]:
     else:
         state["_values"] = memoryview(matrix.f32).cast("B")
         state["_block"] = [1, 1]
+    state.update(reading_state(matrix))
     state["_exact"] = b""
     state["_exact_available"] = matrix.approximate
     state["_norms"] = memoryview(matrix.norms).cast("B")
@@ -88,6 +90,26 @@ def matrix_state(matrix: Stack, normalize: str | None = None) -> dict[str, Any]:
         for mode, r in matrix.ranges.items()
     }
     return state
+
+
+def reading(matrix: Stack | None) -> SourceLevels | None:
+    """The levels of a source read in the background that ``matrix`` is drawn from."""
+    if matrix is None or not _lazy_stack.is_lazy(matrix.f32):
+        return None
+    return matrix.f32.reading  # type: ignore[attr-defined]
+
+
+def reading_state(matrix: Stack) -> dict[str, Any]:
+    """``_rows_read`` (-1 when every row is read, or nothing is read in the background)
+    and ``_read_error`` (why the pass stopped, or "")."""
+    levels = reading(matrix)
+    if levels is None:
+        return {"_rows_read": -1, "_read_error": ""}
+    error = levels.error
+    return {
+        "_rows_read": -1 if levels.done else levels.rows_read,
+        "_read_error": "" if error is None else f"{type(error).__name__}: {error}",
+    }
 
 
 def data_range(matrix: Stack, normalize: str | None) -> list[float] | None:

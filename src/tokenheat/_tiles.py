@@ -1,7 +1,8 @@
 """Answering a pyramid's tile requests on a worker thread (issue 17): reading a level
 from disk does not hold up the kernel's other messages, and of the requests of one view
 still waiting, only the newest is answered (a view that has moved on asks again; the
-older ones are stale). Answers keep the order of their views' newest requests.
+older ones are stale). Answers keep the order of their views' newest requests. A tile of
+rows that a source's background pass has not read yet is kept until :meth:`retry`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+
+from ._source_levels import NotReady
 
 _log = logging.getLogger("tokenheat")
 
@@ -32,6 +35,8 @@ class TileServer:
 
     def __init__(self) -> None:
         self._waiting: dict[str, Callable[[], None]] = {}
+        # answers that raised NotReady (their rows are not read yet), by view, until retry
+        self._parked: dict[str, Callable[[], None]] = {}
         self._cond = threading.Condition()
         self._worker: threading.Thread | None = None
         self._busy = False
@@ -39,15 +44,25 @@ class TileServer:
 
     def submit(self, key: str, answer: Callable[[], None]) -> None:
         with self._cond:
-            if self._waiting.pop(key, None) is not None:
+            if self._waiting.pop(key, None) is not None or self._parked.pop(key, None):
                 self.dropped += 1
             self._waiting[key] = answer  # (last in order: answered after the others)
-            if self._worker is None:
-                self._worker = threading.Thread(
-                    target=self._run, name="tokenheat-tiles", daemon=True
-                )
-                self._worker.start()
-            self._cond.notify_all()
+            self._wake()
+
+    def retry(self) -> None:
+        """Submit again the answers that waited for rows not read yet (more are read)."""
+        with self._cond:
+            for key, answer in self._parked.items():
+                self._waiting.setdefault(key, answer)
+            self._parked.clear()
+            if self._waiting:
+                self._wake()
+
+    def _wake(self) -> None:
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._run, name="tokenheat-tiles", daemon=True)
+            self._worker.start()
+        self._cond.notify_all()
 
     def _run(self) -> None:
         while True:
@@ -62,6 +77,10 @@ class TileServer:
                 self._busy = True
             try:
                 answer()
+            except NotReady:  # answered once the pass has read its rows (retry)
+                with self._cond:
+                    if key not in self._waiting:
+                        self._parked[key] = answer
             except Exception as exc:  # a source that fails to read: the overview stays drawn
                 _log.warning("tokenheat: could not answer a tile request: %s", exc)
 

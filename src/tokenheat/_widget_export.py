@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _files, _lazy_stack
+from ._source_levels import StillReading
 
 if TYPE_CHECKING:
     import anywidget
@@ -144,6 +145,8 @@ class ExportMixin(_Widget):
         try:
             png, size = export.static_png(self)
         except _lazy_stack.TooBig:  # a pyramid's whole view: its cells are not read for it
+            return bundle
+        except StillReading:  # a source still being read: no picture of what is not read
             return bundle
         except Exception as exc:  # the widget must show even if its fallback picture fails
             logging.getLogger("tokenheat").warning(

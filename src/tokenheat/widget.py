@@ -11,6 +11,7 @@ views in the browser (:mod:`tokenheat._widget_views`), and the exports and noteb
 
 from __future__ import annotations
 
+import threading
 from importlib.resources import files
 from typing import Any
 
@@ -245,6 +246,10 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
     # [] when a tile may come in any block; a pyramid's level factors (finest first) when
     # a tile asked for a block comes in the finest of them at least as coarse
     _tile_blocks = t.List(t.List(t.Int()), []).tag(sync=True)
+    # A source read in the background (tokenheat._source_levels): its rows read so far
+    # (-1: all, or none pending) and why the pass stopped ("" if it did not)
+    _rows_read = t.Int(-1).tag(sync=True)
+    _read_error = t.Unicode("").tag(sync=True)
     # the range drawn: of the values, or of the normalised ones (see `normalize`)
     _data_range = t.List(t.Float(), None, allow_none=True).tag(sync=True)
     _tokens = t.List(t.Unicode()).tag(sync=True)
@@ -285,6 +290,9 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
         self._matrix: Stack | None = None
         self._pending_matrix: Stack | None = None
         self._sent_mode: str | None = None  # the `normalize` the sent overview follows
+        self._tiles = _tiles.TileServer()  # a pyramid's tiles, read off the kernel's thread
+        self._read_shown = 0.0  # when the rows read in the background were last sent
+        self._read_lock = threading.Lock()
         # The default colour range is computed here, before the traits exist, so that
         # the first state sent to the browser is complete.
         matrix = checked(coerce_stack)(values)
@@ -324,7 +332,6 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
         )
         self._select_callbacks = ipywidgets.CallbackDispatcher()
         self._captures = _requests.Captures()
-        self._tiles = _tiles.TileServer()  # a pyramid's tiles, read off the kernel's thread
         self.on_msg(self._handle_request)
 
     # ----------------------------------------------------------------- public API

@@ -1,0 +1,77 @@
+// A source read in the background (Python's tokenheat._source_levels, docs/architecture.md
+// "A source read in the background"): the rows not read yet are veiled, with how far the
+// read has come (or why it stopped), so that nothing unread is taken for data. The veil is
+// a striped `.tokenheat-reading` box over the plot, from the first unread row down.
+
+/** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
+
+/**
+ * `_rows_read` as read: the rows read so far, or -1 when nothing is being read (every row
+ * is, or the matrix is not a source read in the background).
+ * @param {unknown} v
+ */
+export function readRowsRead(v) {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : -1;
+}
+
+/**
+ * What the veil says: how far the read has come, or why it stopped.
+ * @param {number} read rows read
+ * @param {number} rows rows of the matrix
+ * @param {string} error `_read_error`
+ */
+export function readingText(read, rows, error) {
+  const where = `${read.toLocaleString("en-US")} of ${rows.toLocaleString("en-US")} rows`;
+  if (error) return `reading the source stopped at ${where}: ${error}`;
+  const pct = Math.floor((100 * read) / Math.max(1, rows));
+  return `reading the source: ${pct} % (${where})`;
+}
+
+/**
+ * The veil's top and height (CSS px) in a plot of height `height` showing `view`, or null
+ * when every row shown is read.
+ * @param {number} read rows read
+ * @param {ViewWindow} view
+ * @param {number} height
+ */
+export function veilBox(read, view, height) {
+  if (read >= view.row1) return null;
+  const top = Math.max(0, ((read - view.row0) / (view.row1 - view.row0)) * height);
+  return { top, height: height - top };
+}
+
+/**
+ * @param {HTMLElement} plotbox
+ */
+export function createReadingVeil(plotbox) {
+  const el = document.createElement("div");
+  el.className = "tokenheat-reading";
+  el.setAttribute("role", "status");
+  el.hidden = true;
+  const label = document.createElement("span");
+  el.appendChild(label);
+  plotbox.appendChild(el);
+  return {
+    el,
+    /**
+     * @param {number} read `_rows_read` as read (-1: nothing pending)
+     * @param {number} rows
+     * @param {string} error
+     * @param {ViewWindow} view
+     * @param {{ width: number, height: number }} plot CSS px
+     */
+    update(read, rows, error, view, plot) {
+      const box = read < 0 ? null : veilBox(read, view, plot.height);
+      el.hidden = !box;
+      if (!box) return;
+      const text = readingText(read, rows, error);
+      if (label.textContent !== text) label.textContent = text; // (token text is never here)
+      el.dataset.error = error ? "true" : "false";
+      const st = el.style;
+      st.left = "0px";
+      st.top = `${box.top}px`;
+      st.width = `${plot.width}px`;
+      st.height = `${box.height}px`;
+    },
+  };
+}

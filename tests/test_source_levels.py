@@ -1,0 +1,236 @@
+"""A Heatmap of a source too big to read whole and without a pyramid
+(tokenheat._source_levels), on real memmaps, zarr arrays, h5py datasets and dask arrays:
+``Heatmap(source)`` returns before the source is read; one pass on a thread fills in the
+overview a band at a time (the rows not read yet are NaN there and reported in
+``_rows_read``), the range and the default colour range follow it, and once read the
+overview equals the brute-force max-|v| reduction, tiles equal the source cell by cell
+(direct levels) or the reduction (kept levels); tiles of rows not read yet wait for them;
+exports wait for the whole; a failed read is reported, not drawn. The size limits are made
+small so that the sources stay small."""
+
+from __future__ import annotations
+
+import math
+import threading
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import tokenheat
+from tokenheat import _data, _lazy_stack, _source_levels, _sources, downsample
+from tokenheat._source_levels import StillReading
+
+from .test_pyramid import spiky
+from .test_pyramid_heatmap import tile_of
+
+zarr = pytest.importorskip("zarr")
+h5py = pytest.importorskip("h5py")
+da = pytest.importorskip("dask.array")
+
+ROWS, COLS = 600, 500
+
+
+@pytest.fixture(scope="module")
+def values() -> np.ndarray:
+    return spiky(ROWS, COLS, 5, 60, 12, 10)
+
+
+@pytest.fixture
+def small(monkeypatch) -> None:
+    """Limits for a 600 x 500 matrix to be read in the background: more than READ_CELLS,
+    an overview of at most 2**12 cells, levels of at most 2**15 cells kept."""
+    monkeypatch.setattr(_lazy_stack, "READ_CELLS", 2**16)
+    monkeypatch.setattr(_data, "TILE_CELLS", 2**12)
+    monkeypatch.setattr(_source_levels, "MEMORY_CELLS", 2**15)
+
+
+def source_of(kind: str, values: np.ndarray, tmp_path):
+    if kind == "zarr":
+        z = zarr.create_array(store=str(tmp_path / "s.zarr"), shape=values.shape,
+                              chunks=(64, 100), dtype="f4")  # fmt: skip
+        z[...] = values
+        return zarr.open_array(str(tmp_path / "s.zarr"), mode="r")
+    if kind == "h5py":
+        with h5py.File(tmp_path / "s.h5", "w") as f:
+            f.create_dataset("m", data=values.astype(np.float64), chunks=(50, 50))
+        return h5py.File(tmp_path / "s.h5", "r")["m"]
+    if kind == "memmap":
+        mm = np.memmap(tmp_path / "s.f4", dtype=np.float32, mode="w+", shape=values.shape)
+        mm[...] = values
+        mm.flush()
+        return np.memmap(tmp_path / "s.f4", dtype=np.float32, mode="r", shape=values.shape)
+    return da.from_array(values, chunks=(70, 60))
+
+
+def overview_of(w: tokenheat.Heatmap) -> np.ndarray:
+    return np.frombuffer(w._values, dtype="<f4").reshape(-(-w.shape[0] // w._block[0]), -1)
+
+
+@pytest.mark.parametrize("kind", ["memmap", "zarr", "h5py", "dask"])
+def test_once_read_it_equals_the_source(small, kind, values, tmp_path) -> None:
+    source = source_of(kind, values, tmp_path)
+    w = tokenheat.Heatmap(source)
+    assert w.values is source and w.shape == (ROWS, COLS)
+    assert w.wait_for_source(60) is True
+    assert w._rows_read == -1 and w._read_error == ""
+    # the levels served: read from the source up to 16 cells a cell, then the kept ones
+    assert w._tile_blocks == [[1, 1], [2, 2], [4, 4], [8, 8], [16, 16]]
+    assert w._block == [16, 16]
+    np.testing.assert_array_equal(overview_of(w), downsample(values, (16, 16)))
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    assert w._data_range == [lo, hi] and (w.vmin, w.vmax) == (-60.0, 60.0)
+    # zoomed in: the source's own cells; further out: the kept level's reduction
+    content, got = tile_of(w, [100, 140, 200, 260], [1, 1])
+    assert content["block"] == [1, 1]
+    np.testing.assert_array_equal(got, values[100:140, 200:260])
+    content, got = tile_of(w, [0, 200, 0, 200], [3, 3])
+    assert content["block"] == [4, 4]  # the finest served at least as coarse
+    np.testing.assert_array_equal(got, downsample(values[:200, :200], (4, 4)))
+    # an export reads the view, and draws what the matrix in memory draws
+    w.view = (96, 160, 192, 288)
+    png = w.to_png()
+    same = tokenheat.Heatmap(values, vmin=w.vmin, vmax=w.vmax)
+    same.view = w.view
+    assert png == same.to_png()
+
+
+class Gated:
+    """A memmap read only as far as ``allow`` rows (reads of later rows wait), counting
+    the rows read; or failing at ``fail_at``."""
+
+    def __init__(self, values: np.ndarray, fail_at: int | None = None) -> None:
+        self.values, self.fail_at = values, fail_at
+        self.shape, self.dtype, self.ndim = values.shape, values.dtype, 2
+        self.allowed = 0
+        self.cond = threading.Condition()
+
+    def allow(self, rows: int) -> None:
+        with self.cond:
+            self.allowed = rows
+            self.cond.notify_all()
+
+    def __getitem__(self, key):
+        rows = key[0]
+        if self.fail_at is not None and rows.stop > self.fail_at:
+            raise OSError("the disk went away")
+        with self.cond:
+            assert self.cond.wait_for(lambda: rows.stop <= self.allowed, 30), "never allowed"
+        return self.values[key]
+
+
+def wait_rows(w: tokenheat.Heatmap, rows: int) -> None:
+    levels = _lazy_stack.LazyPanels.reading.fget(w._matrix.f32)  # type: ignore[attr-defined]
+    for _ in range(3000):
+        if w._rows_read == rows or (rows == -1 and levels.ended):
+            return
+        threading.Event().wait(0.01)
+    raise AssertionError(f"rows read {w._rows_read}, waited for {rows}")
+
+
+def test_the_picture_fills_in_as_rows_are_read(small, values, monkeypatch) -> None:
+    monkeypatch.setattr("tokenheat._widget_views.READ_SHOWN_SECONDS", 0.0)
+    source = Gated(values)
+    w = tokenheat.Heatmap(source)  # returns while nothing can be read
+    assert w._rows_read == 0 and w._data_range is None
+    assert np.isnan(overview_of(w)).all()
+    data, _ = w._repr_mimebundle_()
+    assert "image/png" not in data  # no picture of what is not read
+    with pytest.raises(StillReading, match=r"still being read \(0 of 600 rows, 0 %\)"):
+        w.to_png()
+    with pytest.raises(StillReading, match=r"wait_for_source\(\)"):
+        w.to_rgba()
+    # a tile of a kept level over rows not read yet waits for them
+    sent = []
+    w.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
+    w._handle_request(None, {"type": "tile", "id": "v:1:0", "window": [0, 200, 0, 200],
+                             "block": [4, 4]}, [])  # fmt: skip
+    assert w._tiles.wait() and sent == []
+    band = 16  # the overview's rows: every band is whole cells of every kept level
+    source.allow(3 * band)
+    wait_rows(w, 3 * band)
+    over = overview_of(w)
+    np.testing.assert_array_equal(over[:3], downsample(values[: 3 * band], (16, 16)))
+    assert np.isnan(over[3:]).all()
+    read = values[: 3 * band]
+    assert w._data_range == [float(np.nanmin(read)), float(np.nanmax(read))]
+    assert (w.vmin, w.vmax) == (-np.abs(w._data_range).max(), np.abs(w._data_range).max())
+    assert sent == [] and not w.wait_for_source(0)
+    source.allow(ROWS)
+    assert w.wait_for_source(30)
+    assert w._tiles.wait()
+    assert len(sent) == 1  # answered once its rows were read
+    got = np.frombuffer(sent[0][1][0], dtype="<f4").reshape(sent[0][0]["shape"])
+    assert sent[0][0]["block"] == [4, 4]
+    np.testing.assert_array_equal(got, downsample(values[:200, :200], (4, 4)))
+    assert w._rows_read == -1 and (w.vmin, w.vmax) == (-60.0, 60.0)
+    np.testing.assert_array_equal(overview_of(w), downsample(values, (16, 16)))
+    w.view = (0, 200, 0, 200)  # (the whole is more than the small READ_CELLS)
+    assert "image/png" in w._repr_mimebundle_()[0]
+
+
+def test_a_failed_read_is_shown_not_drawn(small, values, caplog) -> None:
+    source = Gated(values, fail_at=100)
+    source.allow(ROWS)
+    w = tokenheat.Heatmap(source)
+    with pytest.raises(OSError, match="the disk went away"):
+        w.wait_for_source(30)
+    wait_rows(w, -1)
+    assert w._rows_read == 96  # six bands of 16 rows
+    assert "reading rows 96:" in w._read_error and "the disk went away" in w._read_error
+    assert np.isnan(overview_of(w)[6:]).all()  # nothing past it is drawn as data
+    with pytest.raises(StillReading, match=r"failed at row 96 of 600: .*the disk went away"):
+        w.to_png()
+    assert "the disk went away" in caplog.text
+
+
+def test_new_values_stop_the_pass(small, values) -> None:
+    source = Gated(values)
+    w = tokenheat.Heatmap(source)
+    levels = w._matrix.f32.reading  # type: ignore[union-attr]
+    w.values = np.eye(3)
+    source.allow(ROWS)
+    assert levels.wait(30) and not levels.done  # stopped after the band it was reading
+    assert levels.rows_read < ROWS and w._rows_read == -1
+
+
+def test_a_source_over_2_40_cells_is_refused_and_one_that_fits_is_read_whole(
+    small, values, monkeypatch
+) -> None:
+    monkeypatch.setattr(_data, "MAX_PYRAMID_CELLS", 200_000)
+    with pytest.raises(ValueError, match=r"300,000 cells, more than the 200,000 \(2\*\*40\)"):
+        tokenheat.Heatmap(Gated(values))
+    monkeypatch.setattr(_lazy_stack, "READ_CELLS", 300_000)  # within it: read whole
+    w = tokenheat.Heatmap(da.from_array(values, chunks=100))
+    assert w._rows_read == -1 and w._tile_blocks == []
+    np.testing.assert_array_equal(w.values, values)
+
+
+def test_reading_takes_bounded_memory(tmp_path, monkeypatch) -> None:
+    """A 4096 x 4096 memmap (64 MiB as float32) with the budgets scaled down 2**8 times:
+    the pass, the overview and tiles down to cells allocate a few parts' and kept levels'
+    worth, never the matrix; what is kept equals the brute-force reduction."""
+    monkeypatch.setattr(_lazy_stack, "READ_CELLS", 2**18)
+    monkeypatch.setattr(_data, "TILE_CELLS", 2**14)
+    monkeypatch.setattr(_source_levels, "MEMORY_CELLS", 2**18)
+    monkeypatch.setattr(_sources, "PART_BYTES", 2**18)
+    monkeypatch.setattr(_source_levels, "BAND_CELLS", 2**19)
+    rows = cols = 4096
+    mm = np.memmap(tmp_path / "m.f4", dtype="<f4", mode="w+", shape=(rows, cols))
+    for r0 in range(0, rows, 512):
+        mm[r0 : r0 + 512] = spiky(512, cols, r0, 30, 3, 2)
+    mm.flush()
+    source = np.memmap(tmp_path / "m.f4", dtype="<f4", mode="r", shape=(rows, cols))
+    tracemalloc.start()
+    try:
+        w = tokenheat.Heatmap(source)
+        assert w.wait_for_source(120)
+        cells = tile_of(w, [2000, 2100, 3000, 3100], [1, 1])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 6 * 2**20, f"peak {peak / 2**20:.1f} MiB for a 64 MiB matrix"
+    fr, fc = w._block
+    assert math.ceil(rows / fr) * math.ceil(cols / fc) <= 2**14
+    np.testing.assert_array_equal(overview_of(w), downsample(np.asarray(source), (fr, fc)))
+    np.testing.assert_array_equal(cells[1], source[2000:2100, 3000:3100])
