@@ -98,5 +98,13 @@ describe("the normalisation chooser", () => {
     expect(normalizeOffered({ none: [-1, 2], row: null, column: null, panel: null })).toBe(false);
     expect(normalizeOffered({ none: null, row: null, column: null, panel: null })).toBe(true); // all NaN
     expect(normalizeOffered(undefined)).toBe(true);
+    // read a level at a time, even before any value is read (a source read in the background)
+    expect(
+      normalizeOffered({ none: null, row: null, column: null, panel: null }, [
+        [1, 1],
+        [2, 2],
+      ]),
+    ).toBe(false);
+    expect(normalizeOffered({ none: [-1, 2], row: [-1, 1], column: [-1, 1], panel: [-1, 1] }, [])).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // background"): how far the read has come, where the veil over the rows not read yet
 // goes, and an overview sent again as more rows are read keeping the tiles of its matrix.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { REQUEST_DELAY_MS, createLod, wholeSource } from "../data/lod.js";
+import { REQUEST_DELAY_MS, createLod } from "../data/lod.js";
 import { readPanels } from "../render/panelview.js";
 import { createMatrixReader } from "../view/matrix.js";
 import { readRowsRead, readingText, veilBox } from "../view/reading.js";

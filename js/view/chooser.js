@@ -38,7 +38,11 @@ export function createChooser({ model, state, toolbar, rangeSync }) {
     /** Show the `normalize` trait ("÷ panel max" only with several panels). */
     show() {
       const mode = readNormalize(model.get("normalize"));
-      chooser.update(mode, state.panels.count > 1, normalizeOffered(model.get("_norm_ranges")));
+      chooser.update(
+        mode,
+        state.panels.count > 1,
+        normalizeOffered(model.get("_norm_ranges"), model.get("_tile_blocks")),
+      );
     },
 
     destroy() {
@@ -48,11 +52,15 @@ export function createChooser({ model, state, toolbar, rangeSync }) {
 }
 
 /**
- * Whether the matrix can be normalised: Python sends no normalised range for a pyramid
- * (its divisors would need a pass over every cell), while any matrix with a value has one.
+ * Whether the matrix can be normalised: not one read a level at a time (a pyramid, or a
+ * source read in the background: tiles come in levels, `_tile_blocks`), whose divisors
+ * would need a pass over every cell; Python sends no normalised range for it either,
+ * while any matrix with a value has one.
  * @param {unknown} ranges `_norm_ranges`
+ * @param {unknown} [tileBlocks] `_tile_blocks`
  */
-export function normalizeOffered(ranges) {
+export function normalizeOffered(ranges, tileBlocks) {
+  if (Array.isArray(tileBlocks) && tileBlocks.length > 0) return false;
   if (!ranges || typeof ranges !== "object") return true;
   const r = /** @type {Record<string, unknown>} */ (ranges);
   return !(Array.isArray(r.none) && r.row === null);

@@ -116,6 +116,8 @@ class LazyPanels:
 
     def overview_level(self) -> int:
         """The finest level of at most ``TILE_CELLS`` cells: the overview's."""
+        if self.reading is not None:
+            return self.reading.overview_level  # (planned with the levels)
         pyramid = self.lazy.pyramid
         for k, level in enumerate(pyramid.levels):
             if math.prod(level.shape) <= _data.TILE_CELLS:

@@ -85,11 +85,16 @@ def matrix_state(matrix: Stack, normalize: str | None = None) -> dict[str, Any]:
     state["_exact"] = b""
     state["_exact_available"] = matrix.approximate
     state["_norms"] = memoryview(matrix.norms).cast("B")
-    state["_norm_ranges"] = {
+    state["_norm_ranges"] = norm_ranges(matrix)
+    return state
+
+
+def norm_ranges(matrix: Stack) -> dict[str, list[float] | None]:
+    """``_norm_ranges``: the range drawn in each normalisation mode, by name."""
+    return {
         "none" if mode is None else mode: None if r is None else list(r)
         for mode, r in matrix.ranges.items()
     }
-    return state
 
 
 def reading(matrix: Stack | None) -> SourceLevels | None:

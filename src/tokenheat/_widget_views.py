@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import anywidget
 
     from ._panels import Stack
+    from ._source_levels import SourceLevels
     from .controls import Controls
 
     # what the methods use of the widget they are mixed into (super(), send, traits)
@@ -48,6 +49,7 @@ class ViewsMixin(_Widget):
         _tiles: _tiles.TileServer
         _read_shown: float
         _read_lock: threading.Lock
+        _read_timer: threading.Timer | None
         # traits of Heatmap this sets, typed there (the import cycle hides them from mypy)
         _exact: Any
         panel_labels: Any
@@ -214,18 +216,32 @@ class ViewsMixin(_Widget):
             now.start()
 
     def _show_rows_read(self) -> None:
-        """Send what the pass has read: the overview so far, the range (the default colour
-        range follows it), the rows read; at most every :data:`READ_SHOWN_SECONDS`, and
-        always at the end. Waiting tiles are tried again."""
+        """Send what the pass has read (:meth:`_send_rows_read`): at most every
+        :data:`READ_SHOWN_SECONDS` (what came in between is sent when they are up), and
+        at once at the end. Tiles that waited for rows are tried again."""
         levels = _sync.reading(self._matrix)
         if levels is None:
             return
-        now = time.monotonic()
-        if not levels.ended and now - self._read_shown < READ_SHOWN_SECONDS:
-            self._tiles.retry()
-            return
-        self._read_shown = now
+        wait = READ_SHOWN_SECONDS - (time.monotonic() - self._read_shown)
+        if levels.ended or wait <= 0:
+            self._send_rows_read(levels)
+        elif self._read_timer is None:
+            self._read_timer = threading.Timer(wait, self._send_rows_read_later)
+            self._read_timer.daemon = True
+            self._read_timer.start()
+        self._tiles.retry()
+
+    def _send_rows_read_later(self) -> None:
+        self._read_timer = None
+        levels = _sync.reading(self._matrix)
+        if levels is not None:
+            self._send_rows_read(levels)
+
+    def _send_rows_read(self, levels: SourceLevels) -> None:
+        """Send the overview so far, the range (the default colour range follows it) and
+        the rows read."""
         with self._read_lock:
+            self._read_shown = time.monotonic()
             matrix = self._matrix
             if _sync.reading(matrix) is not levels:
                 return  # the values were replaced meanwhile
@@ -237,8 +253,8 @@ class ViewsMixin(_Widget):
                 for name, value in _sync.reading_state(matrix).items():
                     setattr(self, name, value)
                 self._data_range = _sync.data_range(matrix, self.normalize)
+                self._norm_ranges = _sync.norm_ranges(matrix)
                 self._refresh_auto_range()
-        self._tiles.retry()
 
     @t.observe("normalize")
     def _on_normalize(self, change: dict[str, Any]) -> None:

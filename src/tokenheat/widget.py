@@ -293,6 +293,7 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
         self._tiles = _tiles.TileServer()  # a pyramid's tiles, read off the kernel's thread
         self._read_shown = 0.0  # when the rows read in the background were last sent
         self._read_lock = threading.Lock()
+        self._read_timer: threading.Timer | None = None  # sends what came in since
         # The default colour range is computed here, before the traits exist, so that
         # the first state sent to the browser is complete.
         matrix = checked(coerce_stack)(values)

@@ -1,0 +1,110 @@
+"""A source too big to read whole, shown without a pyramid, in real JupyterLab
+(tokenheat._source_levels): the widget draws before anything is read and the kernel runs
+other cells while the source is read; the rows read are drawn and the rest is veiled with
+how far the read has come ("not read yet" in the tooltip, downloads off); once every row is
+read the veil goes and every pixel is the colour Python's export gives it."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+
+from tokenheat.colormaps import colorize
+
+from .conftest import WidgetView, write_notebook
+from .test_scale import (
+    canvas_pixels,
+    console,  # noqa: F401  (fixture)
+    py,
+    tooltip_at,
+    until,
+)
+
+ROWS, COLS = 8192, 8200  # 67,174,400 cells: more than READ_CELLS (2**26), so read on a thread
+GATED_NB = f"""\
+import threading
+import numpy as np
+import tokenheat
+
+class Gated:
+    \"\"\"A made-up source whose rows can be read only as far as `allowed`.\"\"\"
+    shape, dtype, ndim = ({ROWS}, {COLS}), np.dtype(np.float32), 2
+
+    def __init__(self):
+        self.allowed = 0
+        self.cond = threading.Condition()
+
+    def allow(self, rows):
+        with self.cond:
+            self.allowed = rows
+            self.cond.notify_all()
+
+    def __getitem__(self, key):
+        rows, cols = key
+        with self.cond:
+            self.cond.wait_for(lambda: rows.stop <= self.allowed)
+        i, j = np.ogrid[rows, cols]
+        return (((i * 7 + j * 3) % 17 - 8) / 4 * (1 + (i > 6000))).astype(np.float32)
+
+source = Gated()
+w = tokenheat.Heatmap(source, vmin=-4, vmax=4, title="read in the background", static_png=False)
+w"""
+
+
+def soon(holds, what: str) -> None:
+    """Until ``holds()`` is true (it waits on the page or the kernel)."""
+
+    def check() -> None:
+        assert holds(), what
+
+    until(check, what=what)
+
+
+def test_a_source_fills_in_as_it_is_read(lab, page, console) -> None:  # noqa: F811
+    lab.open(page, write_notebook(lab, "reading.ipynb", GATED_NB))
+    lab.run_all(page)
+    view = WidgetView(page, 0).wait_ready(timeout=180_000)
+    veil = view.root.locator(".tokenheat-reading")
+    assert veil.text_content() == "reading the source: 0 % (0 of 8,192 rows)"
+    downloads = view.root.locator("button.tokenheat-download")
+    assert downloads.count() == 2
+    assert all(downloads.nth(k).is_disabled() for k in range(2))  # nothing to export yet
+    # read a level at a time, it is not normalised: the chooser is not offered
+    assert view.root.locator(".tokenheat-normalize").evaluate("e => e.hidden") is True
+
+    lab.run_code(page, "source.allow(4096)")  # the kernel is free: the read is on a thread
+    half_read = "reading the source: 50 % (4,096 of 8,192 rows)"
+    soon(lambda: veil.text_content() == half_read, half_read)
+    assert py(lab, page, "w._rows_read") == 4096
+    cells, box = view.cells.bounding_box(), veil.bounding_box()
+    assert abs(box["y"] - (cells["y"] + cells["height"] / 2)) <= 2, (box, cells)
+    assert abs(box["y"] + box["height"] - (cells["y"] + cells["height"])) <= 1
+    width, height = view.cells.evaluate("c => [c.width, c.height]")
+    half = canvas_pixels(view)
+    text, _ = tooltip_at(view, width // 2, height * 3 // 4, (width, height))
+    assert "not read yet" in text, text
+    text, _ = tooltip_at(view, width // 2, height // 4, (width, height))
+    assert "not read yet" not in text and "no value" not in text, text
+    assert all(downloads.nth(k).is_disabled() for k in range(2))
+
+    lab.run_code(page, "source.allow(8192)")
+    soon(veil.is_hidden, "the veil goes once every row is read")
+    assert py(lab, page, "(w.wait_for_source(60), w._rows_read)") == (True, -1)
+    soon(lambda: not downloads.nth(0).is_disabled(), "downloads are on again")
+    shown = py(
+        lab,
+        page,
+        "__import__('base64').b64encode(__import__('tokenheat._export_pixels', fromlist=['_'])"
+        f".shown_values(w, {width}, {height}).tobytes()).decode()",
+    )
+    values = np.frombuffer(base64.b64decode(shown), dtype=np.float32).reshape(height, width)
+    want = colorize(values, vmin=-4, vmax=4, center=0.0, lut="RdYlGn")[..., :3]
+
+    def every_pixel() -> None:
+        np.testing.assert_array_equal(canvas_pixels(view), want)
+
+    until(every_pixel)
+    # what was drawn of the rows read first did not change when the rest came
+    top = height // 2 - 2
+    np.testing.assert_array_equal(half[:top], want[:top])
