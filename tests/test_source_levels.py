@@ -129,7 +129,7 @@ def wait_rows(w: tokenheat.Heatmap, rows: int) -> None:
 
 
 def test_the_picture_fills_in_as_rows_are_read(small, values, monkeypatch) -> None:
-    monkeypatch.setattr("tokenheat._widget_views.READ_SHOWN_SECONDS", 0.0)
+    monkeypatch.setattr("tokenheat._widget_reading.READ_SHOWN_SECONDS", 0.0)
     source = Gated(values)
     w = tokenheat.Heatmap(source)  # returns while nothing can be read
     assert w._rows_read == 0 and w._data_range is None
@@ -149,19 +149,30 @@ def test_the_picture_fills_in_as_rows_are_read(small, values, monkeypatch) -> No
     band = 16  # the overview's rows: every band is whole cells of every kept level
     source.allow(3 * band)
     wait_rows(w, 3 * band)
-    over = overview_of(w)
-    np.testing.assert_array_equal(over[:3], downsample(values[: 3 * band], (16, 16)))
-    assert np.isnan(over[3:]).all()
+    # the overview rows read go to the views as they come, in `rows` messages
+    expected = downsample(values[: 3 * band], (16, 16))
+    rows = np.full(expected.shape, np.inf, dtype=np.float32)
+    for content, buffers in sent:
+        assert content["type"] == "rows"  # (the tile still waits)
+        a, b = content["rows"]
+        rows[a:b] = np.frombuffer(buffers[0], dtype="<f4").reshape(b - a, -1)
+    np.testing.assert_array_equal(rows, expected)
+    assert np.isnan(overview_of(w)).all()  # the state gets the whole overview at the end
     read = values[: 3 * band]
     assert w._data_range == [float(np.nanmin(read)), float(np.nanmax(read))]
     assert (w.vmin, w.vmax) == (-np.abs(w._data_range).max(), np.abs(w._data_range).max())
-    assert sent == [] and not w.wait_for_source(0)
+    sent.clear()
+    w._handle_request(None, {"type": "rows"}, [])  # a view made now asks for them all
+    assert [content for content, _ in sent] == [{"type": "rows", "rows": [0, 3]}]
+    assert not w.wait_for_source(0)
+    sent.clear()
     source.allow(ROWS)
     assert w.wait_for_source(30)
     assert w._tiles.wait()
-    assert len(sent) == 1  # answered once its rows were read
-    got = np.frombuffer(sent[0][1][0], dtype="<f4").reshape(sent[0][0]["shape"])
-    assert sent[0][0]["block"] == [4, 4]
+    tiles = [(content, buffers) for content, buffers in sent if content["type"] == "tile"]
+    assert len(tiles) == 1  # answered once its rows were read
+    got = np.frombuffer(tiles[0][1][0], dtype="<f4").reshape(tiles[0][0]["shape"])
+    assert tiles[0][0]["block"] == [4, 4]
     np.testing.assert_array_equal(got, downsample(values[:200, :200], (4, 4)))
     assert w._rows_read == -1 and (w.vmin, w.vmax) == (-60.0, 60.0)
     np.testing.assert_array_equal(overview_of(w), downsample(values, (16, 16)))
@@ -214,7 +225,6 @@ def test_reading_takes_bounded_memory(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(_data, "TILE_CELLS", 2**14)
     monkeypatch.setattr(_source_levels, "MEMORY_CELLS", 2**18)
     monkeypatch.setattr(_sources, "PART_BYTES", 2**18)
-    monkeypatch.setattr(_source_levels, "BAND_CELLS", 2**19)
     rows = cols = 4096
     mm = np.memmap(tmp_path / "m.f4", dtype="<f4", mode="w+", shape=(rows, cols))
     for r0 in range(0, rows, 512):

@@ -14,6 +14,7 @@
 
 import { decodeFloat32, isBinary } from "./binary.js";
 import { createParts } from "./chunks.js";
+import { createRowsHad, withRows } from "./overviewrows.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
@@ -269,6 +270,8 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
   let timer = 0;
   /** @type {[number, number][]} the blocks tiles come in (none: any) */
   let levels = [];
+  // the overview's rows that have come (of a source read in the background: overviewrows.js)
+  let rowsHad = createRowsHad(0, false);
 
   // a tile over 1 MiB comes in parts (./chunks.js); a newer tile or matrix drops them
   const parts = createParts(MAX_TILE_BYTES);
@@ -278,6 +281,17 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
    * @param {any[]} [buffers]
    */
   const onMessage = (content, buffers) => {
+    if (content?.type === "rows" && overview) {
+      const res = withRows(overview.grid, content, buffers?.[0]);
+      if (typeof res === "string") {
+        console.warn(`tokenheat: ignored overview rows: ${res}`);
+        return;
+      }
+      overview = { ...overview, grid: res.grid };
+      rowsHad.add(res.a, res.b);
+      changed();
+      return;
+    }
     if (!content || content.type !== "tile" || typeof content.id !== "string") return;
     if (!content.id.startsWith(`${prefix}${generation}:`) || !overview) return;
     const whole = parts.add(content.id, content, buffers);
@@ -312,12 +326,22 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
     },
 
     /**
+     * Source rows whose overview rows have come, from the top (all but those of a source
+     * read in the background that have not come yet).
+     */
+    get rowsHad() {
+      return overview ? Math.min(overview.row1, rowsHad.had * overview.fr) : 0;
+    },
+
+    /**
      * New matrix data: tiles of the old one are dropped, replies still to come ignored.
      * @param {Source} src
      * @param {unknown} [tileBlocks] `_tile_blocks`: the blocks tiles come in
+     * @param {boolean} [partial] its rows are still to come (`rows` messages)
      */
-    setOverview(src, tileBlocks) {
+    setOverview(src, tileBlocks, partial = false) {
       overview = src;
+      rowsHad = createRowsHad(src.grid.rows, partial);
       levels = readTileBlocks(tileBlocks);
       tiles = [];
       parts.reset();
@@ -326,13 +350,13 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
     },
 
     /**
-     * More of the same matrix's overview (a source read in the background sends it again
-     * as it reads more rows): its tiles stay, as do replies still to come (a tile is only
-     * sent of rows that are read).
+     * The whole overview of the matrix whose rows came a few at a time (a source read in
+     * the background, once read): its tiles stay, as do replies still to come.
      * @param {Source} src
      */
     refreshOverview(src) {
       overview = src;
+      rowsHad = createRowsHad(src.grid.rows, false);
     },
 
     /**

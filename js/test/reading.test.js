@@ -1,11 +1,12 @@
 // A source read in the background (docs/architecture.md, "A source read in the
 // background"): how far the read has come, where the veil over the rows not read yet
-// goes, and an overview sent again as more rows are read keeping the tiles of its matrix.
+// goes, the overview's rows taken as they come, and its tiles kept when it comes whole.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { REQUEST_DELAY_MS, createLod } from "../data/lod.js";
 import { readPanels } from "../render/panelview.js";
 import { createMatrixReader } from "../view/matrix.js";
-import { readRowsRead, readingText, veilBox } from "../view/reading.js";
+import { createRowsHad, withRows } from "../data/overviewrows.js";
+import { readRowsRead, readingText, rowsDrawn, veilBox } from "../view/reading.js";
 import { fakeModel } from "./fakemodel.js";
 
 describe("reading a source", () => {
@@ -34,17 +35,50 @@ describe("reading a source", () => {
   });
 });
 
-describe("an overview sent again while its source is read", () => {
+describe("the overview of a source read in the background", () => {
   afterEach(() => vi.useRealTimers());
 
   /** @param {number} rows @param {number} cols @param {number} fill */
-  const overview = (rows, cols, fill) => new Uint8Array(new Float32Array(rows * cols).fill(fill).buffer);
+  const floats = (rows, cols, fill) => new Float32Array(rows * cols).fill(fill);
+  /** @param {Float32Array} f */
+  const bytes = (f) => new Uint8Array(f.buffer);
 
-  it("keeps the tiles of its matrix; a new matrix drops them", () => {
+  it("takes rows in place, refusing rows that do not fit", () => {
+    const grid = { rows: 4, cols: 3, values: floats(4, 3, NaN), exact: null };
+    const res = withRows(grid, { type: "rows", rows: [1, 3] }, bytes(floats(2, 3, 7)));
+    if (typeof res === "string") throw new Error(res);
+    expect(Array.from(res.grid.values)).toEqual([NaN, NaN, NaN, 7, 7, 7, 7, 7, 7, NaN, NaN, NaN]);
+    expect(Number.isNaN(grid.values[3])).toBe(true); // a new grid: the old one is as it was
+    expect(withRows(grid, { rows: [3, 5] }, bytes(floats(2, 3, 7)))).toMatch(/0 <= a < b <= 4/);
+    expect(withRows(grid, { rows: [2, 2] }, bytes(floats(0, 3, 7)))).toMatch(/0 <= a < b <= 4/);
+    expect(withRows(grid, { rows: ["0", 1] }, bytes(floats(1, 3, 7)))).toMatch(/0 <= a < b <= 4/);
+    expect(withRows(grid, { rows: [0, 1] }, bytes(floats(1, 2, 7)))).toMatch(
+      /must be 3 float32 values, got 2/,
+    );
+    expect(withRows(grid, { rows: [0, 1] }, [1, 2, 3])).toMatch(/not binary/);
+  });
+
+  it("counts the rows had from the top", () => {
+    const had = createRowsHad(5, true);
+    had.add(2, 3);
+    expect(had.had).toBe(0);
+    had.add(0, 2);
+    expect(had.had).toBe(3);
+    had.add(3, 5);
+    expect(had.had).toBe(5);
+    expect(createRowsHad(5, false).had).toBe(5);
+  });
+
+  it("asks for the rows read, takes them as they come, keeps its tiles when it is whole", () => {
     vi.useFakeTimers();
     const model = fakeModel();
     /** @type {Record<string, unknown>} */
-    const traits = { _shape: [1000, 1000], _block: [10, 10], _panels: [], _values: overview(100, 100, NaN) };
+    const traits = {
+      _shape: [1000, 1000],
+      _block: [10, 10],
+      _panels: [],
+      _values: bytes(floats(100, 100, NaN)),
+    };
     traits._rows_read = 200;
     traits.row_labels = traits.column_labels = Array.from({ length: 1000 }, (_, i) => String(i));
     const m = { ...model, get: (/** @type {string} */ k) => traits[k] };
@@ -68,24 +102,33 @@ describe("an overview sent again while its source is read", () => {
       expect(reader.readData(g)).toBeNull();
     };
     read();
+    expect(model.sent.map(([content]) => content)).toEqual([{ type: "rows" }]); // those read so far
+    expect(lod.rowsHad).toBe(0);
+    expect(rowsDrawn(traits._rows_read, lod.rowsHad)).toBe(0); // veiled from the top
+    const message = /** @type {Function} */ (model.handlers.get("msg:custom"));
+    message({ type: "rows", rows: [0, 20] }, [bytes(floats(20, 100, 1))]);
+    expect(lod.rowsHad).toBe(200);
+    expect(rowsDrawn(traits._rows_read, lod.rowsHad)).toBe(200);
+    expect(lod.overview.grid.values[0]).toBe(1);
+    expect(Number.isNaN(lod.overview.grid.values[20 * 100])).toBe(true);
+
     const view = { row0: 100, row1: 200, col0: 100, col1: 200 };
     lod.request(() => ({ view, pxRows: 400, pxCols: 400 }));
     vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
-    const [ask] = model.sent[0];
+    const [ask] = model.sent[1];
     const answer = { type: "tile", id: ask.id, window: ask.window, block: [1, 1], shape: [150, 150] };
-    /** @type {Function} */ (model.handlers.get("msg:custom"))(answer, [new Float32Array(150 * 150)]);
+    message(answer, [new Float32Array(150 * 150)]);
     expect(lod.source(view).fr).toBe(1);
 
-    traits._values = overview(100, 100, 1); // more rows read: the same matrix
-    traits._rows_read = 600;
+    traits._values = bytes(floats(100, 100, 2)); // every row read: the whole overview
+    traits._rows_read = -1;
     read();
-    expect(lod.source(view).fr).toBe(1);
-    expect(lod.overview.grid.values[0]).toBe(1);
-    traits._rows_read = -1; // the last of it
-    read();
-    expect(lod.source(view).fr).toBe(1);
+    expect(model.sent).toHaveLength(2); // nothing more asked
+    expect(lod.source(view).fr).toBe(1); // its tiles stay
+    expect(lod.rowsHad).toBe(1000);
+    expect(rowsDrawn(traits._rows_read, lod.rowsHad)).toBe(-1);
 
-    traits._values = overview(100, 100, 2); // now a new matrix of the same shape
+    traits._values = bytes(floats(100, 100, 3)); // now a new matrix of the same shape
     read();
     expect(lod.source(view).fr).toBe(10);
     lod.destroy();

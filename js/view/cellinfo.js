@@ -6,7 +6,7 @@ import { formatCell } from "../data/data.js";
 import { blockCells, gridCell, sourceView } from "../data/lod.js";
 import { coveredCells } from "../data/reduce.js";
 import { drawnGrid, panelOf } from "./matrix.js";
-import { readRowsRead } from "./reading.js";
+import { rowsDrawn } from "./reading.js";
 
 /** @typedef {import("../data/data.js").MatrixData} MatrixData */
 /** @typedef {import("../interact/tooltip.js").TooltipContent} TooltipContent */
@@ -33,7 +33,7 @@ export function createCellInfo({ model, state, lod, labels, view }) {
    * @param {TooltipContent} info
    */
   const unread = (info) => {
-    const read = readRowsRead(model.get("_rows_read"));
+    const read = rowsDrawn(model.get("_rows_read"), lod.rowsHad);
     if (read >= 0 && info.value === null && (info.rowEnd ?? info.row) >= read) info.unread = true;
     return info;
   };

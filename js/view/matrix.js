@@ -26,8 +26,8 @@ import { DATA } from "./state.js";
 export function createMatrixReader({ model, state, lod, interaction, schedule }) {
   // Exact float64 values arrive on request after the first paint (see readExact).
   let exactRequested = false;
-  // the overview drawn is of a source still being read (reading.js): the next one is more
-  // of the same matrix, not a new one
+  // the overview drawn is of a source still being read (reading.js): its rows come in
+  // `rows` messages (lod.js), and the next overview is the whole of the same matrix
   let partial = false;
 
   /**
@@ -75,10 +75,15 @@ export function createMatrixReader({ model, state, lod, interaction, schedule })
     state.tokensPerPanel = g.tokensPerPanel;
     state.panels = readPanels(g.layout, model.get("panel_labels"), model.get("focus"));
     const src = wholeSource(res.data, rows, cols, fr, fc);
-    const same = partial && prev && prev.rows === rows && prev.cols === cols;
-    if (same && lod.overview.fr === fr && lod.overview.fc === fc) lod.refreshOverview(src);
-    else lod.setOverview(src, model.get("_tile_blocks"));
+    const rest = partial && prev && prev.rows === rows && prev.cols === cols;
     partial = readRowsRead(model.get("_rows_read")) >= 0;
+    if (rest && lod.overview.fr === fr && lod.overview.fc === fc) {
+      lod.refreshOverview(src); // the whole of the matrix whose rows came a few at a time
+    } else {
+      lod.setOverview(src, model.get("_tile_blocks"), partial);
+      // its rows come a few at a time, as they are read: ask for those read so far
+      if (partial) model.send({ type: "rows" });
+    }
     readNormalized();
     interaction.dataChanged(!prev || prev.rows !== data.rows || prev.cols !== data.cols);
     return null;

@@ -10,7 +10,7 @@ import { colorbarTicks } from "../render/colorbar.js";
 import { axisLabels } from "../render/layout.js";
 import { drawnGrid, panelOf } from "./matrix.js";
 import { readLut, readScale } from "./scale.js";
-import { readRowsRead } from "./reading.js";
+import { readRowsRead, rowsDrawn } from "./reading.js";
 import {
   COLORS,
   DATA,
@@ -177,7 +177,7 @@ export function createPainter(ctx) {
     const read = readRowsRead(model.get("_rows_read"));
     if (flags & (LAYOUT | VIEW | READING)) {
       const error = typeof model.get("_read_error") === "string" ? model.get("_read_error") : "";
-      reading.update(read, data.rows, error, view, L.plot);
+      reading.update(rowsDrawn(read, lod.rowsHad), data.rows, error, view, L.plot);
     }
     if (flags & (LAYOUT | VIEW)) interaction.followView();
     ctx.status.drawn(renderer.kind, !cells.switching);

@@ -15,6 +15,17 @@ export function readRowsRead(v) {
 }
 
 /**
+ * The rows drawn of a source read in the background: those read (`_rows_read`, -1 for
+ * all) that the view has (its overview's rows come a few at a time), or -1 for all.
+ * @param {unknown} rowsRead `_rows_read`
+ * @param {number} had source rows whose overview rows the view has (lod `rowsHad`)
+ */
+export function rowsDrawn(rowsRead, had) {
+  const read = readRowsRead(rowsRead);
+  return read < 0 ? -1 : Math.min(read, had);
+}
+
+/**
  * What the veil says: how far the read has come, or why it stopped.
  * @param {number} read rows read
  * @param {number} rows rows of the matrix

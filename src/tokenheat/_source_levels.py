@@ -42,8 +42,9 @@ _log = logging.getLogger("tokenheat")
 MEMORY_CELLS = 2**26
 #: Most source cells one cell of a level read straight from the source stands for.
 DIRECT_CELLS = 16
-#: Most source cells read per band (a band is whole storage chunks of rows where they fit).
-BAND_CELLS = 2**27
+#: Fewest bands a pass is read in when they are whole storage chunks of rows (fewer: a
+#: band is the overview's rows, so that the picture still fills in as it is read).
+MIN_BANDS = 4
 
 
 class NotReady(Exception):
@@ -138,14 +139,14 @@ class SourceLevels:
 
     @property
     def band_rows(self) -> int:
-        """Rows of a band: whole cells of the overview (so no cell of a memory level spans
-        two bands) and whole storage chunks where :data:`BAND_CELLS` allows."""
+        """Rows of a band: whole cells of the overview (so no cell of a kept level spans
+        two bands), and whole storage chunks of rows (so no chunk is read twice) unless
+        that leaves fewer than :data:`MIN_BANDS`. A band is read a part of at most
+        ``PART_BYTES`` at a time."""
         unit = self.factors[-1][0]
         chunk = _chunk_rows(self.source)
         whole = unit if chunk is None else math.lcm(unit, chunk)
-        if whole * self.shape[1] <= BAND_CELLS:
-            return whole
-        return unit
+        return whole if whole * MIN_BANDS <= self.shape[0] else unit
 
     def _run(self) -> None:
         rows = self.shape[0]

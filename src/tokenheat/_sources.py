@@ -137,8 +137,15 @@ def part_shape(
     (160, 100000)
     >>> part_shape(10, 2**30, 1, 4, 4, None)
     (1, 16777216)
+    >>> part_shape(131072, 131072, 16, 16, 4, (1024, 1024))  # whole chunks of rows
+    (1024, 16384)
     """
     cells = max(1, PART_BYTES // itemsize)
+    if chunks is not None:
+        tall, wide = math.lcm(fr, chunks[0]), math.lcm(fc, chunks[1])
+        if tall * wide <= cells:  # whole chunks fit: as many columns of them as fit
+            width = min(cols, max(wide, cells // tall // wide * wide))
+            return min(rows, max(tall, cells // width // tall * tall)), width
     if fr * cols <= cells:  # a band of whole rows
         width = cols
     else:  # as many whole blocks of columns (whole chunks where they fit) as fit

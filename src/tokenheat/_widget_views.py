@@ -9,10 +9,6 @@ constructor, validation and settings; :class:`tokenheat.Heatmap` inherits them.
 
 from __future__ import annotations
 
-import dataclasses
-import threading
-import time
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -20,15 +16,10 @@ import traitlets as t
 
 from . import _chunks, _lazy_stack, _requests, _settings, _sync, _tiles
 
-#: Most often the rows a source's background pass has read are sent (each time the
-#: overview is sent whole: up to 16 MiB).
-READ_SHOWN_SECONDS = 1.0
-
 if TYPE_CHECKING:
     import anywidget
 
     from ._panels import Stack
-    from ._source_levels import SourceLevels
     from .controls import Controls
 
     # what the methods use of the widget they are mixed into (super(), send, traits)
@@ -47,9 +38,6 @@ class ViewsMixin(_Widget):
         _sent_mode: str | None
         _auto_range: tuple[float, float]
         _tiles: _tiles.TileServer
-        _read_shown: float
-        _read_lock: threading.Lock
-        _read_timer: threading.Timer | None
         # traits of Heatmap this sets, typed there (the import cycle hides them from mypy)
         _exact: Any
         panel_labels: Any
@@ -104,6 +92,8 @@ class ViewsMixin(_Widget):
             self._captures.arrived(content, buffers)
         elif content.get("type") == "tile":
             self._send_tile(content)
+        elif content.get("type") == "rows":  # a view that missed rows read (a new one)
+            self._send_rows(0)
 
     def _send_tile(self, content: dict) -> None:
         """Answer a view's request for the window it shows of a big matrix
@@ -170,7 +160,7 @@ class ViewsMixin(_Widget):
             if (new_layout or renamed) and _sync.panel_labels_follow(old, self.panel_labels):
                 self.panel_labels = None  # the defaults of the new layout
             self._refresh_auto_range()
-            self._follow_reading(old, matrix)
+            self._follow_reading(old, matrix)  # (ReadingMixin)
             reshaped = _sync.reshaped(old, matrix)
             if reshaped:
                 self.view = None  # the whole new matrix
@@ -178,83 +168,6 @@ class ViewsMixin(_Widget):
                 self.selection = None
             if old is not None and new_layout and self.focus is not None:
                 self.focus = None  # (the one given to __init__ is for this layout)
-
-    # ------------------------------------------------ a source read in the background
-    def wait_for_source(self, timeout: float | None = None) -> bool:
-        """Wait until a source shown without a pyramid is read.
-
-        A memmap, zarr array, h5py dataset or dask array of more than ``2**26`` cells is
-        read once in the background (the picture fills in as it goes, and the kernel runs
-        other cells meanwhile); exports wait for it. Returns True once every row is read
-        (at once for any other values), False if ``timeout`` seconds passed first; a read
-        that failed raises its error.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from tokenheat import Heatmap
-        >>> Heatmap(np.eye(3)).wait_for_source()
-        True
-        """
-        levels = _sync.reading(self._matrix)
-        if levels is None:
-            return True
-        ended = levels.wait(timeout)
-        if levels.error is not None:
-            raise levels.error
-        return ended and levels.done
-
-    def _follow_reading(self, old: Stack | None, matrix: Stack) -> None:
-        """Stop reading a source the widget no longer shows; start reading a new one, and
-        show its rows as they are read (:meth:`_show_rows_read`, on the pass's thread)."""
-        before, now = _sync.reading(old), _sync.reading(matrix)
-        if before is not None and before is not now:
-            before.stop()
-        if now is not None:
-            ref = weakref.WeakMethod(self._show_rows_read)
-            now.listeners.append(lambda: (show := ref()) is not None and show())
-            now.start()
-
-    def _show_rows_read(self) -> None:
-        """Send what the pass has read (:meth:`_send_rows_read`): at most every
-        :data:`READ_SHOWN_SECONDS` (what came in between is sent when they are up), and
-        at once at the end. Tiles that waited for rows are tried again."""
-        levels = _sync.reading(self._matrix)
-        if levels is None:
-            return
-        wait = READ_SHOWN_SECONDS - (time.monotonic() - self._read_shown)
-        if levels.ended or wait <= 0:
-            self._send_rows_read(levels)
-        elif self._read_timer is None:
-            self._read_timer = threading.Timer(wait, self._send_rows_read_later)
-            self._read_timer.daemon = True
-            self._read_timer.start()
-        self._tiles.retry()
-
-    def _send_rows_read_later(self) -> None:
-        self._read_timer = None
-        levels = _sync.reading(self._matrix)
-        if levels is not None:
-            self._send_rows_read(levels)
-
-    def _send_rows_read(self, levels: SourceLevels) -> None:
-        """Send the overview so far, the range (the default colour range follows it) and
-        the rows read."""
-        with self._read_lock:
-            self._read_shown = time.monotonic()
-            matrix = self._matrix
-            if _sync.reading(matrix) is not levels:
-                return  # the values were replaced meanwhile
-            matrix = dataclasses.replace(matrix, data_range=levels.data_range)  # type: ignore[arg-type]
-            self._matrix = matrix
-            overview, _ = matrix.f32.overview()  # type: ignore[attr-defined]
-            with self.hold_sync():
-                self._values = memoryview(overview).cast("B")
-                for name, value in _sync.reading_state(matrix).items():
-                    setattr(self, name, value)
-                self._data_range = _sync.data_range(matrix, self.normalize)
-                self._norm_ranges = _sync.norm_ranges(matrix)
-                self._refresh_auto_range()
 
     @t.observe("normalize")
     def _on_normalize(self, change: dict[str, Any]) -> None:

@@ -52,6 +52,7 @@ from ._traits import (
     checked,
 )
 from ._widget_export import ExportMixin
+from ._widget_reading import ReadingMixin
 from ._widget_views import ViewsMixin
 
 _STATIC = files("tokenheat") / "static"
@@ -71,7 +72,7 @@ def _update_order(item: tuple[str, Any]) -> int:
     return {"values": 0, "normalize": 1}.get(item[0], 2)
 
 
-class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
+class Heatmap(ExportMixin, ReadingMixin, ViewsMixin, anywidget.AnyWidget):
     """An interactive attribution heatmap.
 
     Rows are tokens (positions), columns are examples or generated tokens. The matrix is
@@ -294,6 +295,7 @@ class Heatmap(ExportMixin, ViewsMixin, anywidget.AnyWidget):
         self._read_shown = 0.0  # when the rows read in the background were last sent
         self._read_lock = threading.Lock()
         self._read_timer: threading.Timer | None = None  # sends what came in since
+        self._rows_sent = 0  # overview rows sent to the views in `rows` messages
         # The default colour range is computed here, before the traits exist, so that
         # the first state sent to the browser is complete.
         matrix = checked(coerce_stack)(values)

@@ -1,0 +1,134 @@
+"""Showing a source without a pyramid (issue 17): the picture as the source is read.
+
+Given the zarr source written by ``benchmarks/out_of_core.py --dir DIR``
+(``DIR/source-N.zarr``, or ``--source``), it measures, in headless Chromium (SwiftShader)
+driving JupyterLab, one fresh kernel:
+
+- **first paint**: from Shift+Enter on ``Heatmap(zarr.open_array(source))`` (with ``import
+  tokenheat`` in the same cell) to the first animation frame in which the widget reports
+  ``data-ready``: drawn, every row veiled as not read yet;
+- **first rows**: to the first frame in which rows read are drawn (the veil has moved
+  down from the top);
+- **kernel free**: while the source is read, the round trip of a cell that prints a
+  number (median of a few), i.e. how long other cells wait;
+- **read**: to the frame in which the veil is gone (every row read, every level made);
+- the kernel's peak RSS (``VmHWM``) after it, and how many of the planted spikes the
+  final picture shows at the pixel that covers each.
+
+Run: ``.venv/bin/python benchmarks/out_of_core.py --size 131072 --dir DIR`` (or any
+size) then ``.venv/bin/python benchmarks/source_view.py --dir DIR --size 131072``. Results
+are merged into ``benchmarks/out_of_core_results.json`` under the size, key ``source_view``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _lab import compile_as_installed  # noqa: E402
+from labdriver import launch_browser, running_lab  # noqa: E402
+from out_of_core import RESULTS  # noqa: E402
+from pyramid_view import first_paint, spikes_shown  # noqa: E402
+
+#: The veil over the rows not read yet has moved down from the top: rows are drawn.
+FIRST_ROWS = (
+    "(() => { const v = document.querySelector('.tokenheat-reading');"
+    " return v && !v.hidden && parseFloat(v.style.top) > 0; })()"
+)
+#: Every row is read: the widget is drawn and its veil hidden.
+READ = (
+    "(() => { const v = document.querySelector('.tokenheat-reading');"
+    " return document.querySelector('.tokenheat[data-ready=\"true\"]') && v && v.hidden; })()"
+)
+
+
+def notebook(folder: Path, source: Path) -> str:
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("import numpy as np\nimport zarr"),
+            nbformat.v4.new_code_cell(
+                "import tokenheat\n"
+                f"w = tokenheat.Heatmap(zarr.open_array({str(source)!r}, mode='r'))\nw"
+            ),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, folder / "source.ipynb")
+    return "source.ipynb"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dir", type=Path, help="where out_of_core.py --dir wrote its stores")
+    parser.add_argument("--size", type=int, default=131072, help="the source's side")
+    parser.add_argument("--source", type=Path, help="the zarr source (default DIR/source-N.zarr)")
+    parser.add_argument("--pings", type=int, default=5, help="cells run while it is read")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    source = args.source or args.dir / f"source-{args.size}.zarr"
+    compile_as_installed()
+    result: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "nb"
+        folder.mkdir()
+        name = notebook(folder, source.resolve())
+        with running_lab(folder, Path(tmp) / "lab") as lab, sync_playwright() as p:
+            browser = launch_browser(p)
+            seconds, (context, page) = first_paint(lab, browser, name)
+            start = page.evaluate("performance.now()") - seconds * 1000
+            result["first_paint_s"] = round(seconds, 3)
+            print(f"first paint (every row veiled): {seconds:.2f} s", flush=True)
+            rows = page.wait_for_function(
+                f"() => {FIRST_ROWS} ? performance.now() : false", polling="raf", timeout=600_000
+            ).json_value()
+            result["first_rows_s"] = round((rows - start) / 1000, 3)
+            print(f"first rows drawn: {result['first_rows_s']:.2f} s", flush=True)
+            pings = []
+            for _ in range(args.pings):
+                t0 = time.perf_counter()
+                lab.run_code(page, "print(1)")
+                pings.append(round((time.perf_counter() - t0) * 1000, 1))
+            result["cell_while_reading_ms"] = pings
+            result["cell_while_reading_median_ms"] = statistics.median(pings)
+            print(f"a cell while it is read: {pings} ms", flush=True)
+            done = page.wait_for_function(
+                f"() => {READ} ? performance.now() : false", polling=1000, timeout=3_600_000
+            ).json_value()
+            result["read_s"] = round((done - start) / 1000, 1)
+            print(f"every row read: {result['read_s']:.0f} s", flush=True)
+            result["block"] = json.loads(lab.run_code(page, "print(list(w._block))").strip())
+            result["spikes_in_picture"] = spikes_shown(lab, page, args.size)
+            peak = lab.run_code(
+                page,
+                "print(next(int(l.split()[1]) for l in open('/proc/self/status') "
+                "if l.startswith('VmHWM')))",
+            )
+            result["kernel_peak_rss"] = int(peak.strip().splitlines()[-1]) * 1024
+            context.close()
+            lab.shutdown_kernels()
+    result["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    print(
+        f"{args.size} x {args.size}: first paint {result['first_paint_s']:.2f} s, first rows "
+        f"{result['first_rows_s']:.2f} s, read {result['read_s']:.0f} s; a cell while reading "
+        f"{result['cell_while_reading_median_ms']} ms; kernel peak RSS "
+        f"{result['kernel_peak_rss'] / 2**20:.0f} MiB; spikes {result['spikes_in_picture']}"
+    )
+    every = json.loads(args.out.read_text()) if args.out.exists() else {}
+    every.setdefault(str(args.size), {})["source_view"] = result
+    args.out.write_text(json.dumps(every, indent=1) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
