@@ -244,3 +244,26 @@ def test_reading_takes_bounded_memory(tmp_path, monkeypatch) -> None:
     assert math.ceil(rows / fr) * math.ceil(cols / fc) <= 2**14
     np.testing.assert_array_equal(overview_of(w), downsample(np.asarray(source), (fr, fc)))
     np.testing.assert_array_equal(cells[1], source[2000:2100, 3000:3100])
+
+
+def test_a_dask_source_is_read_where_dask_runs(small, values) -> None:
+    """With a Client on a LocalCluster of worker processes, each band's reduction and
+    range is one dask computation whose tasks run on the workers."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+        distributed.get_task_stream(client) as stream,
+    ):
+        w = tokenheat.Heatmap(da.from_array(values.astype(np.float64), chunks=(70, 60)))
+        assert w.wait_for_source(120)
+        addresses = set(client.scheduler_info()["workers"])
+    np.testing.assert_array_equal(overview_of(w), downsample(values, (16, 16)))
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    assert w._data_range == [lo, hi]
+    keys = [str(t["key"]) for t in stream.data]
+    assert any("array-" in k for k in keys)  # the source's chunks, read on the workers
+    workers = {t["worker"] for t in stream.data}
+    assert workers and workers <= addresses
