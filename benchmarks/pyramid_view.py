@@ -77,18 +77,32 @@ VISIBLE = "document.querySelector('.tokenheat[data-ready=\"true\"]')"
 
 
 def notebook(folder: Path, store: Path) -> str:
+    shown = f"tokenheat.open_pyramid({str(store)!r})"
+    return write_notebook(folder, "pyramid.ipynb", "import numpy as np", shown)
+
+
+def write_notebook(folder: Path, name: str, setup: str, shown: str) -> str:
+    """``folder/name``: an untimed cell ``setup``, then the timed one, which imports
+    tokenheat and shows ``Heatmap(shown)`` as ``w``."""
     nb = nbformat.v4.new_notebook(
         cells=[
-            nbformat.v4.new_code_cell("import numpy as np"),
-            nbformat.v4.new_code_cell(
-                "import tokenheat\n"
-                f"w = tokenheat.Heatmap(tokenheat.open_pyramid({str(store)!r}))\nw"
-            ),
+            nbformat.v4.new_code_cell(setup),
+            nbformat.v4.new_code_cell(f"import tokenheat\nw = tokenheat.Heatmap({shown})\nw"),
         ]
     )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, folder / "pyramid.ipynb")
-    return "pyramid.ipynb"
+    nbformat.write(nb, folder / name)
+    return name
+
+
+def kernel_peak_rss(lab, page) -> int:
+    """The kernel's peak resident memory so far (``VmHWM``), bytes."""
+    peak = lab.run_code(
+        page,
+        "print(next(int(l.split()[1]) for l in open('/proc/self/status') "
+        "if l.startswith('VmHWM')))",
+    )
+    return int(peak.strip().splitlines()[-1]) * 1024
 
 
 def first_paint(lab, browser, name: str) -> tuple[float, object]:
@@ -232,12 +246,7 @@ def main() -> None:
                 xs = [t[key] for t in tiles]
                 result[key.replace("_ms", "_median_ms")] = round(statistics.median(xs), 1)
                 result[key.replace("_ms", "_p95_ms")] = round(p95(xs), 1)
-            peak = lab.run_code(
-                page,
-                "print(next(int(l.split()[1]) for l in open('/proc/self/status') "
-                "if l.startswith('VmHWM')))",
-            )
-            result["kernel_peak_rss"] = int(peak.strip().splitlines()[-1]) * 1024
+            result["kernel_peak_rss"] = kernel_peak_rss(lab, page)
             context.close()
             lab.shutdown_kernels()
     result["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")

@@ -30,7 +30,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _lab import compile_as_installed  # noqa: E402
 from labdriver import launch_browser, running_lab  # noqa: E402
 from out_of_core import RESULTS  # noqa: E402
-from pyramid_view import first_paint, spikes_shown  # noqa: E402
+from pyramid_view import first_paint, kernel_peak_rss, spikes_shown, write_notebook  # noqa: E402
 
 #: The veil over the rows not read yet has moved down from the top: rows are drawn.
 FIRST_ROWS = (
@@ -54,18 +53,8 @@ READ = (
 
 
 def notebook(folder: Path, source: Path) -> str:
-    nb = nbformat.v4.new_notebook(
-        cells=[
-            nbformat.v4.new_code_cell("import numpy as np\nimport zarr"),
-            nbformat.v4.new_code_cell(
-                "import tokenheat\n"
-                f"w = tokenheat.Heatmap(zarr.open_array({str(source)!r}, mode='r'))\nw"
-            ),
-        ]
-    )
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(nb, folder / "source.ipynb")
-    return "source.ipynb"
+    shown = f"zarr.open_array({str(source)!r}, mode='r')"
+    return write_notebook(folder, "source.ipynb", "import numpy as np\nimport zarr", shown)
 
 
 def main() -> None:
@@ -109,12 +98,7 @@ def main() -> None:
             print(f"every row read: {result['read_s']:.0f} s", flush=True)
             result["block"] = json.loads(lab.run_code(page, "print(list(w._block))").strip())
             result["spikes_in_picture"] = spikes_shown(lab, page, args.size)
-            peak = lab.run_code(
-                page,
-                "print(next(int(l.split()[1]) for l in open('/proc/self/status') "
-                "if l.startswith('VmHWM')))",
-            )
-            result["kernel_peak_rss"] = int(peak.strip().splitlines()[-1]) * 1024
+            result["kernel_peak_rss"] = kernel_peak_rss(lab, page)
             context.close()
             lab.shutdown_kernels()
     result["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")

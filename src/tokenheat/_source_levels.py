@@ -231,19 +231,12 @@ class SourceLevels:
         gives them exactly (as :meth:`tokenheat.Pyramid.reduce_window`); None when only
         the source does (read it); :class:`NotReady` when that level's rows under the
         window are not read yet."""
-        rows, cols = self.shape
+        from .pyramid import gives_blocks
+
         r0, r1, c0, c1 = window
         best = None
         for k in range(self.first_kept, len(self.factors)):
-            lr, lc = self.factors[k]
-            if (
-                fr % lr == 0
-                and fc % lc == 0
-                and r0 % lr == 0
-                and c0 % lc == 0
-                and (r1 % lr == 0 or r1 == rows)
-                and (c1 % lc == 0 or c1 == cols)
-            ):
+            if gives_blocks(self.factors[k], window, fr, fc, self.shape):
                 best = k
         if best is None:
             return None

@@ -321,18 +321,9 @@ class Pyramid:
         """The coarsest level that gives the ``fr`` x ``fc`` blocks of ``window`` exactly:
         its factors divide the blocks, its cells start at the window's corner, and they
         end at the window's far edges (or the matrix's, where the window reaches them)."""
-        rows, cols = self.shape
-        r0, r1, c0, c1 = window
         best = 0
-        for k, (lr, lc) in enumerate(self.factors):
-            if (
-                fr % lr == 0
-                and fc % lc == 0
-                and r0 % lr == 0
-                and c0 % lc == 0
-                and (r1 % lr == 0 or r1 == rows)
-                and (c1 % lc == 0 or c1 == cols)
-            ):
+        for k, level in enumerate(self.factors):
+            if gives_blocks(level, window, fr, fc, self.shape):
                 best = k
         return best
 
@@ -349,6 +340,36 @@ class Pyramid:
         lr, lc = self.factors[k]
         part = (r0 // lr, -(-r1 // lr), c0 // lc, -(-c1 // lc))
         return _sources.reduce_source(self.levels[k], fr // lr, fc // lc, part)
+
+
+def gives_blocks(
+    level: tuple[int, int],
+    window: tuple[int, int, int, int],
+    fr: int,
+    fc: int,
+    shape: tuple[int, int],
+) -> bool:
+    """Whether a level of ``level`` source cells a cell gives the ``fr`` x ``fc`` blocks of
+    ``window`` of a ``shape`` matrix exactly: its factors divide the blocks, its cells
+    start at the window's corner, and they end at the window's far edges (or the
+    matrix's, where the window reaches them).
+
+    >>> gives_blocks((2, 2), (4, 10, 0, 7), 4, 2, (10, 7))
+    True
+    >>> gives_blocks((4, 4), (4, 10, 0, 7), 4, 2, (10, 7))
+    False
+    """
+    lr, lc = level
+    r0, r1, c0, c1 = window
+    rows, cols = shape
+    return (
+        fr % lr == 0
+        and fc % lc == 0
+        and r0 % lr == 0
+        and c0 % lc == 0
+        and (r1 % lr == 0 or r1 == rows)
+        and (c1 % lc == 0 or c1 == cols)
+    )
 
 
 def open_pyramid(store: Any) -> Pyramid:
