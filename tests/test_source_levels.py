@@ -19,10 +19,11 @@ import pytest
 
 import tokenheat
 from tokenheat import _data, _lazy_stack, _source_levels, _sources, downsample
+from tokenheat._export_pixels import shown_values
 from tokenheat._source_levels import StillReading
 
 from .test_pyramid import spiky
-from .test_pyramid_heatmap import tile_of
+from .test_pyramid_heatmap import grid_rule, tile_of
 
 zarr = pytest.importorskip("zarr")
 h5py = pytest.importorskip("h5py")
@@ -87,7 +88,12 @@ def test_once_read_it_equals_the_source(small, kind, values, tmp_path) -> None:
     content, got = tile_of(w, [0, 200, 0, 200], [3, 3])
     assert content["block"] == [4, 4]  # the finest served at least as coarse
     np.testing.assert_array_equal(got, downsample(values[:200, :200], (4, 4)))
-    # an export reads the view, and draws what the matrix in memory draws
+    # an export of a view of more cells than READ_CELLS draws from a kept level (the
+    # coarsest no coarser than an export pixel's cells) as the browser draws a grid
+    np.testing.assert_array_equal(
+        shown_values(w, 60, 50), grid_rule(downsample(values, (8, 8)), w.view, 8, 8, 60, 50)
+    )
+    # an export of fewer reads the view, and draws what the matrix in memory draws
     w.view = (96, 160, 192, 288)
     png = w.to_png()
     same = tokenheat.Heatmap(values, vmin=w.vmin, vmax=w.vmax)

@@ -1,6 +1,9 @@
 """A Heatmap of a pyramid too big to send whole (issue 17): the stack's float32 matrix
 stands for :func:`tokenheat.open_pyramid`'s levels, read a window or a level at a time
-through a :class:`tokenheat._lazy.LazyMatrix`, never whole.
+through a :class:`tokenheat._lazy.LazyMatrix`, never whole. A source too big to read
+whole stands in the same way for the levels a pass makes of it in the background
+(:class:`tokenheat._source_levels.SourceLevels`: the same rules, over the levels it
+serves; exports wait until it is read).
 
 - The overview sent with the state is the finest level within ``TILE_CELLS``: its cells
   are the max-|v| blocks of its factors, as the overview of a matrix in memory.
@@ -143,7 +146,9 @@ class LazyPanels:
         :data:`READ_CELLS`): the overview when its blocks are no bigger than the cells a
         pixel covers (so the export is what the browser draws from it), else the
         coarsest level that is no coarser than that (finer than the level the browser's
-        tile comes in, :meth:`tile`, when the two differ)."""
+        tile comes in, :meth:`tile`, when the two differ); of a source read in the
+        background, the coarsest kept level no coarser than that, or its finest kept
+        one."""
         self.check_read("export it")
         r0, r1, c0, c1 = view
         cells = (math.ceil(r1) - math.floor(r0)) * (math.ceil(c1) - math.floor(c0))
