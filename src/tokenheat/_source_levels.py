@@ -9,12 +9,12 @@ overview (the finest within ``TILE_CELLS``):
 - *direct* levels, whose tiles are read from the source when asked for: those whose
   cells stand for at most :data:`DIRECT_CELLS` source cells, so that a tile of
   ``TILE_CELLS`` cells reads at most ``READ_CELLS``;
-- *memory* levels, made by the pass and kept: the finest of at most
+- *kept* levels, made by the pass and kept in memory: the finest of at most
   :data:`MEMORY_CELLS` cells and every coarser one down to the overview.
 
-Levels in between are not served: a view that would need one gets the next memory level
+Levels in between are not served: a view that would need one gets the next kept level
 (``_tile_blocks`` tells the browser so; js/data/lod.js ``servedBlock``). A tile of a
-memory level whose rows are not read yet waits (:class:`NotReady`) until the pass has
+kept level whose rows are not read yet waits (:class:`NotReady`) until the pass has
 read them. The finite range is found by the same pass, so the default colour range
 follows it as it grows. :class:`SourceLevels` has the parts of
 :class:`tokenheat.Pyramid` that :class:`tokenheat._lazy.LazyMatrix` and
@@ -63,7 +63,7 @@ class _Virtual:
 
 
 def plan(shape: tuple[int, int], memory_cells: int) -> tuple[list[tuple[int, int]], int, int]:
-    """The factors of every level served, the index of the finest memory level among
+    """The factors of every level served, the index of the finest kept level among
     them, and the overview's (the last).
 
     >>> plan((8192, 8192), 2**24)
@@ -83,7 +83,7 @@ def plan(shape: tuple[int, int], memory_cells: int) -> tuple[list[tuple[int, int
 
 
 class SourceLevels:
-    """The levels of a 2-D source, the memory ones made by one pass on a thread
+    """The levels of a 2-D source, the kept ones made by one pass on a thread
     (:meth:`start`): ``rows_read`` source rows are read, ``done`` once all are (``error``
     when a read failed), ``ended`` once the pass is over (done, failed or stopped).
     ``listeners`` are called on the thread after each band and at the end."""
@@ -168,7 +168,7 @@ class SourceLevels:
             self._finished.set()
 
     def _read_band(self, r0: int, r1: int) -> tuple[np.ndarray, list[float] | None]:
-        """The finest memory level's cells of source rows ``r0:r1`` and their values' range."""
+        """The finest kept level's cells of source rows ``r0:r1`` and their values' range."""
         fr, fc = self.factors[self.first_kept]
         cols = self.shape[1]
         if self.reader._dask:
@@ -189,7 +189,7 @@ class SourceLevels:
         return out, found
 
     def _keep(self, r0: int, r1: int, finest: np.ndarray, found: list[float] | None) -> None:
-        """Write a band into every memory level, then count its rows read."""
+        """Write a band into every kept level, then count its rows read."""
         level = finest
         for k in range(self.first_kept, len(self.factors)):
             fr, fc = self.factors[k]
@@ -221,13 +221,13 @@ class SourceLevels:
         return len(self.factors) - 1
 
     def snapshot(self, k: int) -> np.ndarray:
-        """A copy of memory level ``k`` as read so far (NaN where not read yet)."""
+        """A copy of kept level ``k`` as read so far (NaN where not read yet)."""
         return np.array(self.levels[k], dtype="<f4")
 
     def reduce_window(
         self, window: tuple[int, int, int, int], fr: int, fc: int
     ) -> np.ndarray | None:
-        """The ``fr`` x ``fc`` blocks of ``window`` from the coarsest memory level that
+        """The ``fr`` x ``fc`` blocks of ``window`` from the coarsest kept level that
         gives them exactly (as :meth:`tokenheat.Pyramid.reduce_window`); None when only
         the source does (read it); :class:`NotReady` when that level's rows under the
         window are not read yet."""
