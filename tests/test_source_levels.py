@@ -273,3 +273,13 @@ def test_a_dask_source_is_read_where_dask_runs(small, values) -> None:
     assert any("array-" in k for k in keys)  # the source's chunks, read on the workers
     workers = {t["worker"] for t in stream.data}
     assert workers and workers <= addresses
+
+
+def test_a_value_too_big_for_float32_stops_the_pass_with_its_place(small, values) -> None:
+    bad = values.astype(np.float64)
+    bad[200, 70] = 1e39  # finite, but infinite as float32
+    w = tokenheat.Heatmap(da.from_array(bad, chunks=(70, 60)))
+    with pytest.raises(ValueError, match=r"the block of rows 200:204, columns 68:72 holds inf"):
+        w.wait_for_source(60)
+    wait_rows(w, -1)
+    assert "block of rows 200:204" in w._read_error and w._rows_read == 192

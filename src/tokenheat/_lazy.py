@@ -99,6 +99,23 @@ def _cast32(block: np.ndarray) -> np.ndarray:
         return np.asarray(block, dtype=np.float32)
 
 
+def check_blocks(
+    blocks: np.ndarray, window: tuple[int, int, int, int], fr: int, fc: int, name: str
+) -> None:
+    """Refuse the ``fr`` x ``fc`` max-|v| blocks of ``window`` of a dask source cast to
+    float32 where dask ran, if one is infinite (:class:`tokenheat._sources.BadValue` with
+    the block's place): a value too big for float32 is then its block's strongest."""
+    bad = np.argwhere(np.isinf(blocks))
+    if len(bad):
+        r, c = window[0] + int(bad[0][0]) * fr, window[2] + int(bad[0][1]) * fc
+        raise _sources.BadValue(
+            f"{name} must hold finite values or NaN that fit in float32 (|v| <= 3.4e38): "
+            f"the block of rows {r}:{min(r + fr, window[1])}, columns "
+            f"{c}:{min(c + fc, window[3])} holds {blocks[tuple(bad[0])]} as float32; clip or "
+            "rescale it"
+        )
+
+
 class LazyMatrix:
     """A 2-D source or :class:`tokenheat.Pyramid` read a window at a time, as float32 (or
     a source's :class:`tokenheat._source_levels.SourceLevels`: its kept levels, else the
@@ -119,9 +136,12 @@ class LazyMatrix:
 
         self.pyramid = source if isinstance(source, (Pyramid, SourceLevels)) else None
         written = isinstance(source, Pyramid)  # its level 0 is float32 and finite
-        base = (
-            source.levels[0] if written else source.source if self.pyramid is not None else source
-        )
+        if written:
+            base = source.levels[0]
+        elif isinstance(source, SourceLevels):
+            base = source.source
+        else:
+            base = source
         rows, cols, _ = _sources.check_matrix(base)
         self.shape = (rows, cols)
         self.name = _sources.describe(base)
@@ -171,15 +191,7 @@ class LazyMatrix:
                     return kept
             out = _sources.reduce_source(self._f32, fr, fc, w)
             if self._dask:  # cast where dask ran: an infinite value is the block's strongest
-                bad = np.argwhere(np.isinf(out))
-                if len(bad):
-                    r, c = w[0] + int(bad[0][0]) * fr, w[2] + int(bad[0][1]) * fc
-                    raise _sources.BadValue(
-                        f"{self.name} must hold finite values or NaN that fit in float32 "
-                        f"(|v| <= 3.4e38): the block of rows {r}:{min(r + fr, w[1])}, "
-                        f"columns {c}:{min(c + fc, w[3])} holds {out[tuple(bad[0])]} as "
-                        "float32; clip or rescale it"
-                    )
+                check_blocks(out, w, fr, fc, self.name)
             return out
 
         return self.cache.get(("blocks", fr, fc, *w), make)

@@ -62,12 +62,12 @@ class _Virtual:
         self.shape = shape
 
 
-def plan(shape: tuple[int, int], memory_cells: int) -> tuple[list[tuple[int, int]], int, int]:
-    """The factors of every level served, the index of the finest kept level among
-    them, and the overview's (the last).
+def plan(shape: tuple[int, int], memory_cells: int) -> tuple[list[tuple[int, int]], int]:
+    """The factors of every level served, finest first (the last is the overview's), and
+    the index of the finest kept level among them.
 
     >>> plan((8192, 8192), 2**24)
-    ([(1, 1), (2, 2), (4, 4)], 1, 2)
+    ([(1, 1), (2, 2), (4, 4)], 1)
     >>> plan((2**17, 2**17), 2**26)[0][-4:]
     [(4, 4), (16, 16), (32, 32), (64, 64)]
     """
@@ -79,7 +79,7 @@ def plan(shape: tuple[int, int], memory_cells: int) -> tuple[list[tuple[int, int
     overview = next(k for k, n in enumerate(cells) if n <= _data.TILE_CELLS)
     memory = min(overview, next(k for k, n in enumerate(cells) if n <= memory_cells))
     served = [f for f in factors[:memory] if f[0] * f[1] <= DIRECT_CELLS]
-    return served + factors[memory : overview + 1], len(served), len(served) + overview - memory
+    return served + factors[memory : overview + 1], len(served)
 
 
 class SourceLevels:
@@ -97,7 +97,7 @@ class SourceLevels:
         self.shape = (rows, cols)
         self.name = _sources.describe(source)
         self.store = None
-        self.factors, self.first_kept, self._overview = plan(self.shape, memory_cells)
+        self.factors, self.first_kept = plan(self.shape, memory_cells)
         self.levels: list[Any] = []
         for k, (fr, fc) in enumerate(self.factors):
             shape = (-(-rows // fr), -(-cols // fc))
@@ -170,22 +170,17 @@ class SourceLevels:
     def _read_band(self, r0: int, r1: int) -> tuple[np.ndarray, list[float] | None]:
         """The finest kept level's cells of source rows ``r0:r1`` and their values' range."""
         fr, fc = self.factors[self.first_kept]
-        cols = self.shape[1]
+        window = (r0, r1, 0, self.shape[1])
         if self.reader._dask:
-            return _dask_band(self.reader, r0, r1, fr, fc)
-        out = np.empty((-(-(r1 - r0) // fr), -(-cols // fc)), np.float32)
+            return _dask_band(self.reader, window, fr, fc)
         found = None
-        chunks = _sources.storage_chunks(self.source)
-        height, width = _sources.part_shape(r1 - r0, cols, fr, fc, 4, chunks)
-        for a0 in range(r0, r1, height):
-            a1 = min(r1, a0 + height)
-            for b0 in range(0, cols, width):
-                b1 = min(cols, b0 + width)
-                part = self.reader.window(a0, a1, b0, b1, keep=False)
-                found = _sources.widen_range(found, _sources.finite_range(part))
-                out[(a0 - r0) // fr : -(-(a1 - r0) // fr), b0 // fc : -(-b1 // fc)] = reduce_blocks(
-                    part, fr, fc
-                )
+
+        def widen(part: np.ndarray) -> None:
+            nonlocal found
+            found = _sources.widen_range(found, _sources.finite_range(part))
+
+        # (the reader's float32, each part checked finite as it is read)
+        out = _sources.reduce_source(self.reader._f32, fr, fc, window, each_part=widen)
         return out, found
 
     def _keep(self, r0: int, r1: int, finest: np.ndarray, found: list[float] | None) -> None:
@@ -231,22 +226,20 @@ class SourceLevels:
         gives them exactly (as :meth:`tokenheat.Pyramid.reduce_window`); None when only
         the source does (read it); :class:`NotReady` when that level's rows under the
         window are not read yet."""
-        from .pyramid import gives_blocks
+        from .pyramid import gives_blocks, level_blocks
 
-        r0, r1, c0, c1 = window
+        r0, r1, _, _ = window
         best = None
         for k in range(self.first_kept, len(self.factors)):
             if gives_blocks(self.factors[k], window, fr, fc, self.shape):
                 best = k
         if best is None:
             return None
-        lr, lc = self.factors[best]
         if not self.done and r1 > self.rows_read:
             if self.error is not None:
                 raise OSError(f"reading {self.name} failed: {self.error}")
             raise NotReady(f"rows {r0}:{r1} of {self.name} are not read yet")
-        part = (r0 // lr, -(-r1 // lr), c0 // lc, -(-c1 // lc))
-        return _sources.reduce_source(self.levels[best], fr // lr, fc // lc, part)
+        return level_blocks(self.levels[best], self.factors[best], window, fr, fc)
 
     def check_read(self, what: str) -> None:
         """Refuse ``what`` (an export) until every row is read."""
@@ -276,25 +269,21 @@ def _chunk_rows(source: Any) -> int | None:
     return None
 
 
-def _dask_band(reader: Any, r0: int, r1: int, fr: int, fc: int):
-    """A band of a dask source reduced, and its range, in one dask computation (where
-    dask runs: its threads or the user's cluster)."""
+def _dask_band(reader: Any, window: tuple[int, int, int, int], fr: int, fc: int):
+    """A band (``window``, whole rows) of a dask source reduced, and its range, in one
+    dask computation (where dask runs: its threads or the user's cluster)."""
     import warnings
 
     import dask
     import dask.array as da
 
-    part = reader._f32[r0:r1]
+    from ._lazy import check_blocks
+
+    part = reader._f32[window[0] : window[1]]
     blocks = _sources.dask_blocks(part, fr, fc, np.dtype(np.float32))
     with warnings.catch_warnings(), np.errstate(invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # chunks of NaN only
         out, lo, hi = dask.compute(blocks, da.nanmin(part), da.nanmax(part))
     out = np.asarray(out, dtype=np.float32)
-    bad = np.argwhere(np.isinf(out))
-    if len(bad):
-        raise _sources.BadValue(
-            f"{reader.name} must hold finite values or NaN that fit in float32 (|v| <= "
-            f"3.4e38): the block of rows from {r0 + int(bad[0][0]) * fr}, columns from "
-            f"{int(bad[0][1]) * fc} holds {out[tuple(bad[0])]} as float32; clip or rescale it"
-        )
+    check_blocks(out, window, fr, fc, reader.name)
     return out, None if np.isnan(lo) else [float(lo), float(hi)]

@@ -11,6 +11,8 @@ parts of at most :data:`PART_BYTES`, each part's blocks reduced by
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -194,12 +196,18 @@ def check_blocks(fr: object, fc: object) -> tuple[int, int]:
 
 
 def reduce_source(
-    source: object, fr: int, fc: int, window: tuple[int, int, int, int] | None = None
+    source: object,
+    fr: int,
+    fc: int,
+    window: tuple[int, int, int, int] | None = None,
+    *,
+    each_part: Callable[[np.ndarray], Any] | None = None,
 ) -> np.ndarray:
     """The strongest value of each ``fr`` x ``fc`` block of a 2-D source (see
     :func:`tokenheat.downsample`), read a part at a time; of ``window`` (``(r0, r1, c0,
     c1)``, blocks starting at its corner, the last ones smaller) only, when given, so
-    that only the window is read."""
+    that only the window is read. ``each_part`` sees every part read (not for a dask
+    source, which is reduced where dask runs)."""
     from ._blocks import reduce_blocks
 
     rows, cols, dtype = check_matrix(source)
@@ -215,6 +223,8 @@ def reduce_source(
         for b0 in range(c0, c1, width):
             b1 = min(c1, b0 + width)
             part = read(source, a0, a1, b0, b1, out_dtype)
+            if each_part is not None:
+                each_part(part)
             out[(a0 - r0) // fr : -(-(a1 - r0) // fr), (b0 - c0) // fc : -(-(b1 - c0) // fc)] = (
                 reduce_blocks(part, fr, fc)
             )

@@ -337,9 +337,7 @@ class Pyramid:
         r0, r1, c0, c1 = _sources.check_window(window, rows, cols)
         fr, fc = _sources.check_blocks(fr, fc)
         k = self.window_level((r0, r1, c0, c1), fr, fc)
-        lr, lc = self.factors[k]
-        part = (r0 // lr, -(-r1 // lr), c0 // lc, -(-c1 // lc))
-        return _sources.reduce_source(self.levels[k], fr // lr, fc // lc, part)
+        return level_blocks(self.levels[k], self.factors[k], (r0, r1, c0, c1), fr, fc)
 
 
 def gives_blocks(
@@ -370,6 +368,18 @@ def gives_blocks(
         and (r1 % lr == 0 or r1 == rows)
         and (c1 % lc == 0 or c1 == cols)
     )
+
+
+def level_blocks(
+    level: Any, factor: tuple[int, int], window: tuple[int, int, int, int], fr: int, fc: int
+) -> np.ndarray:
+    """The ``fr`` x ``fc`` blocks of ``window`` (source cells) from a level whose cells
+    stand for ``factor`` source cells and give them exactly (:func:`gives_blocks`): only
+    the level's cells under the window are read."""
+    lr, lc = factor
+    r0, r1, c0, c1 = window
+    part = (r0 // lr, -(-r1 // lr), c0 // lc, -(-c1 // lc))
+    return _sources.reduce_source(level, fr // lr, fc // lc, part)
 
 
 def open_pyramid(store: Any) -> Pyramid:
