@@ -3,7 +3,7 @@
 // shows why in the error box and keeps its flags, so the next change redoes them.
 
 import { sourceView } from "../data/lod.js";
-import { readDataRange } from "../data/traits.js";
+import { readDataRange, readText } from "../data/traits.js";
 import { hoverBoxes } from "../interact/hover.js";
 import { selCol, selPanel, selRow } from "../interact/selection.js";
 import { colorbarTicks } from "../render/colorbar.js";
@@ -176,7 +176,7 @@ export function createPainter(ctx) {
     }
     const read = readRowsRead(model.get("_rows_read"));
     if (flags & (LAYOUT | VIEW | READING)) {
-      const error = typeof model.get("_read_error") === "string" ? model.get("_read_error") : "";
+      const error = readText(model.get("_read_error"));
       reading.update(rowsDrawn(read, lod.rowsHad), data.rows, error, view, L.plot);
     }
     if (flags & (LAYOUT | VIEW)) interaction.followView();
