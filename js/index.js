@@ -20,7 +20,7 @@ import { createScheduler } from "./view/scheduler.js";
 import { createSkeleton } from "./view/skeleton.js";
 import { ALL, HOVER, LAYOUT, SELECTION, VIEW, createViewState } from "./view/state.js";
 import { createStatus } from "./view/status.js";
-import { warmUp } from "./view/warmup.js";
+import { premeasureLabels } from "./view/warmup.js";
 
 /**
  * The part of an anywidget model this view uses.
@@ -151,12 +151,16 @@ function render({ model, el }) {
 }
 
 /**
- * When the model is made, before any view: do what a first frame would otherwise do first
+ * When the model is made, before any view: measure the labels a first frame needs
  * (view/warmup.js). Every view reads the traits it needs itself.
  * @param {{ model: Model }} ctx
  */
 function initialize({ model }) {
-  warmUp(model);
+  try {
+    premeasureLabels(model);
+  } catch (e) {
+    console.warn("tokenheat: could not measure labels ahead of the first frame:", e);
+  }
 }
 
 export default { initialize, render };

@@ -33,14 +33,6 @@ function instance() {
 }
 
 /**
- * Compile and instantiate the colouring WebAssembly now (a model's `initialize`), so that a
- * first frame does not (1-3 ms each, more on a busy page).
- */
-export function prepareColour() {
-  if (wasmSwitch.enabled) instance();
-}
-
-/**
  * Colour `h` rows of `w` values (`src`, row after row) into `out`, row y at
  * `at + y * stride`: the colour of each value under `scale`, `nan` for NaN, as
  * `lutIndex` and `packed` give it. False, with nothing done, where WebAssembly cannot run

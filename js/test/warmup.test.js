@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLabels, measureIn } from "../view/labels.js";
 import { firstLabels } from "../view/warmup.js";
 
@@ -85,94 +85,5 @@ describe("measuring labels ahead of the first frame", () => {
     expect(measuredByFirstLayout(traits, font)).toEqual([]);
     // another font is another cache
     expect(measuredByFirstLayout(traits, "12px warmup-test")).toHaveLength(4);
-  });
-});
-
-describe("warming the page's canvas drawing when the model is made", () => {
-  /**
-   * A document whose canvases record the context options asked for and the pixels put;
-   * `fail` makes getContext throw.
-   * @param {boolean} [fail]
-   */
-  function fakeDocument(fail = false) {
-    /** @type {{ options: unknown, puts: number[][] }[]} */
-    const canvases = [];
-    const doc = {
-      createElement(/** @type {string} */ tag) {
-        expect(tag).toBe("canvas");
-        const rec = { options: /** @type {unknown} */ (null), puts: /** @type {number[][]} */ ([]) };
-        canvases.push(rec);
-        return {
-          width: 300,
-          height: 150,
-          getContext(/** @type {string} */ kind, /** @type {unknown} */ options) {
-            if (fail) throw new Error("no canvas here");
-            expect(kind).toBe("2d");
-            rec.options = options;
-            const canvas = this;
-            return {
-              createImageData: (/** @type {number} */ w, /** @type {number} */ h) => ({ w, h }),
-              putImageData: (
-                /** @type {{ w: number, h: number }} */ im,
-                /** @type {number} */ x,
-                /** @type {number} */ y,
-              ) => rec.puts.push([im.w, im.h, x, y, canvas.width, canvas.height]),
-            };
-          },
-        };
-      },
-    };
-    return { doc, canvases };
-  }
-
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    vi.restoreAllMocks();
-    vi.resetModules();
-  });
-
-  it("puts one pixel into a 1 x 1 canvas kept in memory, once per page", async () => {
-    const { doc, canvases } = fakeDocument();
-    vi.stubGlobal("document", doc);
-    const { warmCanvas } = await import("../view/warmup.js");
-    expect(warmCanvas()).toBe(true);
-    expect(warmCanvas()).toBe(false);
-    expect(canvases).toEqual([{ options: { willReadFrequently: true }, puts: [[1, 1, 0, 0, 1, 1]] }]);
-  });
-
-  it("goes on to the other steps when the canvas cannot be made, and says why", async () => {
-    const { doc } = fakeDocument(true);
-    vi.stubGlobal("document", doc);
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const { warmUp } = await import("../view/warmup.js");
-    const { wasmColour } = await import("../render/wasmcolour.js");
-    const Real = WebAssembly.Instance;
-    const instances = vi.spyOn(WebAssembly, "Instance").mockImplementation(function (mod, imports) {
-      return new Real(mod, imports);
-    });
-    const model = modelOf({ _shape: [2, 2], row_labels: null, column_labels: null });
-    warmUp(/** @type {any} */ (model));
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0][0])).toContain("could not draw into a canvas");
-    expect(String(warn.mock.calls[0][1])).toContain("no canvas here");
-    // the colouring instance was made then, and colouring uses it
-    expect(instances).toHaveBeenCalledTimes(1);
-    const out = new Uint32Array(1);
-    const packed = Uint32Array.from({ length: 256 }, (_, i) => i);
-    expect(
-      wasmColour(
-        new Float32Array([1]),
-        1,
-        1,
-        out,
-        0,
-        1,
-        packed,
-        7,
-        /** @type {any} */ ({ vmin: 0, vmax: 1, center: null }),
-      ),
-    ).toBe(true);
-    expect(out[0]).toBe(255);
-    expect(instances).toHaveBeenCalledTimes(1);
   });
 });

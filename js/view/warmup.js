@@ -1,21 +1,13 @@
 // Work of a view's first frame done when its model is made (anywidget's `initialize`). In
 // a notebook the model's message arrives tens of milliseconds before the output that
 // shows it, while the kernel still draws the output's PNG; the page is otherwise idle
-// then. Done now:
-// - the axis labels a first layout measures, in the font a view's root would have here
-//   (read from a hidden probe styled as the root), into labels.js's width cache: if the
-//   view's font turns out to differ (another host's styles), it just measures its own;
-// - the page's first `putImageData` (warmCanvas): the first one in a page waits for the
-//   browser to set up canvas drawing, 5-150 ms in JupyterLab on a 2-core machine with
-//   software WebGL, after which a new canvas's first one takes about a millisecond;
-// - the colouring WebAssembly's compilation and instance (render/wasmcolour.js).
+// then. The axis labels a first layout measures are measured now, in the font a view's
+// root would have here (read from a hidden probe styled as the root), into labels.js's
+// width cache: if the view's font turns out to differ (another host's styles), it just
+// measures its own.
 
 import { MEASURE_ALL_LABELS, measureIn, readAxisLabels } from "./labels.js";
-import { prepareColour } from "../render/wasmcolour.js";
 import { ROOT_FONT, readFonts } from "../render/theme.js";
-
-/** Whether this page's first `putImageData` has been done (warmCanvas). */
-let canvasWarm = false;
 
 /**
  * The label font a view's root would have if shown now in the document's body.
@@ -88,42 +80,4 @@ export function premeasureLabels(model) {
   if (!font || !ctx) return;
   ctx.font = font;
   for (const s of texts) measureIn(ctx, font, s);
-}
-
-/**
- * Draw one pixel into a canvas like the ones a view draws its cells and colour bar into
- * (canvas 2D kept in memory, render/canvas2d.js), once per page: the browser's set-up of
- * canvas drawing happens here instead of in a first frame.
- * @returns {boolean} whether this call did it (false: done before, or no canvas 2D here)
- */
-export function warmCanvas() {
-  if (canvasWarm || typeof document === "undefined") return false;
-  canvasWarm = true;
-  const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = 1;
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  if (!ctx) return false;
-  ctx.putImageData(ctx.createImageData(1, 1), 0, 0);
-  return true;
-}
-
-/**
- * Everything a first frame of `model` can have done before it: each part on its own, so
- * that one failing (a host without canvas 2D or WebAssembly) leaves the others.
- * @param {import("../index.js").Model} model
- */
-export function warmUp(model) {
-  /** @type {[string, () => unknown][]} */
-  const steps = [
-    ["measure labels", () => premeasureLabels(model)],
-    ["draw into a canvas", warmCanvas],
-    ["compile the colouring WebAssembly", prepareColour],
-  ];
-  for (const [what, step] of steps) {
-    try {
-      step();
-    } catch (e) {
-      console.warn(`tokenheat: could not ${what} ahead of the first frame:`, e);
-    }
-  }
 }
