@@ -52,6 +52,7 @@ from ._traits import (
     checked,
 )
 from ._widget_export import ExportMixin
+from ._widget_pacing import PacingMixin
 from ._widget_reading import ReadingMixin
 from ._widget_views import ViewsMixin
 
@@ -72,7 +73,7 @@ def _update_order(item: tuple[str, Any]) -> int:
     return {"values": 0, "normalize": 1}.get(item[0], 2)
 
 
-class Heatmap(ExportMixin, ReadingMixin, ViewsMixin, anywidget.AnyWidget):
+class Heatmap(ExportMixin, ReadingMixin, ViewsMixin, PacingMixin, anywidget.AnyWidget):
     """An interactive attribution heatmap.
 
     Rows are tokens (positions), columns are examples or generated tokens. The matrix is
