@@ -12,14 +12,18 @@ an animation frame anyway.
   wait for the interval's end and go together, read then (``send_state`` of the union of
   their traits).
 - Any other message (a custom one: tiles, rows read, capture answers; an echo of the
-  browser's own change) first sends what waits, so messages keep their order.
+  browser's own change; an update sent with ``_send`` itself) first sends what waits, so
+  messages keep their order.
 - A change and what its observers change are one message (the widget's ``notify_change``
   holds the sync); the lock here keeps a send on the timer's thread from reading traits
   while another thread is in the middle of a change.
-- Only messages through a Jupyter kernel (ipykernel's comms: JupyterLab, Notebook 7,
-  Voilà, VS Code) are paced. A widget made outside a kernel sends nothing, and hosts with
-  comms of their own (marimo, Solara, Panel, Shiny) have no such limit and may not take
-  messages from another thread.
+- When a cell ends (IPython's ``post_run_cell``, before the kernel says it is idle) every
+  widget's waiting state is sent: ``nbconvert --execute`` (nbclient) keeps the widget state
+  of the messages that come while a cell runs.
+- Only messages through a Jupyter kernel (ipykernel's ``IPythonKernel``: JupyterLab,
+  Notebook 7, Voilà, VS Code) are paced. A widget made outside a kernel sends nothing,
+  and hosts with comms or kernels of their own (marimo, Solara, Panel, Shiny) have no
+  such limit and may not take messages from another thread.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +47,26 @@ else:
 #: Most state messages a heatmap sends its views in a second (a display's frame rate).
 UPDATES_PER_SECOND = 60
 
+#: The widgets with state waiting to be sent.
+_waiting: weakref.WeakSet[PacingMixin] = weakref.WeakSet()
+#: The IPython shells whose cells send the waiting state when they end.
+_hooked: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def send_all_waiting(*_: Any) -> None:
+    """Send the waiting state of every widget (when a cell ends)."""
+    for widget in list(_waiting):
+        widget._send_waiting()
+
+
+def _hook_cell_end() -> None:
+    """Have the running IPython shell call :func:`send_all_waiting` after each cell."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None and shell not in _hooked:
+        shell.events.register("post_run_cell", send_all_waiting)
+        _hooked.add(shell)
+
 
 class PacingMixin(_Widget):
     """State messages at most :data:`UPDATES_PER_SECOND` a second; nothing lost or reordered."""
@@ -52,6 +77,7 @@ class PacingMixin(_Widget):
         self._pace_last = -float("inf")  # time.monotonic() of the last state message
         self._pace_waiting: set[str] = set()  # traits changed since, still to send
         self._pace_timer: threading.Timer | None = None
+        self._pace_sender: int | None = None  # the thread in _send_own, if any
         super().__init__(*args, **kwargs)
 
     def notify_change(self, change: Any) -> None:
@@ -70,9 +96,11 @@ class PacingMixin(_Widget):
             interval = 1.0 / UPDATES_PER_SECOND
             if not self._pace_waiting and now - self._pace_last >= interval:
                 self._pace_last = now
-                super().send_state(keys)
+                self._send_own(keys)
                 return
             self._pace_waiting |= keys
+            _waiting.add(self)
+            _hook_cell_end()
             if self._pace_timer is None:
                 delay = max(0.0, self._pace_last + interval - now)
                 self._pace_timer = threading.Timer(delay, self._send_waiting)
@@ -87,21 +115,35 @@ class PacingMixin(_Widget):
                 self._pace_timer.cancel()
             self._pace_timer = None
             keys, self._pace_waiting = self._pace_waiting, set()
+            _waiting.discard(self)
             if keys:
                 self._pace_last = time.monotonic()
-                super().send_state(keys)
+                self._send_own(keys)
+
+    def _send_own(self, keys: set[str]) -> None:
+        """ipywidgets' ``send_state`` of ``keys``, marked as this thread's own (under the
+        lock), so that :meth:`_send` does not send the waiting state before it."""
+        self._pace_sender = threading.get_ident()
+        try:
+            super().send_state(keys)
+        finally:
+            self._pace_sender = None
 
     def _send(self, msg: dict, buffers: Any = None) -> None:
-        if msg.get("method") != "update":  # custom and echo messages follow the state
+        # any other message (custom, an echo, an update sent directly) follows the state
+        if self._pace_sender != threading.get_ident():
             self._send_waiting()
         super()._send(msg, buffers=buffers)  # type: ignore[misc]
 
     def _paced(self) -> bool:
-        """Whether this widget's messages go through a Jupyter kernel (ipykernel's comm,
-        with a kernel), which a Jupyter server rate-limits; sends from another thread
-        are safe there (the tile and reading threads send too)."""
-        kernel_comms = sys.modules.get("ipykernel.comm.comm")  # (loaded in a kernel)
+        """Whether this widget's messages go through a Jupyter kernel (an ipykernel comm of
+        an ``IPythonKernel``), which a Jupyter server rate-limits; sends from another
+        thread are safe there (the tile and reading threads send too). Panel's and
+        Solara's kernels are other ``ipykernel`` kernels, which send through a document or
+        session of the current thread: not paced."""
+        comms = sys.modules.get("ipykernel.comm.comm")
+        kernels = sys.modules.get("ipykernel.ipkernel")
         comm = self.comm
-        if kernel_comms is None or not isinstance(comm, kernel_comms.BaseComm):
+        if comms is None or kernels is None or not isinstance(comm, comms.BaseComm):
             return False
-        return comm.kernel is not None
+        return isinstance(comm.kernel, kernels.IPythonKernel)
