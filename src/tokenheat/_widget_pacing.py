@@ -77,7 +77,6 @@ class PacingMixin(_Widget):
         self._pace_last = -float("inf")  # time.monotonic() of the last state message
         self._pace_waiting: set[str] = set()  # traits changed since, still to send
         self._pace_timer: threading.Timer | None = None
-        self._pace_sender: int | None = None  # the thread in _send_own, if any
         super().__init__(*args, **kwargs)
 
     def notify_change(self, change: Any) -> None:
@@ -96,7 +95,7 @@ class PacingMixin(_Widget):
             interval = 1.0 / UPDATES_PER_SECOND
             if not self._pace_waiting and now - self._pace_last >= interval:
                 self._pace_last = now
-                self._send_own(keys)
+                super().send_state(keys)
                 return
             self._pace_waiting |= keys
             _waiting.add(self)
@@ -118,20 +117,13 @@ class PacingMixin(_Widget):
             _waiting.discard(self)
             if keys:
                 self._pace_last = time.monotonic()
-                self._send_own(keys)
-
-    def _send_own(self, keys: set[str]) -> None:
-        """ipywidgets' ``send_state`` of ``keys``, marked as this thread's own (under the
-        lock), so that :meth:`_send` does not send the waiting state before it."""
-        self._pace_sender = threading.get_ident()
-        try:
-            super().send_state(keys)
-        finally:
-            self._pace_sender = None
+                super().send_state(keys)
 
     def _send(self, msg: dict, buffers: Any = None) -> None:
-        # any other message (custom, an echo, an update sent directly) follows the state
-        if self._pace_sender != threading.get_ident():
+        # Any other message (custom, an echo, an update sent directly) follows the state
+        # that waits. A state message of this mixin's own never finds any: it is sent
+        # under the lock, with nothing waiting or after taking what waited.
+        if self._pace_waiting:
             self._send_waiting()
         super()._send(msg, buffers=buffers)  # type: ignore[misc]
 
