@@ -22,11 +22,13 @@ then ``.venv/bin/python benchmarks/pyramid_view.py --dir DIR``. Results are merg
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import nbformat
@@ -93,6 +95,27 @@ def write_notebook(folder: Path, name: str, setup: str, shown: str) -> str:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(nb, folder / name)
     return name
+
+
+@contextlib.contextmanager
+def lab_with(write: Callable[[Path], str]) -> Iterator[tuple]:
+    """JupyterLab serving one notebook (``write(folder)`` writes it and gives its name),
+    and a browser: ``(lab, browser, name)``."""
+    compile_as_installed()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "nb"
+        folder.mkdir()
+        name = write(folder)
+        with running_lab(folder, Path(tmp) / "lab") as lab, sync_playwright() as p:
+            yield lab, launch_browser(p), name
+
+
+def record(out: Path, n: int, key: str, result: dict) -> None:
+    """Add ``result`` (stamped with the time) to the results file, as ``key`` of size ``n``."""
+    result["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    every = json.loads(out.read_text()) if out.exists() else {}
+    every.setdefault(str(n), {})[key] = result
+    out.write_text(json.dumps(every, indent=1) + "\n")
 
 
 def kernel_peak_rss(lab, page) -> int:
@@ -220,36 +243,29 @@ def main() -> None:
     import tokenheat
 
     n = tokenheat.open_pyramid(str(store)).shape[0]
-    compile_as_installed()
     result: dict = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "nb"
-        folder.mkdir()
-        name = notebook(folder, store.resolve())
-        with running_lab(folder, Path(tmp) / "lab") as lab, sync_playwright() as p:
-            browser = launch_browser(p)
-            paints = []
-            for r in range(args.repeat):
-                seconds, (context, page) = first_paint(lab, browser, name)
-                paints.append(round(seconds, 3))
-                print(f"first paint {r}: {seconds:.2f} s", flush=True)
-                if r < args.repeat - 1:
-                    context.close()
-                    lab.shutdown_kernels()
-            result["first_paint_s"] = paints
-            result["first_paint_median_s"] = statistics.median(paints)
-            result["block"] = json.loads(lab.run_code(page, "print(list(w._block))").strip())
-            result["spikes_in_first_picture"] = spikes_shown(lab, page, n)
-            tiles = tile_latency(lab, page, n, args.steps)
-            result["tiles"] = tiles
-            for key in ("arrived_ms", "drawn_ms"):
-                xs = [t[key] for t in tiles]
-                result[key.replace("_ms", "_median_ms")] = round(statistics.median(xs), 1)
-                result[key.replace("_ms", "_p95_ms")] = round(p95(xs), 1)
-            result["kernel_peak_rss"] = kernel_peak_rss(lab, page)
-            context.close()
-            lab.shutdown_kernels()
-    result["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    with lab_with(lambda folder: notebook(folder, store.resolve())) as (lab, browser, name):
+        paints = []
+        for r in range(args.repeat):
+            seconds, (context, page) = first_paint(lab, browser, name)
+            paints.append(round(seconds, 3))
+            print(f"first paint {r}: {seconds:.2f} s", flush=True)
+            if r < args.repeat - 1:
+                context.close()
+                lab.shutdown_kernels()
+        result["first_paint_s"] = paints
+        result["first_paint_median_s"] = statistics.median(paints)
+        result["block"] = json.loads(lab.run_code(page, "print(list(w._block))").strip())
+        result["spikes_in_first_picture"] = spikes_shown(lab, page, n)
+        tiles = tile_latency(lab, page, n, args.steps)
+        result["tiles"] = tiles
+        for key in ("arrived_ms", "drawn_ms"):
+            xs = [t[key] for t in tiles]
+            result[key.replace("_ms", "_median_ms")] = round(statistics.median(xs), 1)
+            result[key.replace("_ms", "_p95_ms")] = round(p95(xs), 1)
+        result["kernel_peak_rss"] = kernel_peak_rss(lab, page)
+        context.close()
+        lab.shutdown_kernels()
     print(
         f"{n} x {n}: first paint median {result['first_paint_median_s']:.2f} s {paints}; tiles "
         f"arrived median {result['arrived_median_ms']} ms, p95 {result['arrived_p95_ms']} ms; "
@@ -257,9 +273,7 @@ def main() -> None:
         f"kernel peak RSS {result['kernel_peak_rss'] / 2**20:.0f} MiB; spikes in the first "
         f"picture {result['spikes_in_first_picture']}"
     )
-    every = json.loads(args.out.read_text()) if args.out.exists() else {}
-    every.setdefault(str(n), {})["view"] = result
-    args.out.write_text(json.dumps(every, indent=1) + "\n")
+    record(args.out, n, "view", result)
     print(f"wrote {args.out}")
 
 

@@ -26,19 +26,21 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _lab import compile_as_installed  # noqa: E402
-from labdriver import launch_browser, running_lab  # noqa: E402
 from out_of_core import RESULTS  # noqa: E402
-from pyramid_view import first_paint, kernel_peak_rss, spikes_shown, write_notebook  # noqa: E402
+from pyramid_view import (  # noqa: E402
+    first_paint,
+    kernel_peak_rss,
+    lab_with,
+    record,
+    spikes_shown,
+    write_notebook,
+)
 
 #: The veil over the rows not read yet has moved down from the top: rows are drawn.
 FIRST_ROWS = (
@@ -66,51 +68,42 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     source = args.source or args.dir / f"source-{args.size}.zarr"
-    compile_as_installed()
     result: dict = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "nb"
-        folder.mkdir()
-        name = notebook(folder, source.resolve())
-        with running_lab(folder, Path(tmp) / "lab") as lab, sync_playwright() as p:
-            browser = launch_browser(p)
-            seconds, (context, page) = first_paint(lab, browser, name)
-            start = page.evaluate("performance.now()") - seconds * 1000
-            result["first_paint_s"] = round(seconds, 3)
-            print(f"first paint (every row veiled): {seconds:.2f} s", flush=True)
-            rows = page.wait_for_function(
-                f"() => {FIRST_ROWS} ? performance.now() : false", polling="raf", timeout=600_000
-            ).json_value()
-            result["first_rows_s"] = round((rows - start) / 1000, 3)
-            print(f"first rows drawn: {result['first_rows_s']:.2f} s", flush=True)
-            pings = []
-            for _ in range(args.pings):
-                t0 = time.perf_counter()
-                lab.run_code(page, "print(1)")
-                pings.append(round((time.perf_counter() - t0) * 1000, 1))
-            result["cell_while_reading_ms"] = pings
-            result["cell_while_reading_median_ms"] = statistics.median(pings)
-            print(f"a cell while it is read: {pings} ms", flush=True)
-            done = page.wait_for_function(
-                f"() => {READ} ? performance.now() : false", polling=1000, timeout=3_600_000
-            ).json_value()
-            result["read_s"] = round((done - start) / 1000, 1)
-            print(f"every row read: {result['read_s']:.0f} s", flush=True)
-            result["block"] = json.loads(lab.run_code(page, "print(list(w._block))").strip())
-            result["spikes_in_picture"] = spikes_shown(lab, page, args.size)
-            result["kernel_peak_rss"] = kernel_peak_rss(lab, page)
-            context.close()
-            lab.shutdown_kernels()
-    result["when"] = time.strftime("%Y-%m-%d %H:%M:%S %Z")
+    with lab_with(lambda folder: notebook(folder, source.resolve())) as (lab, browser, name):
+        seconds, (context, page) = first_paint(lab, browser, name)
+        start = page.evaluate("performance.now()") - seconds * 1000
+        result["first_paint_s"] = round(seconds, 3)
+        print(f"first paint (every row veiled): {seconds:.2f} s", flush=True)
+        rows = page.wait_for_function(
+            f"() => {FIRST_ROWS} ? performance.now() : false", polling="raf", timeout=600_000
+        ).json_value()
+        result["first_rows_s"] = round((rows - start) / 1000, 3)
+        print(f"first rows drawn: {result['first_rows_s']:.2f} s", flush=True)
+        pings = []
+        for _ in range(args.pings):
+            t0 = time.perf_counter()
+            lab.run_code(page, "print(1)")
+            pings.append(round((time.perf_counter() - t0) * 1000, 1))
+        result["cell_while_reading_ms"] = pings
+        result["cell_while_reading_median_ms"] = statistics.median(pings)
+        print(f"a cell while it is read: {pings} ms", flush=True)
+        done = page.wait_for_function(
+            f"() => {READ} ? performance.now() : false", polling=1000, timeout=3_600_000
+        ).json_value()
+        result["read_s"] = round((done - start) / 1000, 1)
+        print(f"every row read: {result['read_s']:.0f} s", flush=True)
+        result["block"] = json.loads(lab.run_code(page, "print(list(w._block))").strip())
+        result["spikes_in_picture"] = spikes_shown(lab, page, args.size)
+        result["kernel_peak_rss"] = kernel_peak_rss(lab, page)
+        context.close()
+        lab.shutdown_kernels()
     print(
         f"{args.size} x {args.size}: first paint {result['first_paint_s']:.2f} s, first rows "
         f"{result['first_rows_s']:.2f} s, read {result['read_s']:.0f} s; a cell while reading "
         f"{result['cell_while_reading_median_ms']} ms; kernel peak RSS "
         f"{result['kernel_peak_rss'] / 2**20:.0f} MiB; spikes {result['spikes_in_picture']}"
     )
-    every = json.loads(args.out.read_text()) if args.out.exists() else {}
-    every.setdefault(str(args.size), {})["source_view"] = result
-    args.out.write_text(json.dumps(every, indent=1) + "\n")
+    record(args.out, args.size, "source_view", result)
     print(f"wrote {args.out}")
 
 

@@ -41,3 +41,17 @@ def make_reference(reference: dict):
 @pytest.fixture
 def small() -> np.ndarray:
     return np.array([[0.5, -1.0, 0.25], [0.0, np.nan, 2.0]])
+
+
+@pytest.fixture
+def dask_client():
+    """A ``dask.distributed`` Client, the active one while the test runs, on a LocalCluster
+    of two single-threaded worker processes (what a user with a cluster has)."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client

@@ -12,6 +12,8 @@ from tokenheat import _blocks
 from tokenheat._lazy import LazyMatrix, TileCache
 from tokenheat.pyramid import build_pyramid, open_pyramid
 
+from .test_pyramid import read_only_memmap
+
 zarr = pytest.importorskip("zarr")
 h5py = pytest.importorskip("h5py")
 da = pytest.importorskip("dask.array")
@@ -43,10 +45,7 @@ def source_of(kind: str, values: np.ndarray, tmp_path):
             f.create_dataset("m", data=data, chunks=chunks)
         return h5py.File(tmp_path / "s.h5", "r")["m"]
     if kind == "memmap":
-        mm = np.memmap(tmp_path / "s.f4", dtype=np.float32, mode="w+", shape=values.shape)
-        mm[...] = values
-        mm.flush()
-        return np.memmap(tmp_path / "s.f4", dtype=np.float32, mode="r", shape=values.shape)
+        return read_only_memmap(tmp_path / "s.f4", values)
     if kind == "dask":
         return da.from_array(values, chunks=(70, 60))
     build_pyramid(values.astype(np.float32), tmp_path / "p.zarr", tile=32, progress=False)

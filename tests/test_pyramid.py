@@ -22,6 +22,14 @@ da = pytest.importorskip("dask.array")
 TILE = 32
 
 
+def read_only_memmap(path, values: np.ndarray, dtype=np.float32) -> np.memmap:
+    """``values`` written to a raw file at ``path``, opened again read-only as a memmap."""
+    mm = np.memmap(path, dtype=dtype, mode="w+", shape=values.shape)
+    mm[...] = values
+    mm.flush()
+    return np.memmap(path, dtype=dtype, mode="r", shape=values.shape)
+
+
 def spiky(rows: int, cols: int, seed: int, spike: float, spikes: int, nans: int) -> np.ndarray:
     """Normal float32 values with ``spikes`` cells of +``spike`` and as many of -``spike``,
     and ``nans`` NaN cells, at seeded random places."""
@@ -82,10 +90,7 @@ def test_every_kind_of_source_builds_the_same_pyramid(kind, values, tmp_path) ->
             f.create_dataset("m", data=values.astype(np.float64), chunks=(50, 50))
         source = h5py.File(tmp_path / "s.h5", "r")["m"]
     elif kind == "memmap":
-        mm = np.memmap(tmp_path / "s.f4", dtype=np.float32, mode="w+", shape=values.shape)
-        mm[...] = values
-        mm.flush()
-        source = np.memmap(tmp_path / "s.f4", dtype=np.float32, mode="r", shape=values.shape)
+        source = read_only_memmap(tmp_path / "s.f4", values)
     else:
         source = da.from_array(values, chunks=(70, 60))
     check_levels(build_pyramid(source, tmp_path / "p.zarr", tile=TILE, progress=False), values)
@@ -250,23 +255,18 @@ def test_an_all_nan_source_has_no_range(tmp_path) -> None:
     assert p.data_range is None and np.isnan(p.levels[-1][...]).all()
 
 
-def test_a_dask_source_is_built_by_dask_level_by_level(values, tmp_path) -> None:
+def test_a_dask_source_is_built_by_dask_level_by_level(values, tmp_path, dask_client) -> None:
     """Each level is one dask computation: with a Client on a LocalCluster of worker
     processes, the chunks are read, reduced and written by the workers; the pyramid is
     the same as from the values, its range found in the same pass."""
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     seen = []
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-        distributed.get_task_stream(client) as stream,
-    ):
+    with distributed.get_task_stream(dask_client) as stream:
         source = da.from_array(values.astype(np.float64), chunks=(70, 60))
         p = build_pyramid(source, tmp_path / "p.zarr", tile=TILE,
                           progress=lambda done, total: seen.append(done))  # fmt: skip
-        addresses = set(client.scheduler_info()["workers"])
+        addresses = set(dask_client.scheduler_info()["workers"])
     check_levels(p, values)
     assert seen == [0, 10, 15, 18, 20, 21]  # a level at a time
     # the source's chunks read, checked and written on the workers, and the higher levels

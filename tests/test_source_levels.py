@@ -22,7 +22,7 @@ from tokenheat import _data, _lazy_stack, _source_levels, _sources, downsample
 from tokenheat._export_pixels import shown_values
 from tokenheat._source_levels import StillReading
 
-from .test_pyramid import spiky
+from .test_pyramid import read_only_memmap, spiky
 from .test_pyramid_heatmap import grid_rule, tile_of
 
 zarr = pytest.importorskip("zarr")
@@ -57,10 +57,7 @@ def source_of(kind: str, values: np.ndarray, tmp_path):
             f.create_dataset("m", data=values.astype(np.float64), chunks=(50, 50))
         return h5py.File(tmp_path / "s.h5", "r")["m"]
     if kind == "memmap":
-        mm = np.memmap(tmp_path / "s.f4", dtype=np.float32, mode="w+", shape=values.shape)
-        mm[...] = values
-        mm.flush()
-        return np.memmap(tmp_path / "s.f4", dtype=np.float32, mode="r", shape=values.shape)
+        return read_only_memmap(tmp_path / "s.f4", values)
     return da.from_array(values, chunks=(70, 60))
 
 
@@ -252,20 +249,15 @@ def test_reading_takes_bounded_memory(tmp_path, monkeypatch) -> None:
     np.testing.assert_array_equal(cells[1], source[2000:2100, 3000:3100])
 
 
-def test_a_dask_source_is_read_where_dask_runs(small, values) -> None:
+def test_a_dask_source_is_read_where_dask_runs(small, values, dask_client) -> None:
     """With a Client on a LocalCluster of worker processes, each band's reduction and
     range is one dask computation whose tasks run on the workers."""
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-        distributed.get_task_stream(client) as stream,
-    ):
+    import distributed
+
+    with distributed.get_task_stream(dask_client) as stream:
         w = tokenheat.Heatmap(da.from_array(values.astype(np.float64), chunks=(70, 60)))
         assert w.wait_for_source(120)
-        addresses = set(client.scheduler_info()["workers"])
+        addresses = set(dask_client.scheduler_info()["workers"])
     np.testing.assert_array_equal(overview_of(w), downsample(values, (16, 16)))
     lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
     assert w._data_range == [lo, hi]

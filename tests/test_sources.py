@@ -13,6 +13,8 @@ import pytest
 
 from tokenheat import Heatmap, _blocks, _sources, downsample
 
+from .test_pyramid import read_only_memmap
+
 zarr = pytest.importorskip("zarr")
 h5py = pytest.importorskip("h5py")
 da = pytest.importorskip("dask.array")
@@ -83,10 +85,7 @@ def test_integer_sources_reduce_to_float64(h5_file, values) -> None:
 
 @pytest.mark.parametrize("factor", FACTORS)
 def test_memmap_equals_the_in_memory_reduction(values, factor, tmp_path) -> None:
-    mm = np.memmap(tmp_path / "m.f8", dtype=np.float64, mode="w+", shape=values.shape)
-    mm[...] = values
-    mm.flush()
-    source = np.memmap(tmp_path / "m.f8", dtype=np.float64, mode="r", shape=values.shape)
+    source = read_only_memmap(tmp_path / "m.f8", values, np.float64)
     assert _sources.is_source(source)
     out = downsample(source, factor)
     assert out.dtype == np.float64 and not isinstance(out, np.memmap)
@@ -157,23 +156,18 @@ def test_reading_a_source_takes_bounded_memory(kind, tmp_path, monkeypatch) -> N
         assert out[(r + 123) // 100, ((r * 7) % n) // 100] == r + 1.0
 
 
-def test_dask_runs_on_an_active_distributed_cluster(values) -> None:
+def test_dask_runs_on_an_active_distributed_cluster(values, dask_client) -> None:
     """With a Client on a LocalCluster of worker processes, the reduction's tasks run
     on the workers, and the result is the same."""
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        source = da.from_array(values, chunks=(250, 300))
-        with distributed.get_task_stream(client) as stream:
-            out = downsample(source, (10, 10))
-        np.testing.assert_array_equal(out, downsample(values, (10, 10)))
-        workers = {t["worker"] for t in stream.data}
-        assert workers and workers <= set(client.scheduler_info()["workers"])
-        assert any("reduce_chunk" in str(t["key"]) for t in stream.data)
+    import distributed
+
+    source = da.from_array(values, chunks=(250, 300))
+    with distributed.get_task_stream(dask_client) as stream:
+        out = downsample(source, (10, 10))
+    np.testing.assert_array_equal(out, downsample(values, (10, 10)))
+    workers = {t["worker"] for t in stream.data}
+    assert workers and workers <= set(dask_client.scheduler_info()["workers"])
+    assert any("reduce_chunk" in str(t["key"]) for t in stream.data)
 
 
 class Broken:
