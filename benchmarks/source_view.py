@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from out_of_core import RESULTS  # noqa: E402
 from pyramid_view import (  # noqa: E402
+    check_size,
     first_paint,
     kernel_peak_rss,
     lab_with,
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     source = args.source or args.dir / f"source-{args.size}.zarr"
+    check_size(parser, args.size)
     result: dict = {}
     with lab_with(lambda folder: notebook(folder, source.resolve())) as (lab, browser, name):
         seconds, (context, page) = first_paint(lab, browser, name)

@@ -202,6 +202,42 @@ def test_a_view_over_the_read_limit_is_drawn_from_a_level(small, wide, caplog) -
         w.to_rgba()
 
 
+def test_a_view_the_overview_draws_is_exported_from_it_within_the_read_limit(
+    small, wide, monkeypatch
+) -> None:
+    """A view with few enough cells to read that the browser draws from the overview (its
+    blocks no bigger than a pixel's cells) is exported from the overview too, as the
+    browser draws it, reading only the overview's cells: not every cell of the view (a
+    first paint of seconds for a pyramid of up to READ_CELLS, its PNG read from the finest
+    level)."""
+    values, pyramid = wide
+    monkeypatch.setattr(_lazy_stack, "READ_CELLS", values.size)  # the whole view is readable
+    w = tokenheat.Heatmap(pyramid)
+    fr, fc = w._block
+    k = pyramid.factors.index((fr, fc))
+    pyramid.levels = [Recorder(level) for level in pyramid.levels]
+    width, height = 30, 50  # 40 cells per pixel: the overview (32 x 32) is fine enough
+    got = shown_values(w, width, height)
+    np.testing.assert_array_equal(
+        got, grid_rule(downsample(values, (fr, fc)), w.view, fr, fc, width, height)
+    )
+    assert [bool(r.reads) for r in pyramid.levels] == [j == k for j in range(len(pyramid.levels))]
+
+    # zoomed in past the overview's blocks, within READ_CELLS: the view's own cells (read
+    # through the matrix's reader of the finest level)
+    w.view = [100.5, 400.25, 30.0, 330.0]
+    for r in pyramid.levels:
+        r.reads.clear()
+    lazy = w._matrix.f32.lazy  # type: ignore[union-attr]
+    lazy._f32 = finest = Recorder(lazy._f32)
+    m = tokenheat.Heatmap(values)
+    m.view = w.view
+    np.testing.assert_array_equal(shown_values(w, 120, 110), shown_values(m, 120, 110))
+    assert finest.reads and not any(r.reads for r in pyramid.levels)
+    for a0, a1, b0, b1 in finest.reads:
+        assert 100 <= a0 < a1 <= 401 and 30 <= b0 < b1 <= 330
+
+
 def test_a_pyramid_that_fits_is_read_whole_as_before(values, pyramid) -> None:
     w = tokenheat.Heatmap(pyramid)  # 204,000 cells: sent whole
     np.testing.assert_array_equal(w.values, values)

@@ -17,10 +17,11 @@ serves; exports wait until it is read).
 - The range is the pyramid's, from its metadata. There are no float64 originals (a
   pyramid holds float32) and no normalisation (its divisors would need a pass over every
   cell): ``normalize`` is refused.
-- A Python export reads the cells of the view only, up to :data:`READ_CELLS`; a view
-  covering more is drawn from a level's cells under it (:meth:`LazyPanels.export_level`):
-  the overview's where it is fine enough, drawn by the browser's rule for a grid, so the
-  output's PNG fallback draws the first view from the overview as the browser does. Only
+- A Python export of a view the browser draws from the overview (its blocks no bigger
+  than a pixel's cells) is drawn from the overview's cells under it by the browser's rule
+  for a grid, so the output's PNG fallback draws the first view as the browser does;
+  another view's cells are read, up to :data:`READ_CELLS`, and one covering more is
+  drawn from a level's cells under it (:meth:`LazyPanels.export_level`). Only
   :meth:`Heatmap.to_rgba` of the whole of a big one is refused.
 """
 
@@ -142,23 +143,23 @@ class LazyPanels:
 
     def export_level(self, view: list[float], width: int, height: int) -> int | None:
         """The level a Python export of ``view`` in ``width`` x ``height`` pixels draws
-        from, or None when the view's cells are few enough to read (at most
-        :data:`READ_CELLS`): the overview when its blocks are no bigger than the cells a
-        pixel covers (so the export is what the browser draws from it), else the
-        coarsest level that is no coarser than that (finer than the level the browser's
-        tile comes in, :meth:`tile`, when the two differ); of a source read in the
-        background, the coarsest kept level no coarser than that, or its finest kept
-        one."""
+        from: the overview when its blocks are no bigger than the cells a pixel covers
+        (the browser then draws the view from it, and so does the export, reading only
+        the overview's cells under the view); else None when the view's cells are few
+        enough to read (at most :data:`READ_CELLS`); else the coarsest level that is no
+        coarser than what a pixel covers (finer than the level the browser's tile comes
+        in, :meth:`tile`, when the two differ); of a source read in the background, the
+        coarsest kept level no coarser than that, or its finest kept one."""
         self.check_read("export it")
         r0, r1, c0, c1 = view
-        cells = (math.ceil(r1) - math.floor(r0)) * (math.ceil(c1) - math.floor(c0))
-        if cells <= READ_CELLS:
-            return None
         want = [max(1, math.floor((r1 - r0) / height)), max(1, math.floor((c1 - c0) / width))]
         factors = self.lazy.pyramid.factors
         k = self.overview_level()
         if factors[k][0] <= want[0] and factors[k][1] <= want[1]:
             return k
+        cells = (math.ceil(r1) - math.floor(r0)) * (math.ceil(c1) - math.floor(c0))
+        if cells <= READ_CELLS:
+            return None
         if self.reading is not None:  # of a source's levels, only the kept ones are read
             factors = factors[self.reading.first_kept :]
             return self.reading.first_kept + factors.index(nearest_factors(factors, want))
