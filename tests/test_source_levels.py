@@ -208,6 +208,16 @@ def test_new_values_stop_the_pass(small, values) -> None:
     assert levels.rows_read < ROWS and w._rows_read == -1
 
 
+def test_closing_the_widget_stops_the_pass(small, values) -> None:
+    source = Gated(values)
+    w = tokenheat.Heatmap(source)
+    levels = w._matrix.f32.reading  # type: ignore[union-attr]
+    w.close()
+    source.allow(ROWS)
+    assert levels.wait(30) and not levels.done  # stopped after the band it was reading
+    assert levels.rows_read < ROWS
+
+
 def test_a_source_over_2_40_cells_is_refused_and_one_that_fits_is_read_whole(
     small, values, monkeypatch
 ) -> None:

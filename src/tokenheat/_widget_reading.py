@@ -81,6 +81,15 @@ class ReadingMixin(_Widget):
             raise levels.error
         return ended and levels.done
 
+    def close(self) -> None:
+        """Close the widget (its views in the front end go) and stop reading a source shown
+        without a pyramid, after the band being read, instead of reading it on for a widget
+        nobody sees (e.g. one whose cell was run again)."""
+        levels = _sync.reading(getattr(self, "_matrix", None))
+        if levels is not None:
+            levels.stop()
+        super().close()
+
     def _follow_reading(self, old: Stack | None, matrix: Stack) -> None:
         """Stop reading a source the widget no longer shows; start reading a new one, and
         show its rows as they are read (:meth:`_show_rows_read`, on the pass's thread)."""
