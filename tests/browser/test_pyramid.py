@@ -6,11 +6,7 @@ pyramid is not normalised)."""
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
-
-from tokenheat.colormaps import colorize
 
 from .conftest import WidgetView, write_notebook
 from .test_scale import (
@@ -18,6 +14,7 @@ from .test_scale import (
     close,
     colour_of,
     console,  # noqa: F401  (fixture)
+    exported_pixels,
     pixel_ranges,
     py,
     shot,
@@ -62,14 +59,7 @@ def test_a_pyramid_opens_from_its_overview_and_zooms_to_exact_cells(lab, page, c
     assert "-5" in text and first <= STRONG[0] <= last, text
     # the Python export of this view (the output's PNG draws it) is the screen: drawn from
     # the overview as the browser draws it, every pixel
-    shown = py(
-        lab,
-        page,
-        "__import__('base64').b64encode(__import__('tokenheat._export_pixels', fromlist=['_'])"
-        f".shown_values(w, {width}, {height}).tobytes()).decode()",
-    )
-    values = np.frombuffer(base64.b64decode(shown), dtype=np.float32).reshape(height, width)
-    want = colorize(values, vmin=-5, vmax=5, center=0.0, lut="RdYlGn")[..., :3]
+    want = exported_pixels(lab, page, width, height, -5, 5)
     np.testing.assert_array_equal(canvas_pixels(view), want)
     # a pyramid is not normalised: the chooser is not offered
     assert view.root.locator(".tokenheat-normalize").evaluate("e => e.hidden") is True

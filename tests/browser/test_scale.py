@@ -97,6 +97,24 @@ def strongest(block: np.ndarray) -> float:
     return float(top.max())
 
 
+def exported_pixels(lab, page, width: int, height: int, vmin: float, vmax: float) -> np.ndarray:
+    """What the Python export draws of ``w``'s view in a ``width`` x ``height`` cell area
+    (its values, coloured by the default RdYlGn map around 0 from ``vmin`` to ``vmax``),
+    (height, width, 3): to compare with :func:`canvas_pixels`."""
+    import base64
+
+    from tokenheat.colormaps import colorize
+
+    shown = py(
+        lab,
+        page,
+        "__import__('base64').b64encode(__import__('tokenheat._export_pixels', fromlist=['_'])"
+        f".shown_values(w, {width}, {height}).tobytes()).decode()",
+    )
+    values = np.frombuffer(base64.b64decode(shown), dtype=np.float32).reshape(height, width)
+    return colorize(values, vmin=vmin, vmax=vmax, center=0.0, lut="RdYlGn")[..., :3]
+
+
 def canvas_pixels(view: WidgetView) -> np.ndarray:
     """The cells canvas's device pixels, (height, width, 3)."""
     import base64

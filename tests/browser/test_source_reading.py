@@ -6,16 +6,13 @@ read the veil goes and every pixel is the colour Python's export gives it."""
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
-
-from tokenheat.colormaps import colorize
 
 from .conftest import WidgetView, write_notebook
 from .test_scale import (
     canvas_pixels,
     console,  # noqa: F401  (fixture)
+    exported_pixels,
     py,
     tooltip_at,
     until,
@@ -92,14 +89,7 @@ def test_a_source_fills_in_as_it_is_read(lab, page, console) -> None:  # noqa: F
     soon(veil.is_hidden, "the veil goes once every row is read")
     assert py(lab, page, "(w.wait_for_source(60), w._rows_read)") == (True, -1)
     soon(lambda: not downloads.nth(0).is_disabled(), "downloads are on again")
-    shown = py(
-        lab,
-        page,
-        "__import__('base64').b64encode(__import__('tokenheat._export_pixels', fromlist=['_'])"
-        f".shown_values(w, {width}, {height}).tobytes()).decode()",
-    )
-    values = np.frombuffer(base64.b64decode(shown), dtype=np.float32).reshape(height, width)
-    want = colorize(values, vmin=-4, vmax=4, center=0.0, lut="RdYlGn")[..., :3]
+    want = exported_pixels(lab, page, width, height, -4, 4)
 
     def every_pixel() -> None:
         np.testing.assert_array_equal(canvas_pixels(view), want)
