@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import tokenheat
-from tokenheat import _blocks, _data, _lazy_stack, downsample
+from tokenheat import _blocks, _data, _export_pixels, _lazy_stack, downsample
 from tokenheat._export_pixels import pixel_ranges, shown_values
 from tokenheat.pyramid import build_pyramid, open_pyramid
 
@@ -239,6 +239,24 @@ def test_a_view_the_overview_draws_is_exported_from_it_within_the_read_limit(
     assert finest.reads and not any(r.reads for r in pyramid.levels)
     for a0, a1, b0, b1 in finest.reads:
         assert 100 <= a0 < a1 <= 401 and 30 <= b0 < b1 <= 330
+
+
+def test_an_export_reads_a_pyramid_in_bands_of_whole_chunk_rows(small, wide, monkeypatch) -> None:
+    """The cells of a view are read two storage chunks' rows at a time (not bands of a
+    row or so, which would read each chunk row once per band): an 8192² view exported at
+    2400 pixels took 5.2 s in bands of 1 MiB, 0.8 s so."""
+    values, pyramid = wide  # stored in 32 x 32 chunks
+    w = tokenheat.Heatmap(pyramid)
+    monkeypatch.setattr(_export_pixels, "BAND_CELLS", 64)  # a row of the view at most
+    monkeypatch.setattr(_data, "TILE_CELLS", 2**16)
+    lazy = w._matrix.f32.lazy  # type: ignore[union-attr]
+    lazy._f32 = finest = Recorder(lazy._f32)
+    w.view = [0, 150, 0, 200]  # 30,000 cells: read (READ_CELLS is 2**15 here)
+    m = tokenheat.Heatmap(values)
+    m.view = w.view
+    np.testing.assert_array_equal(shown_values(w, 200, 150), shown_values(m, 200, 150))
+    rows = [a1 - a0 for a0, a1, _, _ in finest.reads]
+    assert len(rows) == 3 and all(r >= 64 for r in rows[:-1]), rows
 
 
 def test_a_pyramid_that_fits_is_read_whole_as_before(values, pyramid) -> None:

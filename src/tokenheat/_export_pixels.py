@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import _lazy_stack, colormaps
+from . import _data, _lazy_stack, colormaps
 from ._panel_view import drawn_block, drawn_f32, focused
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def shown_values(widget: Heatmap, width: int, height: int, panel: int | None = N
     p = focused(widget) if panel is None else panel
     # pixel rows per band: each covers at most `tallest` matrix rows of d - c cells
     tallest = int((rhi - rlo).max()) + 1
-    step = max(1, BAND_CELLS // (tallest * (d - c)))
+    step = max(1, _band_cells(f32, d - c) // (tallest * (d - c)))
     out = np.empty((height, width), dtype=np.float32)
     for y in range(0, height, step):
         lo, hi = rlo[y : y + step], rhi[y : y + step]  # pixel ranges only grow along y
@@ -103,6 +103,18 @@ def shown_values(widget: Heatmap, width: int, height: int, panel: int | None = N
         block = drawn_f32(widget, p, slice(a, b), slice(c, d))
         out[y : y + step] = _strongest(block, lo - a, hi - a, clo - c, chi - c)
     return out
+
+
+def _band_cells(f32, width: int) -> int:
+    """Cells :func:`shown_values` reads at a time, ``width`` a row: :data:`BAND_CELLS`, or
+    of a source on disk in chunks (a pyramid's finest level, a source read in the
+    background), two chunks' rows within ``TILE_CELLS``, so that each chunk is read at
+    most twice rather than once per band of a few rows (an 8192² view at 2400 pixels:
+    5.2 s in bands of 1 MiB, 0.8 s so)."""
+    rows = f32.lazy.chunk_rows if _lazy_stack.is_lazy(f32) else None
+    if rows is None:
+        return BAND_CELLS
+    return max(BAND_CELLS, min(2 * rows * width, _data.TILE_CELLS))
 
 
 def _level_values(pyramid, k: int, view, width: int, height: int) -> np.ndarray:

@@ -147,6 +147,7 @@ class LazyMatrix:
         self.name = _sources.describe(base)
         self.source = source
         self._dask = _sources.is_dask(base)
+        self.chunk_rows = _sources.chunk_rows(base)  # (a read of whole ones reads each once)
         if written:
             self._f32: Any = base  # (build_pyramid refuses the rest)
         elif self._dask:

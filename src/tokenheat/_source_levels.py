@@ -144,7 +144,7 @@ class SourceLevels:
         that leaves fewer than :data:`MIN_BANDS`. A band is read a part of at most
         ``PART_BYTES`` at a time."""
         unit = self.factors[-1][0]
-        chunk = _chunk_rows(self.source)
+        chunk = _sources.chunk_rows(self.source)
         whole = unit if chunk is None else math.lcm(unit, chunk)
         return whole if whole * MIN_BANDS <= self.shape[0] else unit
 
@@ -257,16 +257,6 @@ class SourceLevels:
             "heatmap.wait_for_source(), or build its pyramid once with "
             "tokenheat.build_pyramid(source, store) and show tokenheat.open_pyramid(store)"
         )
-
-
-def _chunk_rows(source: Any) -> int | None:
-    """Rows of a storage (or dask) chunk of the source, if it has chunks."""
-    chunks = _sources.storage_chunks(source)
-    if chunks is not None:
-        return chunks[0]
-    if _sources.is_dask(source):
-        return int(max(source.chunks[0]))
-    return None
 
 
 def _dask_band(reader: Any, window: tuple[int, int, int, int], fr: int, fc: int):

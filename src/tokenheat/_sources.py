@@ -168,6 +168,16 @@ def storage_chunks(source: object) -> tuple[int, int] | None:
     return None
 
 
+def chunk_rows(source: object) -> int | None:
+    """Rows of a storage (or dask) chunk of a 2-D source, if it has chunks."""
+    chunks = storage_chunks(source)
+    if chunks is not None:
+        return chunks[0]
+    if is_dask(source):
+        return int(max(source.chunks[0]))  # type: ignore[attr-defined]
+    return None
+
+
 def check_window(window: object, rows: int, cols: int) -> tuple[int, int, int, int]:
     """``window`` as ``(r0, r1, c0, c1)``: a non-empty window of a ``rows`` x ``cols``
     matrix, or ValueError saying what is wrong."""
