@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import math
 import statistics
 import sys
 import tempfile
@@ -117,19 +116,6 @@ def record(out: Path, n: int, key: str, result: dict) -> None:
     every = json.loads(out.read_text()) if out.exists() else {}
     every.setdefault(str(n), {})[key] = result
     out.write_text(json.dumps(every, indent=1) + "\n")
-
-
-def check_size(parser: argparse.ArgumentParser, n: int) -> None:
-    """Stop with a usage error for an n x n matrix tokenheat reads whole (no tiles, no
-    reading in the background: nothing these scripts measure)."""
-    from tokenheat._lazy_stack import READ_CELLS
-
-    if n * n <= READ_CELLS:
-        parser.error(
-            f"a {n} x {n} matrix has at most READ_CELLS ({READ_CELLS:,}) cells, so tokenheat "
-            "reads it whole and sends it: no tiles to time; use --size above "
-            f"{math.isqrt(READ_CELLS)} in out_of_core.py"
-        )
 
 
 def kernel_peak_rss(lab, page) -> int:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import time
@@ -34,7 +35,6 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from out_of_core import RESULTS  # noqa: E402
 from pyramid_view import (  # noqa: E402
-    check_size,
     first_paint,
     kernel_peak_rss,
     lab_with,
@@ -58,6 +58,19 @@ READ = (
 def notebook(folder: Path, source: Path) -> str:
     shown = f"zarr.open_array({str(source)!r}, mode='r')"
     return write_notebook(folder, "source.ipynb", "import numpy as np\nimport zarr", shown)
+
+
+def check_size(parser: argparse.ArgumentParser, n: int) -> None:
+    """Stop with a usage error for an n x n source tokenheat reads whole (nothing is read
+    in the background, which is what this script measures)."""
+    from tokenheat._lazy_stack import READ_CELLS
+
+    if n * n <= READ_CELLS:
+        parser.error(
+            f"a {n} x {n} source has at most READ_CELLS ({READ_CELLS:,}) cells, so tokenheat "
+            "reads it whole, not in the background; use --size above "
+            f"{math.isqrt(READ_CELLS)} in out_of_core.py"
+        )
 
 
 def main() -> None:
