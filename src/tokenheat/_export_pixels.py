@@ -74,7 +74,9 @@ def _extreme(ufunc: np.ufunc, a: np.ndarray, lo: np.ndarray, hi: np.ndarray, axi
 
 
 #: Cells read at a time by :func:`shown_values` (a band of pixel rows at a time), so that
-#: its temporaries stay a few MiB whatever the matrix: 2**18 cells (1 MiB as float32).
+#: its temporaries stay a few MiB whatever the matrix: 2**18 cells (1 MiB as float32); of
+#: a source on disk in chunks, up to ``TILE_CELLS`` (16 MiB), whole chunk rows
+#: (:func:`_band_cells`).
 BAND_CELLS = 2**18
 
 
