@@ -1,15 +1,17 @@
 // The overview of a source read in the background (docs/architecture.md, "A source read
 // in the background") arrives a few rows at a time, in `{"type": "rows", "rows": [a, b]}`
-// messages whose buffer holds overview rows a..b-1 (float32): each makes a new grid with
-// those rows in place, and the rows had so far are counted from the top.
+// messages whose buffer holds overview rows a..b-1 (float32) of every panel, panel-major:
+// each makes a new grid with those rows in place, and the rows had so far are counted from
+// the top (the same rows of every panel come together).
 
 import { decodeFloat32, isBinary } from "./binary.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
 
 /**
- * `grid` with rows `a`..`b`-1 from a `rows` message, or why the message is refused.
- * @param {MatrixData} grid one panel's overview
+ * `grid` with rows `a`..`b`-1 of every panel from a `rows` message, or why the message is
+ * refused.
+ * @param {MatrixData} grid the overview (its panels end to end)
  * @param {any} content
  * @param {unknown} buffer
  * @returns {{ grid: MatrixData, a: number, b: number } | string}
@@ -20,14 +22,18 @@ export function withRows(grid, content, buffer) {
   if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b <= a || b > grid.rows) {
     return `rows must be [a, b] with 0 <= a < b <= ${grid.rows}, got ${JSON.stringify(r)?.slice(0, 60)}`;
   }
-  if ((grid.panels ?? 1) !== 1) return "rows come only for a single matrix";
   if (!isBinary(buffer)) return "the rows' values are not binary data";
   const part = decodeFloat32(buffer);
-  if (part.length !== (b - a) * grid.cols) {
-    return `rows ${a}..${b - 1} must be ${(b - a) * grid.cols} float32 values, got ${part.length}`;
+  const panels = grid.panels ?? 1;
+  const each = (b - a) * grid.cols;
+  if (part.length !== panels * each) {
+    const of = panels === 1 ? "" : ` of ${panels} panels`;
+    return `rows ${a}..${b - 1}${of} must be ${panels * each} float32 values, got ${part.length}`;
   }
   const values = new Float32Array(grid.values);
-  values.set(part, a * grid.cols);
+  for (let p = 0; p < panels; p++) {
+    values.set(part.subarray(p * each, (p + 1) * each), (p * grid.rows + a) * grid.cols);
+  }
   return { grid: { ...grid, values }, a, b };
 }
 

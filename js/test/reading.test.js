@@ -58,6 +58,23 @@ describe("the overview of a source read in the background", () => {
     expect(withRows(grid, { rows: [0, 1] }, [1, 2, 3])).toMatch(/not binary/);
   });
 
+  it("takes the same rows of every panel from one message, panel-major", () => {
+    const grid = { rows: 3, cols: 2, values: floats(9, 2, NaN), exact: null, panels: 3 };
+    const part = Float32Array.from([1, 2, 3, 4, 5, 6]); // row 1 of panels 0, 1, 2
+    const res = withRows(grid, { type: "rows", rows: [1, 2] }, bytes(part));
+    if (typeof res === "string") throw new Error(res);
+    const got = Array.from(res.grid.values);
+    expect([got.slice(2, 4), got.slice(8, 10), got.slice(14, 16)]).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(got.filter((v) => !Number.isNaN(v))).toHaveLength(6); // the other rows as they were
+    expect(withRows(grid, { rows: [1, 2] }, bytes(floats(1, 2, 7)))).toMatch(
+      /rows 1\.\.1 of 3 panels must be 6 float32 values, got 2/,
+    );
+  });
+
   it("counts the rows had from the top", () => {
     const had = createRowsHad(5, true);
     had.add(2, 3);

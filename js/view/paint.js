@@ -177,7 +177,8 @@ export function createPainter(ctx) {
     const read = readRowsRead(model.get("_rows_read"));
     if (flags & (LAYOUT | VIEW | READING)) {
       const error = readText(model.get("_read_error"));
-      reading.update(rowsDrawn(read, lod.rowsHad), data.rows, error, view, L.plot);
+      const rects = state.panels.count > 1 ? ctx.focus.panelGeometry().rects : [];
+      reading.update(rowsDrawn(read, lod.rowsHad), data.rows, error, view, L.plot, rects);
     }
     if (flags & (LAYOUT | VIEW)) interaction.followView();
     ctx.status.drawn(renderer.kind, !cells.switching);

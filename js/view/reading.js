@@ -1,7 +1,9 @@
 // A source read in the background (Python's tokenheat._source_levels, docs/architecture.md
 // "A source read in the background"): the rows not read yet are veiled, with how far the
 // read has come (or why it stopped), so that nothing unread is taken for data. The veil is
-// a striped `.tokenheat-reading` box over the plot, from the first unread row down.
+// a striped `.tokenheat-reading` box over the plot, from the first unread row down; of
+// panels (read a band of rows of every panel at a time), one such box over each panel,
+// the first saying how far the read has come.
 
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 
@@ -51,6 +53,21 @@ export function veilBox(read, view, height) {
   return { top, height: height - top };
 }
 
+/** @typedef {{ x: number, y: number, w: number, h: number }} Rect */
+
+/**
+ * @param {HTMLElement} el
+ * @param {Rect} rect the panel, CSS px in the plot
+ * @param {{ top: number, height: number }} box the veil in it
+ */
+function place(el, rect, box) {
+  const st = el.style;
+  st.left = `${rect.x}px`;
+  st.top = `${rect.y + box.top}px`;
+  st.width = `${rect.w}px`;
+  st.height = `${box.height}px`;
+}
+
 /**
  * @param {HTMLElement} plotbox
  */
@@ -62,6 +79,8 @@ export function createReadingVeil(plotbox) {
   const label = document.createElement("span");
   el.appendChild(label);
   plotbox.appendChild(el);
+  /** @type {HTMLElement[]} the veils over the other panels (no text) */
+  const more = [];
   return {
     el,
     /**
@@ -70,19 +89,33 @@ export function createReadingVeil(plotbox) {
      * @param {string} error
      * @param {ViewWindow} view
      * @param {{ width: number, height: number }} plot CSS px
+     * @param {Rect[]} [panels] the panels shown (CSS px in the plot); none: the plot
      */
-    update(read, rows, error, view, plot) {
-      const box = read < 0 ? null : veilBox(read, view, plot.height);
+    update(read, rows, error, view, plot, panels = []) {
+      const rects = panels.length ? panels : [{ x: 0, y: 0, w: plot.width, h: plot.height }];
+      const box = read < 0 ? null : veilBox(read, view, rects[0].h);
       el.hidden = !box;
+      for (const m of more) m.hidden = true;
       if (!box) return;
       const text = readingText(read, rows, error);
       if (label.textContent !== text) label.textContent = text; // (token text is never here)
       el.dataset.error = error ? "true" : "false";
-      const st = el.style;
-      st.left = "0px";
-      st.top = `${box.top}px`;
-      st.width = `${plot.width}px`;
-      st.height = `${box.height}px`;
+      place(el, rects[0], box);
+      for (let k = 1; k < rects.length; k++) {
+        if (!more[k - 1]) {
+          const m = document.createElement("div");
+          m.className = "tokenheat-reading";
+          m.setAttribute("aria-hidden", "true");
+          plotbox.appendChild(m);
+          more.push(m);
+        }
+        more[k - 1].hidden = false;
+        place(
+          more[k - 1],
+          rects[k],
+          /** @type {{ top: number, height: number }} */ (veilBox(read, view, rects[k].h)),
+        );
+      }
     },
   };
 }

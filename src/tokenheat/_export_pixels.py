@@ -92,9 +92,9 @@ def shown_values(widget: Heatmap, width: int, height: int, panel: int | None = N
     clo, chi = pixel_ranges(c0, c1, cols_n, width)
     c, d = clo.min(), chi.max() + 1
     f32 = widget._matrix.f32  # type: ignore[union-attr]
-    if _lazy_stack.is_lazy(f32) and (k := f32.export_level(widget.view, width, height)) is not None:
-        return _level_values(f32.lazy.pyramid, k, widget.view, width, height)
     p = focused(widget) if panel is None else panel
+    if _lazy_stack.is_lazy(f32) and (k := f32.export_level(widget.view, width, height)) is not None:
+        return _level_values(f32.levels_of(p), k, widget.view, width, height)
     # pixel rows per band: each covers at most `tallest` matrix rows of d - c cells
     tallest = int((rhi - rlo).max()) + 1
     step = max(1, _band_cells(f32, d - c) // (tallest * (d - c)))
@@ -172,7 +172,8 @@ def drawn(widget: Heatmap) -> np.ndarray:
     values (as :func:`tokenheat._normalize.normalized`)."""
     stack = widget._matrix
     if _lazy_stack.is_lazy(stack.f32):  # type: ignore[union-attr]
-        return stack.f32[0, :, :]  # type: ignore[union-attr]  (refused beyond READ_CELLS)
+        whole = stack.f32.whole()  # type: ignore[union-attr]  (refused beyond READ_CELLS)
+        return whole.reshape(stack.layout + whole.shape[1:])  # type: ignore[union-attr]
     if widget.normalize is None:
         return widget.values
     with np.errstate(under="ignore"):  # tiny quotients become 0 of their sign

@@ -118,8 +118,8 @@ def check_blocks(
 
 class LazyMatrix:
     """A 2-D source or :class:`tokenheat.Pyramid` read a window at a time, as float32 (or
-    a source's :class:`tokenheat._source_levels.SourceLevels`: its kept levels, else the
-    source).
+    a panel of a source's :class:`tokenheat._source_levels.SourceLevels`: its kept
+    levels, else the source).
 
     Parameters
     ----------
@@ -128,23 +128,27 @@ class LazyMatrix:
         ``dtype`` and 2-D slicing), or a pyramid from :func:`tokenheat.open_pyramid`.
     cache_bytes
         Most bytes of windows and blocks kept for the next time they are asked for.
+    name
+        What messages call it (default: :func:`tokenheat._sources.describe` of it).
     """
 
-    def __init__(self, source: Any, *, cache_bytes: int = CACHE_BYTES) -> None:
-        from ._source_levels import SourceLevels
+    def __init__(
+        self, source: Any, *, cache_bytes: int = CACHE_BYTES, name: str | None = None
+    ) -> None:
+        from ._source_levels import PanelLevels
         from .pyramid import Pyramid
 
-        self.pyramid = source if isinstance(source, (Pyramid, SourceLevels)) else None
+        self.pyramid = source if isinstance(source, (Pyramid, PanelLevels)) else None
         written = isinstance(source, Pyramid)  # its level 0 is float32 and finite
         if written:
             base = source.levels[0]
-        elif isinstance(source, SourceLevels):
-            base = source.source
+        elif isinstance(source, PanelLevels):
+            base, name = source.source, source.name
         else:
             base = source
         rows, cols, _ = _sources.check_matrix(base)
         self.shape = (rows, cols)
-        self.name = _sources.describe(base)
+        self.name = _sources.describe(base) if name is None else name
         self.source = source
         self._dask = _sources.is_dask(base)
         self.chunk_rows = _sources.chunk_rows(base)  # (a read of whole ones reads each once)

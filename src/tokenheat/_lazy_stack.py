@@ -3,7 +3,8 @@ stands for :func:`tokenheat.open_pyramid`'s levels, read a window or a level at 
 through a :class:`tokenheat._lazy.LazyMatrix`, never whole. A source too big to read
 whole stands in the same way for the levels a pass makes of it in the background
 (:class:`tokenheat._source_levels.SourceLevels`: the same rules, over the levels it
-serves; exports wait until it is read).
+serves; exports wait until it is read); a 3-D or 4-D one is a stack of panels, one
+LazyMatrix each, whose tiles hold the same window of every panel.
 
 - The overview sent with the state is the finest level within ``TILE_CELLS``: its cells
   are the max-|v| blocks of its factors, as the overview of a matrix in memory.
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _data, _sources
-from ._source_levels import SourceLevels
+from ._source_levels import PanelLevels, SourceLevels
 
 if TYPE_CHECKING:
     from ._lazy import LazyMatrix
@@ -45,11 +46,11 @@ READ_CELLS = 2**26
 
 
 def read_in_background(obj: object) -> bool:
-    """Whether ``obj`` is a 2-D source (memmap, zarr, h5py, dask) of more than
-    :data:`READ_CELLS` cells, shown from levels made by a pass in the background
+    """Whether ``obj`` is a 2-D, 3-D or 4-D source (memmap, zarr, h5py, dask) of more than
+    :data:`READ_CELLS` cells in all, shown from levels made by a pass in the background
     (:mod:`tokenheat._source_levels`) instead of being read whole; one of more than
     ``MAX_PYRAMID_CELLS`` is refused."""
-    if not _sources.is_source(obj) or len(obj.shape) != 2:  # type: ignore[attr-defined]
+    if not _sources.is_source(obj) or len(obj.shape) not in (2, 3, 4):  # type: ignore[attr-defined]
         return False
     cells = math.prod(int(n) for n in obj.shape)  # type: ignore[attr-defined]
     if cells <= READ_CELLS:
@@ -75,43 +76,69 @@ class TooBig(ValueError):
 
 
 class LazyPanels:
-    """The ``(1, rows, cols)`` float32 stack of a pyramid, read on indexing: ``[p, rows,
-    cols]`` with ``p`` 0 and slices of unit step reads that window (at most
-    :data:`READ_CELLS` cells); anything that would read it whole is refused."""
+    """The ``(P, rows, cols)`` float32 stack of a pyramid (``P`` 1) or of the panels of a
+    source read in the background, one :class:`~tokenheat._lazy.LazyMatrix` a panel
+    (``lazies``; ``lazy`` is the first, whose levels' factors all share), read on
+    indexing: ``[p, rows, cols]`` with slices of unit step reads that window of panel
+    ``p`` (at most :data:`READ_CELLS` cells); anything that would read it whole is
+    refused."""
 
     ndim = 3
     dtype = np.dtype(np.float32)
 
-    def __init__(self, lazy: LazyMatrix) -> None:
-        self.lazy = lazy
-        self.shape = (1, *lazy.shape)
+    def __init__(self, lazies: list[LazyMatrix]) -> None:
+        self.lazies = lazies
+        self.lazy = lazies[0]
+        self.shape = (len(lazies), *self.lazy.shape)
         self.size = math.prod(self.shape)
 
     def __repr__(self) -> str:
-        return f"<tokenheat LazyPanels of {self.shape[1]} x {self.shape[2]}: {self.lazy.name}>"
+        panels, rows, cols = self.shape
+        what = f"{rows} x {cols}" if panels == 1 else f"{panels} panels of {rows} x {cols}"
+        name = self.lazy.name if self.reading is None else self.reading.name
+        return f"<tokenheat LazyPanels of {what}: {name}>"
 
     def __getitem__(self, key: Any) -> np.ndarray:
-        if not (isinstance(key, tuple) and len(key) == 3 and key[0] in (0, -1)):
-            raise TypeError(f"a pyramid's stack is read as [0, rows, cols], got {key!r:.80}")
-        _, rows, cols = key
+        panels = self.shape[0]
+        if not (
+            isinstance(key, tuple)
+            and len(key) == 3
+            and isinstance(key[0], (int, np.integer))
+            and -panels <= key[0] < panels
+        ):
+            raise TypeError(f"a pyramid's stack is read as [panel, rows, cols], got {key!r:.80}")
+        p, rows, cols = key
         (r0, r1), (c0, c1) = _span(rows, self.shape[1]), _span(cols, self.shape[2])
         self.check_read("export it")
-        check_cells((r1 - r0) * (c1 - c0), self.lazy)
+        lazy = self.lazies[p]
+        check_cells((r1 - r0) * (c1 - c0), lazy)
         if r0 == r1 or c0 == c1:
             return np.empty((r1 - r0, c1 - c0), dtype=np.float32)
-        return self.lazy.window(r0, r1, c0, c1, keep=False)  # read once, by an export
+        return lazy.window(r0, r1, c0, c1, keep=False)  # read once, by an export
+
+    def whole(self) -> np.ndarray:
+        """Every panel's values, ``(P, rows, cols)``, when they are at most
+        :data:`READ_CELLS` in all (:class:`TooBig` otherwise)."""
+        self.check_read("export it")
+        check_cells(self.size, self.lazy, self.shape[0])
+        return np.stack([self[p, :, :] for p in range(self.shape[0])])
 
     def __iter__(self):
-        raise TypeError("a pyramid's stack is read a window at a time: index it [0, rows, cols]")
+        raise TypeError("a pyramid's stack is read a window at a time: index it [p, rows, cols]")
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        raise TypeError("a pyramid's stack is read a window at a time: index it [0, rows, cols]")
+        raise TypeError("a pyramid's stack is read a window at a time: index it [p, rows, cols]")
 
     @property
     def reading(self) -> SourceLevels | None:
         """The levels of a source read in the background, None for a pyramid."""
         levels = self.lazy.pyramid
-        return levels if isinstance(levels, SourceLevels) else None
+        return levels.owner if isinstance(levels, PanelLevels) else None
+
+    def levels_of(self, p: int) -> Any:
+        """Panel ``p``'s levels: the pyramid's, or its view of a source's
+        (:class:`~tokenheat._source_levels.PanelLevels`)."""
+        return self.lazies[p].pyramid
 
     def check_read(self, what: str) -> None:
         """Refuse ``what`` while a source is still being read (:class:`StillReading`)."""
@@ -132,13 +159,12 @@ class LazyPanels:
         )
 
     def overview(self) -> tuple[np.ndarray, tuple[int, int]]:
-        """The overview's values ``(1, h, w)`` and its factors."""
+        """The overview's values ``(P, h, w)`` and its factors."""
         k = self.overview_level()
         pyramid = self.lazy.pyramid
         if self.reading is not None:  # a copy: the pass writes on into the level
-            values = self.reading.snapshot(k)
-        else:
-            values = np.ascontiguousarray(pyramid.levels[k][...], dtype="<f4")
+            return self.reading.snapshot(k), pyramid.factors[k]
+        values = np.ascontiguousarray(pyramid.levels[k][...], dtype="<f4")
         return values[None], pyramid.factors[k]
 
     def export_level(self, view: list[float], width: int, height: int) -> int | None:
@@ -168,25 +194,27 @@ class LazyPanels:
     def tile(
         self, window: list[int], block: list[int]
     ) -> tuple[tuple[int, int, int, int], tuple[int, int], np.ndarray]:
-        """The tile for a request: the block asked for, grown to fit ``TILE_CELLS`` as for
-        a matrix in memory, then up to the factors of the finest level at least as coarse
-        (so a tile is that level's cells, read and sent as they are), the window widened
-        to whole blocks; and its values ``(1, h, w)``."""
+        """The tile for a request: the block asked for, grown to fit ``TILE_CELLS`` (over
+        all panels) as for a matrix in memory, then up to the factors of the finest level
+        at least as coarse (so a tile is that level's cells, read and sent as they are),
+        the window widened to whole blocks; and its values ``(P, h, w)``, the same window
+        of every panel."""
         from ._blocks import block_factors
 
         factors = self.lazy.pyramid.factors
-        rows, cols = self.lazy.shape
+        panels, rows, cols = self.shape
+        cells = max(1, _data.TILE_CELLS // panels)
         r0, r1, c0, c1 = window
-        fr, fc = block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, (block[0], block[1]))
+        fr, fc = block_factors((r1 - r0, c1 - c0), cells, (block[0], block[1]))
         lr, lc = next(((a, b) for a, b in factors if a >= fr and b >= fc), factors[-1])
         r0, c0 = r0 // lr * lr, c0 // lc * lc
         r1, c1 = min(rows, -(-r1 // lr) * lr), min(cols, -(-c1 // lc) * lc)
         # beyond the coarsest level, or grown past TILE_CELLS by the widening: whole
         # multiples of the level's cells, so they are still reduced from it exactly
-        fr, fc = block_factors((r1 - r0, c1 - c0), _data.TILE_CELLS, (max(fr, lr), max(fc, lc)))
+        fr, fc = block_factors((r1 - r0, c1 - c0), cells, (max(fr, lr), max(fc, lc)))
         fr, fc = -(-fr // lr) * lr, -(-fc // lc) * lc
-        values = self.lazy.reduce(fr, fc, (r0, r1, c0, c1))
-        return (r0, r1, c0, c1), (fr, fc), values[None]
+        values = [lazy.reduce(fr, fc, (r0, r1, c0, c1)) for lazy in self.lazies]
+        return (r0, r1, c0, c1), (fr, fc), np.stack(values)
 
 
 def nearest_factors(factors: list[tuple[int, int]], block: list[int]) -> tuple[int, int]:
@@ -209,14 +237,19 @@ def _span(s: Any, n: int) -> tuple[int, int]:
     raise TypeError(f"a pyramid's stack is read by slices of step 1, got {s!r:.60}")
 
 
-def check_cells(cells: int, lazy: LazyMatrix) -> None:
+def check_cells(cells: int, lazy: LazyMatrix, panels: int = 1) -> None:
     """Refuse a read of more than :data:`READ_CELLS` cells of a pyramid."""
     if cells > READ_CELLS:
         rows, cols = lazy.shape
-        kind = "matrix" if isinstance(lazy.pyramid, SourceLevels) else "pyramid"
+        kind = "matrix" if isinstance(lazy.pyramid, PanelLevels) else "pyramid"
+        what = f"the {rows:,} x {cols:,} {kind}"
+        name = lazy.name
+        if panels > 1:
+            what = f"the {panels:,} panels of {rows:,} x {cols:,}"
+            name = lazy.pyramid.owner.name  # (panels come only from a source's levels)
         raise TooBig(
-            f"this would read {cells:,} cells of the {rows:,} x {cols:,} {kind} "
-            f"({lazy.name}), more than the {READ_CELLS:,} tokenheat reads at once; zoom in "
+            f"this would read {cells:,} cells of {what} "
+            f"({name}), more than the {READ_CELLS:,} tokenheat reads at once; zoom in "
             "(set view to a window of fewer cells) before exporting, or export a reduced "
             "copy, e.g. Heatmap(tokenheat.downsample(pyramid, (fr, fc)))"
         )
@@ -230,8 +263,9 @@ def check_normalize(f32: object, mode: str | None) -> None:
     """Refuse a normalisation of a pyramid: its divisors would need a pass over every cell."""
     if mode is not None and isinstance(f32, LazyPanels):
         rows, cols = f32.shape[1:]
+        name = f32.lazy.name if f32.reading is None else f32.reading.name
         raise ValueError(
             f"normalize={mode!r} is not available for the {rows:,} x {cols:,} pyramid "
-            f"({f32.lazy.name}): its divisors would need a pass over every cell; use "
+            f"({name}): its divisors would need a pass over every cell; use "
             "normalize=None"
         )

@@ -216,7 +216,8 @@ def _pyramid_stack(pyramid: object, given: object) -> Stack:
     """A pyramid too big to send whole, or the levels of a source read in the background
     (:class:`tokenheat._source_levels.SourceLevels`), read a window or a level at a time
     (:mod:`tokenheat._lazy_stack`); ``Heatmap.values`` is what was ``given``."""
-    from ._lazy import LazyMatrix
+    from ._lazy import CACHE_BYTES, LazyMatrix
+    from ._source_levels import SourceLevels
 
     rows, cols = pyramid.shape  # type: ignore[attr-defined]
     if rows * cols > _data.MAX_PYRAMID_CELLS:
@@ -225,15 +226,22 @@ def _pyramid_stack(pyramid: object, given: object) -> Stack:
             f"than the {_data.MAX_PYRAMID_CELLS:,} (2**40) a tokenheat Heatmap shows; show a "
             "part of it, e.g. a pyramid of a slice of its source"
         )
-    f32 = _lazy_stack.LazyPanels(LazyMatrix(pyramid))
+    layout: tuple[int, ...] = ()
+    if isinstance(pyramid, SourceLevels):  # a panel's levels each (one for a 2-D source)
+        layout, panels = pyramid.layout, pyramid.panels
+        cache = max(1, CACHE_BYTES // len(panels))  # (the panels share the budget)
+        lazies = [LazyMatrix(panel, cache_bytes=cache) for panel in panels]
+    else:
+        lazies = [LazyMatrix(pyramid)]
+    f32 = _lazy_stack.LazyPanels(lazies)
     data_range = pyramid.data_range  # type: ignore[attr-defined]
     return Stack(
         f32,  # type: ignore[arg-type]
         None,
         False,
         data_range,
-        (),
-        ((rows, cols),),
+        layout,
+        ((rows, cols),) * len(lazies),
         np.dtype(np.float32),
         array=given,  # type: ignore[arg-type]
     )

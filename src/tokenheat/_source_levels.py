@@ -1,7 +1,9 @@
 """A Heatmap of a source too big to read whole and without a pyramid (issue 17): one pass
 over the source, on a background thread, reduces it a band of rows at a time into the
 max-|v| levels that fit a memory budget, and the picture is drawn from what is read so
-far (the rest is shown as not read yet) while the kernel runs other cells.
+far (the rest is shown as not read yet) while the kernel runs other cells. A 3-D or 4-D
+source is panels: the pass reads the same band of every panel before the next band, and
+the panels share the budgets.
 
 The levels, finest first, follow :func:`tokenheat.pyramid.level_factors` down to the
 overview (the finest within ``TILE_CELLS``):
@@ -17,9 +19,9 @@ Levels in between are not served: a view that would need one gets the next kept 
 kept level whose rows are not read yet waits (:class:`NotReady`) until the pass has
 read them. The finite range is found by the same pass, so the default colour range
 follows it as it grows. :class:`SourceLevels` has the parts of
-:class:`tokenheat.Pyramid` that :class:`tokenheat._lazy.LazyMatrix` and
-:class:`tokenheat._lazy_stack.LazyPanels` use (``levels``, ``factors``,
-``reduce_window``, ``data_range``).
+:class:`tokenheat.Pyramid` that :class:`tokenheat._lazy_stack.LazyPanels` uses, and
+each panel's :class:`PanelLevels` those that :class:`tokenheat._lazy.LazyMatrix` uses
+(``levels``, ``factors``, ``reduce_window``, ``data_range``).
 """
 
 from __future__ import annotations
@@ -62,9 +64,13 @@ class _Virtual:
         self.shape = shape
 
 
-def plan(shape: tuple[int, int], memory_cells: int) -> tuple[list[tuple[int, int]], int]:
-    """The factors of every level served, finest first (the last is the overview's), and
-    the index of the finest kept level among them.
+def plan(
+    shape: tuple[int, int], memory_cells: int, overview_cells: int | None = None
+) -> tuple[list[tuple[int, int]], int]:
+    """The factors of every level served of a ``shape`` matrix (a panel's), finest first
+    (the last is the overview's, the finest of at most ``overview_cells``, by default
+    ``TILE_CELLS``), and the index of the finest kept level among them (the finest of at
+    most ``memory_cells``).
 
     >>> plan((8192, 8192), 2**24)
     ([(1, 1), (2, 2), (4, 4)], 1)
@@ -76,34 +82,55 @@ def plan(shape: tuple[int, int], memory_cells: int) -> tuple[list[tuple[int, int
     rows, cols = shape
     factors = level_factors(shape, 1)
     cells = [-(-rows // fr) * -(-cols // fc) for fr, fc in factors]
-    overview = next(k for k, n in enumerate(cells) if n <= _data.TILE_CELLS)
+    limit = _data.TILE_CELLS if overview_cells is None else overview_cells
+    overview = next(k for k, n in enumerate(cells) if n <= limit)
     memory = min(overview, next(k for k, n in enumerate(cells) if n <= memory_cells))
     served = [f for f in factors[:memory] if f[0] * f[1] <= DIRECT_CELLS]
     return served + factors[memory : overview + 1], len(served)
 
 
 class SourceLevels:
-    """The levels of a 2-D source, the kept ones made by one pass on a thread
-    (:meth:`start`): ``rows_read`` source rows are read, ``done`` once all are (``error``
-    when a read failed), ``ended`` once the pass is over (done, failed or stopped).
-    ``listeners`` are called on the thread after each band and at the end."""
+    """The levels of a 2-D source, or of every panel of a 3-D ``(panels, rows, cols)`` or
+    4-D ``(grid_rows, grid_cols, rows, cols)`` one, the kept ones made by one pass on a
+    thread (:meth:`start`): ``rows_read`` rows of every panel are read, ``done`` once all
+    are (``error`` when a read failed), ``ended`` once the pass is over (done, failed or
+    stopped). ``listeners`` are called on the thread after each band and at the end.
+
+    The panels share the budgets: a kept level holds every panel's cells, ``(P, h, w)``,
+    within ``memory_cells`` in all, and the overview's are within ``TILE_CELLS`` in all
+    (as an in-memory stack's overview). ``panels[p]`` is panel ``p``'s view of them
+    (:class:`PanelLevels`), which a :class:`tokenheat._lazy.LazyMatrix` reads."""
 
     def __init__(self, source: Any, *, memory_cells: int | None = None) -> None:
         from ._lazy import LazyMatrix
 
         memory_cells = MEMORY_CELLS if memory_cells is None else memory_cells
-        rows, cols, _ = _sources.check_matrix(source)
         self.source = source
-        self.shape = (rows, cols)
         self.name = _sources.describe(source)
+        if len(source.shape) not in (2, 3, 4) or 0 in source.shape:
+            raise ValueError(
+                f"values must be a non-empty 2-D (rows, cols), 3-D (panels, rows, cols) or "
+                f"4-D (grid_rows, grid_cols, rows, cols) source, got {self.name}"
+            )
+        panels = _sources.panel_sources(source)
+        rows, cols, _ = _sources.check_matrix(panels[0][0])
+        self.layout = tuple(int(n) for n in source.shape[:-2])
+        self.count = len(panels)
+        self.shape = (rows, cols)
         self.store = None
-        self.factors, self.first_kept = plan(self.shape, memory_cells)
+        self.factors, self.first_kept = plan(
+            self.shape, max(1, memory_cells // self.count), max(1, _data.TILE_CELLS // self.count)
+        )
         self.levels: list[Any] = []
         for k, (fr, fc) in enumerate(self.factors):
             shape = (-(-rows // fr), -(-cols // fc))
-            kept = k >= self.first_kept
-            self.levels.append(np.full(shape, np.nan, np.float32) if kept else _Virtual(shape))
-        self.reader = LazyMatrix(source, cache_bytes=0)  # the source's float32, checked
+            if k >= self.first_kept:
+                self.levels.append(np.full((self.count, *shape), np.nan, np.float32))
+            else:
+                self.levels.append(_Virtual(shape))
+        # each panel's float32, checked
+        self.readers = [LazyMatrix(s, cache_bytes=0, name=n) for s, n in panels]
+        self.panels = [PanelLevels(self, p) for p in range(self.count)]
         self.rows_read = 0
         self.done = False
         self.ended = False  # the pass is over: done, failed or stopped
@@ -144,7 +171,7 @@ class SourceLevels:
         that leaves fewer than :data:`MIN_BANDS`. A band is read a part of at most
         ``PART_BYTES`` at a time."""
         unit = self.factors[-1][0]
-        chunk = _sources.chunk_rows(self.source)
+        chunk = self.readers[0].chunk_rows
         whole = unit if chunk is None else math.lcm(unit, chunk)
         return whole if whole * MIN_BANDS <= self.shape[0] else unit
 
@@ -155,8 +182,10 @@ class SourceLevels:
                 if self._stop.is_set():
                     return
                 r1 = min(rows, r0 + self.band_rows)
-                finest, found = self._read_band(r0, r1)
-                self._keep(r0, r1, finest, found)
+                band = self._read_band(r0, r1)
+                if band is None:  # stopped between two panels
+                    return
+                self._keep(r0, r1, *band)
                 self._tell()
             self.done = True
         except BaseException as exc:  # shown in the view and raised by Heatmap.wait_for_source
@@ -167,31 +196,36 @@ class SourceLevels:
             self._tell()  # (before a waiter is let go: it then sees the last state sent)
             self._finished.set()
 
-    def _read_band(self, r0: int, r1: int) -> tuple[np.ndarray, list[float] | None]:
-        """The finest kept level's cells of source rows ``r0:r1`` and their values' range."""
+    def _read_band(self, r0: int, r1: int) -> tuple[np.ndarray, list[float] | None] | None:
+        """The finest kept level's cells of rows ``r0:r1`` of every panel, ``(P, h, w)``,
+        and their values' range; None when the pass was stopped between two panels."""
         fr, fc = self.factors[self.first_kept]
         window = (r0, r1, 0, self.shape[1])
-        if self.reader._dask:
-            return _dask_band(self.reader, window, fr, fc)
+        if self.readers[0]._dask:
+            return _dask_band(self.readers, window, fr, fc)
         found = None
 
         def widen(part: np.ndarray) -> None:
             nonlocal found
             found = _sources.widen_range(found, _sources.finite_range(part))
 
-        # (the reader's float32, each part checked finite as it is read)
-        out = _sources.reduce_source(self.reader._f32, fr, fc, window, each_part=widen)
-        return out, found
+        out = []
+        for p, reader in enumerate(self.readers):
+            if p and self._stop.is_set():
+                return None
+            # (the reader's float32, each part checked finite as it is read)
+            out.append(_sources.reduce_source(reader._f32, fr, fc, window, each_part=widen))
+        return np.stack(out), found
 
     def _keep(self, r0: int, r1: int, finest: np.ndarray, found: list[float] | None) -> None:
-        """Write a band into every kept level, then count its rows read."""
+        """Write a band of every panel into every kept level, then count its rows read."""
         level = finest
         for k in range(self.first_kept, len(self.factors)):
             fr, fc = self.factors[k]
             if k > self.first_kept:
                 below = self.factors[k - 1]
-                level = reduce_blocks(level, fr // below[0], fc // below[1])
-            self.levels[k][r0 // fr : r0 // fr + level.shape[0]] = level
+                level = np.stack([reduce_blocks(p, fr // below[0], fc // below[1]) for p in level])
+            self.levels[k][:, r0 // fr : r0 // fr + level.shape[1]] = level
         with self._lock:
             self._range = _sources.widen_range(self._range, found)
             self.rows_read = r1
@@ -216,15 +250,20 @@ class SourceLevels:
         return len(self.factors) - 1
 
     def snapshot(self, k: int) -> np.ndarray:
-        """A copy of kept level ``k`` as read so far (NaN where not read yet)."""
+        """A copy of kept level ``k`` as read so far, ``(P, h, w)`` (NaN where not read yet)."""
         return np.array(self.levels[k], dtype="<f4")
 
+    def overview_rows(self, a: int, b: int) -> np.ndarray:
+        """Rows ``a:b`` of every panel's overview, ``(P, b - a, w)`` (rows read: no longer
+        written)."""
+        return np.ascontiguousarray(self.levels[self.overview_level][:, a:b], dtype="<f4")
+
     def reduce_window(
-        self, window: tuple[int, int, int, int], fr: int, fc: int
+        self, window: tuple[int, int, int, int], fr: int, fc: int, panel: int = 0
     ) -> np.ndarray | None:
-        """The ``fr`` x ``fc`` blocks of ``window`` from the coarsest kept level that
-        gives them exactly (as :meth:`tokenheat.Pyramid.reduce_window`); None when only
-        the source does (read it); :class:`NotReady` when that level's rows under the
+        """The ``fr`` x ``fc`` blocks of ``window`` of a panel from the coarsest kept level
+        that gives them exactly (as :meth:`tokenheat.Pyramid.reduce_window`); None when
+        only the source does (read it); :class:`NotReady` when that level's rows under the
         window are not read yet."""
         from .pyramid import gives_blocks, level_blocks
 
@@ -239,7 +278,7 @@ class SourceLevels:
             if self.error is not None:
                 raise OSError(f"reading {self.name} failed: {self.error}")
             raise NotReady(f"rows {r0}:{r1} of {self.name} are not read yet")
-        return level_blocks(self.levels[best], self.factors[best], window, fr, fc)
+        return level_blocks(self.levels[best][panel], self.factors[best], window, fr, fc)
 
     def check_read(self, what: str) -> None:
         """Refuse ``what`` (an export) until every row is read."""
@@ -259,9 +298,36 @@ class SourceLevels:
         )
 
 
-def _dask_band(reader: Any, window: tuple[int, int, int, int], fr: int, fc: int):
-    """A band (``window``, whole rows) of a dask source reduced, and its range, in one
-    dask computation (where dask runs: its threads or the user's cluster)."""
+class PanelLevels:
+    """Panel ``p``'s view of a :class:`SourceLevels`: what a
+    :class:`tokenheat._lazy.LazyMatrix` reads of a pyramid (``levels``, ``factors``,
+    ``reduce_window``, ``data_range``), its kept levels being views of the shared ones."""
+
+    def __init__(self, owner: SourceLevels, p: int) -> None:
+        self.owner, self.index = owner, p
+        self.source = owner.readers[p].source
+        self.name = owner.readers[p].name
+        self.shape, self.factors, self.store = owner.shape, owner.factors, None
+        self.levels = [
+            level[p] if isinstance(level, np.ndarray) else level for level in owner.levels
+        ]
+
+    def __repr__(self) -> str:
+        return f"<tokenheat PanelLevels {self.index} of {self.owner!r}>"
+
+    @property
+    def data_range(self) -> tuple[float, float] | None:
+        return self.owner.data_range  # (one range for all panels, as for a stack in memory)
+
+    def reduce_window(
+        self, window: tuple[int, int, int, int], fr: int, fc: int
+    ) -> np.ndarray | None:
+        return self.owner.reduce_window(window, fr, fc, self.index)
+
+
+def _dask_band(readers: list[Any], window: tuple[int, int, int, int], fr: int, fc: int):
+    """A band (``window``, whole rows) of every panel of a dask source reduced, and its
+    range, in one dask computation (where dask runs: its threads or the user's cluster)."""
     import warnings
 
     import dask
@@ -269,11 +335,14 @@ def _dask_band(reader: Any, window: tuple[int, int, int, int], fr: int, fc: int)
 
     from ._lazy import check_blocks
 
-    part = reader._f32[window[0] : window[1]]
-    blocks = _sources.dask_blocks(part, fr, fc, np.dtype(np.float32))
+    parts = [reader._f32[window[0] : window[1]] for reader in readers]
+    work = [_sources.dask_blocks(part, fr, fc, np.dtype(np.float32)) for part in parts]
+    work += [da.nanmin(da.stack([da.nanmin(p) for p in parts]))]
+    work += [da.nanmax(da.stack([da.nanmax(p) for p in parts]))]
     with warnings.catch_warnings(), np.errstate(invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)  # chunks of NaN only
-        out, lo, hi = dask.compute(blocks, da.nanmin(part), da.nanmax(part))
-    out = np.asarray(out, dtype=np.float32)
-    check_blocks(out, window, fr, fc, reader.name)
+        *blocks, lo, hi = dask.compute(*work)
+    out = np.stack([np.asarray(b, dtype=np.float32) for b in blocks])
+    for reader, band in zip(readers, out, strict=True):
+        check_blocks(band, window, fr, fc, reader.name)
     return out, None if np.isnan(lo) else [float(lo), float(hi)]

@@ -41,9 +41,52 @@ def is_source(obj: object) -> bool:
 
 def describe(obj: object) -> str:
     """``zarr Array of shape (20000, 20000) and dtype float32``, for error messages."""
+    if isinstance(obj, PanelOf):
+        return f"panel {obj.where} of {describe(obj.source)}"
     root = type(obj).__module__.split(".", 1)[0]
     owner = "" if root in ("builtins", "numpy") else f"{root} "
     return f"{owner}{type(obj).__name__} of shape {tuple(obj.shape)} and dtype {obj.dtype}"  # type: ignore[attr-defined]
+
+
+class PanelOf:
+    """One 2-D panel of a 3-D or 4-D source (zarr, h5py, anything sliced on demand), read
+    only when sliced: ``PanelOf(source, (i, j))[rows, cols]`` reads ``source[i, j, rows,
+    cols]``. Its storage chunks are the source's last two."""
+
+    ndim = 2
+
+    def __init__(self, source: Any, index: tuple[int, ...]) -> None:
+        self.source, self.index = source, index
+        self.shape = tuple(int(n) for n in source.shape[-2:])
+        self.dtype = np.dtype(source.dtype)
+        chunks = getattr(source, "chunks", None)
+        if isinstance(chunks, tuple) and len(chunks) == len(source.shape):
+            self.chunks = tuple(chunks[-2:])
+
+    @property
+    def where(self) -> str:
+        """``[i]`` or ``[i, j]``: the panel's place in the source."""
+        return "[" + ", ".join(str(i) for i in self.index) + "]"
+
+    def __repr__(self) -> str:
+        return f"<tokenheat PanelOf {describe(self)}>"
+
+    def __getitem__(self, key: tuple[slice, slice]) -> Any:
+        return self.source[(*self.index, *key)]
+
+
+def panel_sources(source: Any) -> list[tuple[Any, str]]:
+    """The 2-D panels of a 2-D, 3-D or 4-D source, panel-major, none of them read, each
+    with its name for messages: the source itself, or each panel as a dask array of it
+    (lazy) or a :class:`PanelOf`."""
+    lead = tuple(int(n) for n in source.shape[:-2])
+    if not lead:
+        return [(source, describe(source))]
+    out = []
+    for index in np.ndindex(lead):
+        panel = PanelOf(source, index)
+        out.append((source[index] if is_dask(source) else panel, describe(panel)))
+    return out
 
 
 def check_matrix(source: object, what: str = "values") -> tuple[int, int, np.dtype]:

@@ -20,7 +20,6 @@ import time
 import weakref
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import traitlets as t
 
 from . import _sync
@@ -154,11 +153,11 @@ class ReadingMixin(_Widget):
             return
         k = levels.overview_level
         fr = levels.factors[k][0]
-        level = levels.levels[k]
-        end = -(-levels.rows_read // fr) if not levels.done else level.shape[0]
-        step = max(1, ROWS_BYTES // (4 * level.shape[1]))
+        panels, height, width = levels.levels[k].shape
+        end = -(-levels.rows_read // fr) if not levels.done else height
+        step = max(1, ROWS_BYTES // (4 * width * panels))
         for a in range(first, end, step):
             b = min(end, a + step)
-            rows = np.ascontiguousarray(level[a:b], dtype="<f4")  # read: no longer written
+            rows = levels.overview_rows(a, b)  # every panel's, panel-major
             self.send({"type": "rows", "rows": [a, b]}, [memoryview(rows).cast("B")])
         self._rows_sent = max(self._rows_sent, end)

@@ -98,3 +98,78 @@ def test_a_source_fills_in_as_it_is_read(lab, page, console) -> None:  # noqa: F
     # what was drawn of the rows read first did not change when the rest came
     top = height // 2 - 2
     np.testing.assert_array_equal(half[:top], want[:top])
+
+
+PANELS, P_ROWS, P_COLS = (2, 2), 4096, 4200  # 68,812,800 cells in all: read on a thread
+PANELS_NB = f"""\
+import threading
+import numpy as np
+import tokenheat
+
+class Gated:
+    \"\"\"A made-up 4-D source (2 x 2 panels) whose rows can be read only as far as `allowed`.\"\"\"
+    shape, dtype, ndim = ({PANELS[0]}, {PANELS[1]}, {P_ROWS}, {P_COLS}), np.dtype(np.float32), 4
+
+    def __init__(self):
+        self.allowed = 0
+        self.cond = threading.Condition()
+
+    def allow(self, rows):
+        with self.cond:
+            self.allowed = rows
+            self.cond.notify_all()
+
+    def __getitem__(self, key):
+        i, j, rows, cols = key
+        with self.cond:
+            self.cond.wait_for(lambda: rows.stop <= self.allowed)
+        r, c = np.ogrid[rows, cols]
+        return (((r * 7 + c * 3 + i * 5) % 17 - 8) / 4 * (1 + 2 * i + j)).astype(np.float32)
+
+source = Gated()
+w = tokenheat.Heatmap(source, vmin=-8, vmax=8, width=420, height=420, static_png=False)
+w"""
+
+
+def test_panels_of_a_source_fill_in_together(lab, page, console) -> None:  # noqa: F811
+    """A 4-D source of 2 x 2 panels is read a band of rows of every panel at a time: each
+    panel is veiled from the same row down, and once read, a panel shown alone is the
+    colours Python's export gives it."""
+    lab.open(page, write_notebook(lab, "reading-panels.ipynb", PANELS_NB))
+    lab.run_all(page)
+    view = WidgetView(page, 0).wait_ready(timeout=180_000)
+    assert py(lab, page, "(w.panel_layout, w.shape, w._rows_read)") == ((2, 2), (4096, 4200), 0)
+    veils = view.root.locator(".tokenheat-reading")
+
+    lab.run_code(page, "source.allow(2048)")
+    half_read = "reading the source: 50 % (2,048 of 4,096 rows)"
+    soon(lambda: veils.first.text_content() == half_read, half_read)
+    soon(lambda: veils.count() == 4 and all(veils.nth(k).is_visible() for k in range(4)), "4 veils")
+    boxes = [veils.nth(k).bounding_box() for k in range(4)]
+    assert len({round(b["x"]) for b in boxes}) == 2 and len({round(b["y"]) for b in boxes}) == 2
+    assert all(abs(b["width"] - boxes[0]["width"]) <= 1 for b in boxes), boxes
+    assert all(abs(b["height"] - boxes[0]["height"]) <= 1 for b in boxes), boxes
+    tip = view.root.locator(".tokenheat-tooltip")
+    for k, b in enumerate(boxes):  # each panel: its lower half veiled, its upper half drawn
+        x = b["x"] + b["width"] / 2
+        page.mouse.move(x, b["y"] + b["height"] / 2)
+        tip.wait_for(state="visible")
+        assert "not read yet" in (tip.text_content() or ""), (k, tip.text_content())
+        page.mouse.move(x, b["y"] - b["height"] / 2)
+        soon(lambda: "not read yet" not in (tip.text_content() or ""), f"panel {k} read above")
+        assert "no value" not in (tip.text_content() or ""), tip.text_content()
+        page.mouse.move(0, 0)
+
+    lab.run_code(page, "source.allow(4096)")
+    soon(lambda: all(veils.nth(k).is_hidden() for k in range(veils.count())), "no veil once read")
+    assert py(lab, page, "(w.wait_for_source(60), w._rows_read)") == (True, -1)
+    lab.run_code(page, "w.focus = (1, 1)")
+    width, height = view.cells.evaluate("c => [c.width, c.height]")
+    assert P_ROWS / height >= 8 and P_COLS / width >= 8  # drawn from the overview alone
+
+    def every_pixel() -> None:
+        width, height = view.cells.evaluate("c => [c.width, c.height]")
+        want = exported_pixels(lab, page, width, height, -8, 8)
+        np.testing.assert_array_equal(canvas_pixels(view), want)
+
+    until(every_pixel)
