@@ -245,3 +245,20 @@ def test_limits_count_every_panel(small, values, monkeypatch) -> None:
     w = tokenheat.Heatmap(da.from_array(values, chunks=100))
     assert w._rows_read == -1 and w._tile_blocks == []
     np.testing.assert_array_equal(w.values, values)
+
+
+def test_a_chunk_taller_than_a_quarter_of_the_rows_is_read_a_few_times(small, values) -> None:
+    """Panels stored one chunk each (as attention often is): bands of a quarter of the
+    rows, so each chunk is read 5 times here, not once per overview row (38 times)."""
+    source = Gated(values.reshape(6, ROWS, COLS))
+    source.chunks = (1, ROWS, COLS)
+    source.allow(ROWS)
+    w = tokenheat.Heatmap(source)
+    assert w.wait_for_source(60)
+    assert w._matrix.f32.reading.band_rows == 72  # type: ignore[union-attr]
+    assert [(a, b) for p, a, b in source.reads if p == 0] == [
+        (0, 72), (72, 144), (144, 216), (216, 288), (288, 300)
+    ]  # fmt: skip
+    np.testing.assert_array_equal(
+        overview_of(w)[3], downsample(values.reshape(6, ROWS, COLS)[3], (8, 8))
+    )

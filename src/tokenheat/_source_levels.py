@@ -168,12 +168,18 @@ class SourceLevels:
     def band_rows(self) -> int:
         """Rows of a band: whole cells of the overview (so no cell of a kept level spans
         two bands), and whole storage chunks of rows (so no chunk is read twice) unless
-        that leaves fewer than :data:`MIN_BANDS`. A band is read a part of at most
-        ``PART_BYTES`` at a time."""
+        that leaves fewer than :data:`MIN_BANDS`; then a :data:`MIN_BANDS`-th of the rows
+        (so a chunk is read at most about that many times, not once per overview row:
+        1024 panels of 1024 rows in chunks of 1024 rows, 64 times). A band is read a part
+        of at most ``PART_BYTES`` at a time."""
         unit = self.factors[-1][0]
         chunk = self.readers[0].chunk_rows
-        whole = unit if chunk is None else math.lcm(unit, chunk)
-        return whole if whole * MIN_BANDS <= self.shape[0] else unit
+        if chunk is None:
+            return unit
+        whole = math.lcm(unit, chunk)
+        if whole * MIN_BANDS <= self.shape[0]:
+            return whole
+        return max(unit, self.shape[0] // MIN_BANDS // unit * unit)
 
     def _run(self) -> None:
         rows = self.shape[0]
