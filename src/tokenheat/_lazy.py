@@ -154,6 +154,8 @@ class LazyMatrix:
         self.chunk_rows = _sources.chunk_rows(base)  # (a read of whole ones reads each once)
         if written:
             self._f32: Any = base  # (build_pyramid refuses the rest)
+        elif isinstance(source, PanelLevels):  # the panel's reader (its pass's) reads it
+            self._f32 = source.reader._f32
         elif self._dask:
             self._f32 = base.map_blocks(_cast32, dtype=np.float32)  # checked where reduced
         else:

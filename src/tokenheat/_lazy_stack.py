@@ -163,7 +163,7 @@ class LazyPanels:
         k = self.overview_level()
         pyramid = self.lazy.pyramid
         if self.reading is not None:  # a copy: the pass writes on into the level
-            return self.reading.snapshot(k), pyramid.factors[k]
+            return self.reading.snapshot(), pyramid.factors[k]
         values = np.ascontiguousarray(pyramid.levels[k][...], dtype="<f4")
         return values[None], pyramid.factors[k]
 

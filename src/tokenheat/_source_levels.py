@@ -121,11 +121,16 @@ class SourceLevels:
         self.factors, self.first_kept = plan(
             self.shape, max(1, memory_cells // self.count), max(1, _data.TILE_CELLS // self.count)
         )
+        # the overview is sent as it is (NaN where not read yet); the finer kept levels
+        # are read only where the pass has been (reduce_window), so their memory is taken
+        # as they fill (np.full of 256 MiB took 0.5 s before anything could be shown)
         self.levels: list[Any] = []
         for k, (fr, fc) in enumerate(self.factors):
             shape = (-(-rows // fr), -(-cols // fc))
-            if k >= self.first_kept:
+            if k == len(self.factors) - 1:
                 self.levels.append(np.full((self.count, *shape), np.nan, np.float32))
+            elif k >= self.first_kept:
+                self.levels.append(np.empty((self.count, *shape), np.float32))
             else:
                 self.levels.append(_Virtual(shape))
         # each panel's float32, checked
@@ -255,9 +260,10 @@ class SourceLevels:
     def overview_level(self) -> int:
         return len(self.factors) - 1
 
-    def snapshot(self, k: int) -> np.ndarray:
-        """A copy of kept level ``k`` as read so far, ``(P, h, w)`` (NaN where not read yet)."""
-        return np.array(self.levels[k], dtype="<f4")
+    def snapshot(self) -> np.ndarray:
+        """A copy of the overview as read so far, ``(P, h, w)`` (NaN where not read yet;
+        the finer kept levels are not even that until read)."""
+        return np.array(self.levels[self.overview_level], dtype="<f4")
 
     def overview_rows(self, a: int, b: int) -> np.ndarray:
         """Rows ``a:b`` of every panel's overview, ``(P, b - a, w)`` (rows read: no longer
@@ -311,8 +317,8 @@ class PanelLevels:
 
     def __init__(self, owner: SourceLevels, p: int) -> None:
         self.owner, self.index = owner, p
-        self.source = owner.readers[p].source
-        self.name = owner.readers[p].name
+        self.reader = owner.readers[p]  # (its float32 and checks, shared with the pass)
+        self.source, self.name = self.reader.source, self.reader.name
         self.shape, self.factors, self.store = owner.shape, owner.factors, None
         self.levels = [
             level[p] if isinstance(level, np.ndarray) else level for level in owner.levels
