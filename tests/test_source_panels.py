@@ -262,3 +262,64 @@ def test_a_chunk_taller_than_a_quarter_of_the_rows_is_read_a_few_times(small, va
     np.testing.assert_array_equal(
         overview_of(w)[3], downsample(values.reshape(6, ROWS, COLS)[3], (8, 8))
     )
+
+
+def test_a_list_of_sources_of_one_shape_is_read_as_a_row_of_panels(small, values, tmp_path) -> None:
+    panels = values.reshape(6, ROWS, COLS)[:3]
+    sources = [read_only_memmap(tmp_path / f"{i}.f4", panels[i]) for i in range(2)]
+    sources.append(da.from_array(panels[2], chunks=(70, 60)))
+    w = tokenheat.Heatmap(sources)
+    assert w.values is sources and w.panel_layout == (3,) and w._rows_read == 0
+    assert w.wait_for_source(60)
+    fr, fc = w._block
+    overview = np.frombuffer(w._values, dtype="<f4").reshape(3, -(-ROWS // fr), -1)
+    for p in range(3):
+        np.testing.assert_array_equal(overview[p], downsample(panels[p], (fr, fc)))
+    _, got = tiles_of(w, [100, 120, 200, 230], [1, 1])
+    np.testing.assert_array_equal(got, panels[:, 100:120, 200:230])
+
+
+def test_a_list_of_sources_of_different_shapes_is_refused_before_reading(
+    small, values, tmp_path
+) -> None:
+    panels = values.reshape(6, ROWS, COLS)
+    wide = read_only_memmap(tmp_path / "a.f4", panels[0])
+    narrow = read_only_memmap(tmp_path / "b.f4", panels[1, :, :200])
+    with pytest.raises(ValueError, match=r"values\[1\] has shape \(300, 200\) where values\[0\]"):
+        tokenheat.Heatmap([wide, narrow])
+
+
+def test_a_list_of_pyramids_is_a_row_of_panels_drawn_from_their_levels(
+    values, tmp_path, monkeypatch
+) -> None:
+    """Two pyramids of one shape: an overview of each from the level that fits both,
+    tiles of the same window of both from their nearest level, never read whole."""
+    from tokenheat.pyramid import build_pyramid, open_pyramid
+
+    monkeypatch.setattr(_data, "SEND_CELLS", 10_000)
+    monkeypatch.setattr(_data, "TILE_CELLS", 2**12)
+    monkeypatch.setattr(_lazy_stack, "READ_CELLS", 2**15)
+    panels = values.reshape(6, ROWS, COLS)[:2]
+    pyramids = []
+    for i in range(2):
+        build_pyramid(panels[i], tmp_path / f"{i}.zarr", tile=32, progress=False)
+        pyramids.append(open_pyramid(tmp_path / f"{i}.zarr"))
+    w = tokenheat.Heatmap(pyramids)
+    assert w.values is pyramids and w.panel_layout == (2,)
+    assert w._block == [8, 8]  # 38 x 32 cells a pyramid: both within 2**12
+    assert w._tile_blocks == [list(f) for f in pyramids[0].factors]
+    overview = np.frombuffer(w._values, dtype="<f4").reshape(2, 38, 32)
+    for p in range(2):
+        np.testing.assert_array_equal(overview[p], downsample(panels[p], (8, 8)))
+    assert w._data_range == [float(np.nanmin(panels)), float(np.nanmax(panels))]
+    content, got = tiles_of(w, [100, 140, 40, 80], [2, 2])
+    fr, fc = content["block"]
+    r0, r1, c0, c1 = content["window"]
+    for p in range(2):
+        np.testing.assert_array_equal(got[p], downsample(panels[p, r0:r1, c0:c1], (fr, fc)))
+    with pytest.raises(_lazy_stack.TooBig, match=r"2 panels of 300 x 250"):
+        w.to_rgba()  # 150,000 cells: more than READ_CELLS
+    other = values.reshape(6, ROWS, COLS)[2, :, :200]
+    build_pyramid(other, tmp_path / "o.zarr", tile=32, progress=False)
+    with pytest.raises(ValueError, match=r"values\[1\] .* is 300 x 200 in levels of"):
+        tokenheat.Heatmap([pyramids[0], open_pyramid(tmp_path / "o.zarr")])

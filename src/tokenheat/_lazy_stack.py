@@ -50,6 +50,8 @@ def read_in_background(obj: object) -> bool:
     :data:`READ_CELLS` cells in all, shown from levels made by a pass in the background
     (:mod:`tokenheat._source_levels`) instead of being read whole; one of more than
     ``MAX_PYRAMID_CELLS`` is refused."""
+    if isinstance(obj, (list, tuple)):
+        return _list_in_background(obj)
     if not _sources.is_source(obj) or len(obj.shape) not in (2, 3, 4):  # type: ignore[attr-defined]
         return False
     cells = math.prod(int(n) for n in obj.shape)  # type: ignore[attr-defined]
@@ -61,6 +63,56 @@ def read_in_background(obj: object) -> bool:
             f"{_data.MAX_PYRAMID_CELLS:,} (2**40) a tokenheat Heatmap shows; show a part of "
             "it (a slice), or a reduced copy, e.g. tokenheat.downsample(source, (fr, fc))"
         )
+    return True
+
+
+def _list_in_background(items: list | tuple) -> bool:
+    """Whether a list of panels is 2-D sources (not pyramids) of more than
+    :data:`READ_CELLS` cells in all, read in the background; refused when they differ in
+    shape (panels of different shapes are padded, which needs them read) or are more
+    than ``MAX_PYRAMID_CELLS`` cells."""
+    if not items or not all(_sources.is_source(x) and not is_pyramid(x) for x in items):
+        return False
+    shapes = [tuple(int(n) for n in x.shape) for x in items]
+    cells = sum(math.prod(s) for s in shapes)
+    if cells <= READ_CELLS or any(len(s) != 2 for s in shapes):
+        return False  # (read whole, as other arrays; a list of 3-D ones is a grid)
+    if len(set(shapes)) > 1:
+        i = next(i for i, s in enumerate(shapes) if s != shapes[0])
+        raise ValueError(
+            f"values is a list of sources of {cells:,} cells in all, more than the "
+            f"{READ_CELLS:,} tokenheat reads at once, and values[{i}] has shape {shapes[i]} "
+            f"where values[0] has {shapes[0]}: such panels are read in the background only "
+            "when they have one shape; pass slices of one shape, or reduced copies, e.g. "
+            "[tokenheat.downsample(s, (fr, fc)) for s in values]"
+        )
+    if cells > _data.MAX_PYRAMID_CELLS:
+        raise ValueError(
+            f"values is a list of {len(items)} sources of {shapes[0]}: {cells:,} cells, more "
+            f"than the {_data.MAX_PYRAMID_CELLS:,} (2**40) a tokenheat Heatmap shows; pass "
+            "fewer, slices of them, or reduced copies"
+        )
+    return True
+
+
+def pyramid_list(obj: object) -> bool:
+    """Whether ``obj`` is a list of pyramids (:func:`tokenheat.open_pyramid`) of more than
+    ``SEND_CELLS`` cells in all, shown as a row of panels drawn from their levels;
+    refused when their shapes or levels differ (a tile is the same window of every one)."""
+    if not isinstance(obj, (list, tuple)) or not obj or not all(is_pyramid(x) for x in obj):
+        return False
+    if sum(math.prod(x.shape) for x in obj) <= _data.SEND_CELLS:  # type: ignore[attr-defined]
+        return False
+    first = obj[0]
+    for i, x in enumerate(obj):
+        if x.shape != first.shape or x.factors != first.factors:  # type: ignore[attr-defined]
+            raise ValueError(
+                f"values is a list of pyramids, but values[{i}] ({x.store!r}) is "  # type: ignore[attr-defined]
+                f"{x.shape[0]:,} x {x.shape[1]:,} in levels of {x.factors} where values[0] "  # type: ignore[attr-defined]
+                f"({first.store!r}) is {first.shape[0]:,} x {first.shape[1]:,} in levels of "  # type: ignore[attr-defined]
+                f"{first.factors}; pyramids shown together must have one shape and be "  # type: ignore[attr-defined]
+                "built with one tile size"
+            )
     return True
 
 
@@ -149,10 +201,16 @@ class LazyPanels:
         """The finest level of at most ``TILE_CELLS`` cells: the overview's."""
         if self.reading is not None:
             return self.reading.overview_level  # (planned with the levels)
-        pyramid = self.lazy.pyramid
+        pyramid, panels = self.lazy.pyramid, self.shape[0]
         for k, level in enumerate(pyramid.levels):
-            if math.prod(level.shape) <= _data.TILE_CELLS:
+            if math.prod(level.shape) * panels <= _data.TILE_CELLS:
                 return k
+        if panels > 1:  # its coarsest level is one tile: too many of them for an overview
+            raise ValueError(
+                f"{panels} pyramids are too many to show together: {panels} of their "
+                f"coarsest level, {pyramid.levels[-1].shape}, are more than the "
+                f"{_data.TILE_CELLS:,} cells of an overview; show fewer at a time"
+            )
         raise ValueError(  # build_pyramid halves every level until it fits one tile
             f"the pyramid at {pyramid.store!r} has no level of at most {_data.TILE_CELLS:,} "
             "cells; build it again with tokenheat.build_pyramid"
@@ -164,8 +222,8 @@ class LazyPanels:
         pyramid = self.lazy.pyramid
         if self.reading is not None:  # a copy: the pass writes on into the level
             return self.reading.snapshot(), pyramid.factors[k]
-        values = np.ascontiguousarray(pyramid.levels[k][...], dtype="<f4")
-        return values[None], pyramid.factors[k]
+        levels = [lazy.pyramid.levels[k][...] for lazy in self.lazies]
+        return np.ascontiguousarray(np.stack(levels), dtype="<f4"), pyramid.factors[k]
 
     def export_level(self, view: list[float], width: int, height: int) -> int | None:
         """The level a Python export of ``view`` in ``width`` x ``height`` pixels draws
@@ -246,7 +304,8 @@ def check_cells(cells: int, lazy: LazyMatrix, panels: int = 1) -> None:
         name = lazy.name
         if panels > 1:
             what = f"the {panels:,} panels of {rows:,} x {cols:,}"
-            name = lazy.pyramid.owner.name  # (panels come only from a source's levels)
+            levels = lazy.pyramid
+            name = levels.owner.name if isinstance(levels, PanelLevels) else f"{lazy.name}, ..."
         raise TooBig(
             f"this would read {cells:,} cells of {what} "
             f"({name}), more than the {READ_CELLS:,} tokenheat reads at once; zoom in "

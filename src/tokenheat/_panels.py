@@ -152,6 +152,8 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
     panel_names = None
     if _lazy_stack.is_pyramid(obj) and math.prod(obj.shape) > _data.SEND_CELLS:  # type: ignore[attr-defined]
         return _pyramid_stack(obj, obj)
+    if _lazy_stack.pyramid_list(obj):
+        return _pyramid_stack(obj, obj)
     if _lazy_stack.read_in_background(obj):
         from ._source_levels import SourceLevels
 
@@ -213,28 +215,34 @@ def coerce_stack(obj: object, *, name: str = "values") -> Stack:
 
 
 def _pyramid_stack(pyramid: object, given: object) -> Stack:
-    """A pyramid too big to send whole, or the levels of a source read in the background
+    """A pyramid too big to send whole (or a list of pyramids of one shape: a row of
+    panels), or the levels of a source read in the background
     (:class:`tokenheat._source_levels.SourceLevels`), read a window or a level at a time
     (:mod:`tokenheat._lazy_stack`); ``Heatmap.values`` is what was ``given``."""
     from ._lazy import CACHE_BYTES, LazyMatrix
     from ._source_levels import SourceLevels
 
-    rows, cols = pyramid.shape  # type: ignore[attr-defined]
+    first = pyramid[0] if isinstance(pyramid, (list, tuple)) else pyramid
+    rows, cols = first.shape  # type: ignore[attr-defined]
     if rows * cols > _data.MAX_PYRAMID_CELLS:
         raise ValueError(
-            f"the pyramid {pyramid!r} has {rows:,} x {cols:,} = {rows * cols:,} cells, more "
+            f"the pyramid {first!r} has {rows:,} x {cols:,} = {rows * cols:,} cells, more "
             f"than the {_data.MAX_PYRAMID_CELLS:,} (2**40) a tokenheat Heatmap shows; show a "
             "part of it, e.g. a pyramid of a slice of its source"
         )
     layout: tuple[int, ...] = ()
     if isinstance(pyramid, SourceLevels):  # a panel's levels each (one for a 2-D source)
         layout, panels = pyramid.layout, pyramid.panels
-        cache = max(1, CACHE_BYTES // len(panels))  # (the panels share the budget)
-        lazies = [LazyMatrix(panel, cache_bytes=cache) for panel in panels]
+        data_range = pyramid.data_range
+    elif isinstance(pyramid, (list, tuple)):  # pyramids of one shape: a row of panels
+        layout, panels = (len(pyramid),), list(pyramid)
+        ranges = [p.data_range for p in panels if p.data_range is not None]
+        data_range = (min(r[0] for r in ranges), max(r[1] for r in ranges)) if ranges else None
     else:
-        lazies = [LazyMatrix(pyramid)]
+        panels, data_range = [pyramid], pyramid.data_range  # type: ignore[attr-defined]
+    cache = max(1, CACHE_BYTES // len(panels))  # (the panels share the budget)
+    lazies = [LazyMatrix(panel, cache_bytes=cache) for panel in panels]
     f32 = _lazy_stack.LazyPanels(lazies)
-    data_range = pyramid.data_range  # type: ignore[attr-defined]
     return Stack(
         f32,  # type: ignore[arg-type]
         None,

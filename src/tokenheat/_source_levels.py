@@ -106,15 +106,22 @@ class SourceLevels:
 
         memory_cells = MEMORY_CELLS if memory_cells is None else memory_cells
         self.source = source
-        self.name = _sources.describe(source)
-        if len(source.shape) not in (2, 3, 4) or 0 in source.shape:
-            raise ValueError(
-                f"values must be a non-empty 2-D (rows, cols), 3-D (panels, rows, cols) or "
-                f"4-D (grid_rows, grid_cols, rows, cols) source, got {self.name}"
-            )
+        if isinstance(source, (list, tuple)):  # 2-D sources of one shape: a row of panels
+            self.name = f"{len(source)} sources like the {_sources.describe(source[0])}"
+            self.layout: tuple[int, ...] = (len(source),)
+        else:
+            self.name = _sources.describe(source)
+            self.layout = tuple(int(n) for n in source.shape[:-2])
+            if len(source.shape) not in (2, 3, 4) or 0 in source.shape:
+                raise ValueError(
+                    f"values must be a non-empty 2-D (rows, cols), 3-D (panels, rows, cols) "
+                    f"or 4-D (grid_rows, grid_cols, rows, cols) source, got {self.name}"
+                )
         panels = _sources.panel_sources(source)
         rows, cols, _ = _sources.check_matrix(panels[0][0])
-        self.layout = tuple(int(n) for n in source.shape[:-2])
+        for panel, name in panels[1:] if isinstance(source, (list, tuple)) else []:
+            if _sources.check_matrix(panel, name)[:2] != (rows, cols):
+                raise ValueError(f"{name} must have the shape of values[0], {(rows, cols)}")
         self.count = len(panels)
         self.shape = (rows, cols)
         self.store = None

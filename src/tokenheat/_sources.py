@@ -76,9 +76,11 @@ class PanelOf:
 
 
 def panel_sources(source: Any) -> list[tuple[Any, str]]:
-    """The 2-D panels of a 2-D, 3-D or 4-D source, panel-major, none of them read, each
-    with its name for messages: the source itself, or each panel as a dask array of it
-    (lazy) or a :class:`PanelOf`."""
+    """The 2-D panels of a 2-D, 3-D or 4-D source (or of a list of 2-D sources),
+    panel-major, none of them read, each with its name for messages: the source itself
+    (each item), or each panel as a dask array of it (lazy) or a :class:`PanelOf`."""
+    if isinstance(source, (list, tuple)):  # a list of 2-D sources
+        return [(x, f"values[{i}], a {describe(x)}") for i, x in enumerate(source)]
     lead = tuple(int(n) for n in source.shape[:-2])
     if not lead:
         return [(source, describe(source))]
