@@ -286,3 +286,39 @@ def test_a_value_too_big_for_float32_stops_the_pass_with_its_place(small, values
     wait_rows(w, -1)
     # bands of 144 rows: a quarter of the rows (dask chunks of 70 rows, lcm 560, make 2)
     assert "block of rows 200:204" in w._read_error and w._rows_read == 144
+
+
+def test_a_pass_no_view_shows_pauses_until_one_does(small, values) -> None:
+    """Views say when they show the read and when they go (a cell run again: ipywidgets
+    keeps the widget): once the last is gone the pass waits after its band, and a view
+    shown again (or wait_for_source) lets it go on."""
+    source = Gated(values)
+    w = tokenheat.Heatmap(source)
+    w.send = lambda content, buffers=None: None  # type: ignore[method-assign]
+    levels = w._matrix.f32.reading  # type: ignore[union-attr]
+    for kind, view in [("rows", "a"), ("rows", "b"), ("gone", "a"), ("gone", "nobody")]:
+        w._handle_request(None, {"type": kind, "view": view}, [])
+    source.allow(64)
+    wait_rows(w, 64)  # "b" still shows it
+    assert not levels.paused
+    w._handle_request(None, {"type": "gone", "view": "b"}, [])
+    assert levels.paused
+    source.allow(ROWS)
+    threading.Event().wait(0.5)
+    assert levels.rows_read == 80 and not levels.ended  # the band it was reading, no more
+    with pytest.raises(StillReading, match=r"80 of 600 rows, 13 %, paused while no view"):
+        w.to_png()
+    w._handle_request(None, {"type": "rows", "view": "c"}, [])
+    assert w.wait_for_source(30) and levels.done
+
+
+def test_waiting_for_a_paused_pass_lets_it_go_on(small, values) -> None:
+    source = Gated(values)
+    w = tokenheat.Heatmap(source)
+    w.send = lambda content, buffers=None: None  # type: ignore[method-assign]
+    w._handle_request(None, {"type": "rows", "view": "a"}, [])
+    w._handle_request(None, {"type": "gone", "view": "a"}, [])
+    source.allow(ROWS)
+    wait_rows(w, 16)  # the band it was reading, then it waits
+    assert w._matrix.f32.reading.paused  # type: ignore[union-attr]
+    assert w.wait_for_source(30) is True

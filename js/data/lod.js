@@ -272,6 +272,9 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
   let levels = [];
   // the overview's rows that have come (of a source read in the background: overviewrows.js)
   let rowsHad = createRowsHad(0, false);
+  // whether this view asked for a source's rows (so Python counts it among the views that
+  // show the read, and pauses the read once none is left: it says when it goes)
+  let watching = false;
 
   // a tile over 1 MiB comes in parts (./chunks.js); a newer tile or matrix drops them
   const parts = createParts(MAX_TILE_BYTES);
@@ -399,8 +402,24 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
       }, REQUEST_DELAY_MS);
     },
 
+    /**
+     * Ask for the rows of a source read in the background read so far (they come in
+     * `rows` messages), saying which view asks: Python reads on while some view shows it.
+     */
+    watchRows() {
+      watching = true;
+      model.send({ type: "rows", view: prefix.slice(0, -1) });
+    },
+
     destroy() {
       clearTimeout(timer);
+      if (watching) {
+        try {
+          model.send({ type: "gone", view: prefix.slice(0, -1) });
+        } catch {
+          // the widget is closed (its comm with it): nothing reads for it any more
+        }
+      }
       model.off("msg:custom", onMessage);
       parts.reset();
       overview = null;

@@ -119,7 +119,9 @@ describe("the overview of a source read in the background", () => {
       expect(reader.readData(g)).toBeNull();
     };
     read();
-    expect(model.sent.map(([content]) => content)).toEqual([{ type: "rows" }]); // those read so far
+    const [[asked]] = model.sent; // the rows read so far, saying which view asks
+    expect(asked.type).toBe("rows");
+    expect(typeof asked.view === "string" && asked.view.length > 0).toBe(true);
     expect(lod.rowsHad).toBe(0);
     expect(rowsDrawn(traits._rows_read, lod.rowsHad)).toBe(0); // veiled from the top
     const message = /** @type {Function} */ (model.handlers.get("msg:custom"));
@@ -148,6 +150,14 @@ describe("the overview of a source read in the background", () => {
     traits._values = bytes(floats(100, 100, 3)); // now a new matrix of the same shape
     read();
     expect(lod.source(view).fr).toBe(10);
+    lod.destroy(); // the view goes: Python is told, so it can pause a read nobody sees
+    expect(model.sent.at(-1)?.[0]).toEqual({ type: "gone", view: asked.view });
+  });
+
+  it("says nothing when it goes if it never showed a source being read", () => {
+    const model = fakeModel();
+    const lod = createLod(model, () => {});
     lod.destroy();
+    expect(model.sent).toEqual([]);
   });
 });

@@ -82,7 +82,7 @@ export function createMatrixReader({ model, state, lod, interaction, schedule })
     } else {
       lod.setOverview(src, model.get("_tile_blocks"), partial);
       // its rows come a few at a time, as they are read: ask for those read so far
-      if (partial) model.send({ type: "rows" });
+      if (partial) lod.watchRows();
     }
     readNormalized();
     interaction.dataChanged(!prev || prev.rows !== data.rows || prev.cols !== data.cols);

@@ -151,6 +151,8 @@ class SourceLevels:
         self._lock = threading.Lock()
         self._finished = threading.Event()
         self._stop = threading.Event()
+        self._gate = threading.Condition()  # (a paused pass waits on it)
+        self.paused = False
         self._thread: threading.Thread | None = None
         self.listeners: list[Callable[[], None]] = []
 
@@ -171,6 +173,25 @@ class SourceLevels:
     def stop(self) -> None:
         """Stop the pass after the band it is reading (the widget let the source go)."""
         self._stop.set()
+        self.resume()  # (a paused pass ends)
+
+    def pause(self) -> None:
+        """Let the pass wait after the band it is reading until :meth:`resume` (no view
+        shows it: e.g. its cell was run again, and ipywidgets keeps the widget)."""
+        with self._gate:
+            self.paused = True
+
+    def resume(self) -> None:
+        """Let a paused pass go on."""
+        with self._gate:
+            self.paused = False
+            self._gate.notify_all()
+
+    def _go(self) -> bool:
+        """Wait while paused; whether the pass goes on (False: stopped)."""
+        with self._gate:
+            self._gate.wait_for(lambda: not self.paused or self._stop.is_set())
+        return not self._stop.is_set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until the pass has ended (read every row, failed or stopped)."""
@@ -197,7 +218,7 @@ class SourceLevels:
         rows = self.shape[0]
         try:
             for r0 in range(0, rows, self.band_rows):
-                if self._stop.is_set():
+                if not self._go():
                     return
                 r1 = min(rows, r0 + self.band_rows)
                 band = self._read_band(r0, r1)
@@ -216,7 +237,8 @@ class SourceLevels:
 
     def _read_band(self, r0: int, r1: int) -> tuple[np.ndarray, list[float] | None] | None:
         """The finest kept level's cells of rows ``r0:r1`` of every panel, ``(P, h, w)``,
-        and their values' range; None when the pass was stopped between two panels."""
+        and their values' range; None when the pass was stopped between two panels (it
+        may be paused there too)."""
         fr, fc = self.factors[self.first_kept]
         window = (r0, r1, 0, self.shape[1])
         if self.readers[0]._dask:
@@ -229,7 +251,7 @@ class SourceLevels:
 
         out = []
         for p, reader in enumerate(self.readers):
-            if p and self._stop.is_set():
+            if p and not self._go():
                 return None
             # (the reader's float32, each part checked finite as it is read)
             out.append(_sources.reduce_source(reader._f32, fr, fc, window, each_part=widen))
@@ -309,9 +331,10 @@ class SourceLevels:
                 f"cannot {what}: reading the {self.name} failed at row {self.rows_read:,} of "
                 f"{rows:,}: {self.error}"
             )
+        paused = ", paused while no view shows it" if self.paused else ""
         raise StillReading(
             f"cannot {what} yet: the {self.name} is still being read ({self.rows_read:,} of "
-            f"{rows:,} rows, {100 * self.rows_read / rows:.0f} %); wait for it with "
+            f"{rows:,} rows, {100 * self.rows_read / rows:.0f} %{paused}); wait for it with "
             "heatmap.wait_for_source(), or build its pyramid once with "
             "tokenheat.build_pyramid(source, store) and show tokenheat.open_pyramid(store)"
         )

@@ -51,6 +51,7 @@ class ReadingMixin(_Widget):
         _read_lock: threading.Lock
         _read_timer: threading.Timer | None
         _rows_sent: int
+        _watchers: set[str]
         _values: Any
         normalize: Any
 
@@ -75,6 +76,7 @@ class ReadingMixin(_Widget):
         levels = _sync.reading(self._matrix)
         if levels is None:
             return True
+        levels.resume()  # (paused while no view showed it: it is wanted now)
         ended = levels.wait(timeout)
         if levels.error is not None:
             raise levels.error
@@ -82,12 +84,33 @@ class ReadingMixin(_Widget):
 
     def close(self) -> None:
         """Close the widget (its views in the front end go) and stop reading a source shown
-        without a pyramid, after the band being read, instead of reading it on for a widget
-        nobody sees (e.g. one whose cell was run again)."""
+        without a pyramid, after the band being read (a read no view shows is only
+        paused, :meth:`_watch`; this lets it go)."""
         levels = _sync.reading(getattr(self, "_matrix", None))
         if levels is not None:
             levels.stop()
         super().close()
+
+    def _watch(self, view: Any, showing: bool) -> None:
+        """A view (its id) began or stopped showing a source read in the background: the
+        pass pauses once the last view that showed it is gone (e.g. its cell was run
+        again: ipywidgets keeps the widget, and the pass would read on for nobody) and
+        goes on when a view shows it again (or :meth:`wait_for_source` wants it)."""
+        if not isinstance(view, str) or not view or len(view) > 100:
+            return  # (a view that does not say which it is: never paused for it)
+        if showing:
+            self._watchers.add(view)
+        elif view in self._watchers:
+            self._watchers.discard(view)
+        else:
+            return
+        levels = _sync.reading(self._matrix)
+        if levels is None:
+            return
+        if self._watchers:
+            levels.resume()
+        else:
+            levels.pause()
 
     def _follow_reading(self, old: Stack | None, matrix: Stack) -> None:
         """Stop reading a source the widget no longer shows; start reading a new one, and

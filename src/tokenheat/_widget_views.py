@@ -46,6 +46,9 @@ class ViewsMixin(_Widget):
         view: Any
         color_range: Any
 
+        def _send_rows(self, first: int) -> None: ...
+        def _watch(self, view: Any, showing: bool) -> None: ...
+
     def on_select(self, callback: Callable[[dict | None], Any], remove: bool = False) -> None:
         """Call ``callback(selection)`` whenever the selection changes.
 
@@ -93,7 +96,10 @@ class ViewsMixin(_Widget):
         elif content.get("type") == "tile":
             self._send_tile(content)
         elif content.get("type") == "rows":  # a view that missed rows read (a new one)
+            self._watch(content.get("view"), True)
             self._send_rows(0)
+        elif content.get("type") == "gone":  # a view of a source read in the background went
+            self._watch(content.get("view"), False)
 
     def _send_tile(self, content: dict) -> None:
         """Answer a view's request for the window it shows of a big matrix

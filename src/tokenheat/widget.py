@@ -297,6 +297,7 @@ class Heatmap(ExportMixin, ReadingMixin, ViewsMixin, PacingMixin, anywidget.AnyW
         self._read_lock = threading.Lock()
         self._read_timer: threading.Timer | None = None  # sends what came in since
         self._rows_sent = 0  # overview rows sent to the views in `rows` messages
+        self._watchers: set[str] = set()  # views showing a source read in the background
         # The default colour range is computed here, before the traits exist, so that
         # the first state sent to the browser is complete.
         matrix = checked(coerce_stack)(values)

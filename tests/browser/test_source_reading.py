@@ -173,3 +173,23 @@ def test_panels_of_a_source_fill_in_together(lab, page, console) -> None:  # noq
         np.testing.assert_array_equal(canvas_pixels(view), want)
 
     until(every_pixel)
+
+
+def test_a_read_nobody_sees_pauses(lab, page, console) -> None:  # noqa: F811
+    """Running the widget's cell again replaces its view (ipywidgets keeps the old
+    widget): the old read pauses once its view has gone, the new one reads on."""
+    setup = GATED_NB.split("w = tokenheat.Heatmap")[0] + "ws = []"
+    show = "w = tokenheat.Heatmap(source, vmin=-4, vmax=4, static_png=False)\nws.append(w)\nw"
+    lab.open(page, write_notebook(lab, "reading-again.ipynb", setup, show))
+    lab.run_all(page)
+    WidgetView(page, 0).wait_ready(timeout=180_000)
+    paused = "[v._matrix.f32.reading.paused for v in ws]"
+    assert py(lab, page, paused) == [False]
+    lab.run_cell(page, 1)  # again: a new widget, and the first one's view goes
+    WidgetView(page, 0).wait_ready(timeout=180_000)
+    soon(lambda: py(lab, page, paused) == [True, False], "the first read pauses")
+    lab.run_code(page, "source.allow(8192)")
+    assert py(lab, page, "ws[1].wait_for_source(120)") is True
+    state = "(ws[0]._matrix.f32.reading.rows_read, ws[0]._matrix.f32.reading.ended)"
+    rows_read, ended = py(lab, page, state)
+    assert rows_read < ROWS and not ended  # it read the band it was reading, no more
