@@ -47,18 +47,21 @@ def small(monkeypatch) -> None:
 
 
 def source_of(kind: str, values: np.ndarray, tmp_path):
+    """``values`` as a read-only memmap, a zarr array, an h5py dataset (float64) or a dask
+    array, chunked across rows and columns (and a panel a chunk, if it has panels)."""
+    lead = (1,) * (values.ndim - 2)
     if kind == "zarr":
         z = zarr.create_array(store=str(tmp_path / "s.zarr"), shape=values.shape,
-                              chunks=(64, 100), dtype="f4")  # fmt: skip
+                              chunks=(*lead, 64, 100), dtype="f4")  # fmt: skip
         z[...] = values
         return zarr.open_array(str(tmp_path / "s.zarr"), mode="r")
     if kind == "h5py":
         with h5py.File(tmp_path / "s.h5", "w") as f:
-            f.create_dataset("m", data=values.astype(np.float64), chunks=(50, 50))
+            f.create_dataset("m", data=values.astype(np.float64), chunks=(*lead, 50, 50))
         return h5py.File(tmp_path / "s.h5", "r")["m"]
     if kind == "memmap":
         return read_only_memmap(tmp_path / "s.f4", values)
-    return da.from_array(values, chunks=(70, 60))
+    return da.from_array(values, chunks=(*lead, 70, 60))
 
 
 def overview_of(w: tokenheat.Heatmap) -> np.ndarray:

@@ -21,6 +21,7 @@ from tokenheat._source_levels import StillReading
 
 from .test_pyramid import read_only_memmap, spiky
 from .test_pyramid_heatmap import grid_rule
+from .test_source_levels import source_of
 
 zarr = pytest.importorskip("zarr")
 h5py = pytest.importorskip("h5py")
@@ -44,21 +45,6 @@ def small(monkeypatch) -> None:
     monkeypatch.setattr(_lazy_stack, "READ_CELLS", 2**16)
     monkeypatch.setattr(_data, "TILE_CELLS", 2**13)
     monkeypatch.setattr(_source_levels, "MEMORY_CELLS", 2**16)
-
-
-def source_of(kind: str, values: np.ndarray, tmp_path):
-    if kind == "zarr":
-        z = zarr.create_array(store=str(tmp_path / "s.zarr"), shape=values.shape,
-                              chunks=(1, 2, 64, 100), dtype="f4")  # fmt: skip
-        z[...] = values
-        return zarr.open_array(str(tmp_path / "s.zarr"), mode="r")
-    if kind == "h5py":
-        with h5py.File(tmp_path / "s.h5", "w") as f:
-            f.create_dataset("m", data=values.astype(np.float64), chunks=(1, 1, 50, 50))
-        return h5py.File(tmp_path / "s.h5", "r")["m"]
-    if kind == "memmap":
-        return read_only_memmap(tmp_path / "s.f4", values)
-    return da.from_array(values, chunks=(1, 3, 70, 60))
 
 
 def overview_of(w: tokenheat.Heatmap) -> np.ndarray:

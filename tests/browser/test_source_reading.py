@@ -19,14 +19,20 @@ from .test_scale import (
 )
 
 ROWS, COLS = 8192, 8200  # 67,174,400 cells: more than READ_CELLS (2**26), so read on a thread
-GATED_NB = f"""\
+
+
+def gated_source(shape: tuple[int, ...], value: str) -> str:
+    """Notebook code making ``source``: a made-up source of ``shape`` whose rows can be read
+    only as far as ``source.allow(rows)`` lets them; ``value`` (of the row and column
+    index grids ``r``, ``c`` and the panel's indices ``panel``) gives its cells."""
+    return f"""\
 import threading
 import numpy as np
 import tokenheat
 
 class Gated:
     \"\"\"A made-up source whose rows can be read only as far as `allowed`.\"\"\"
-    shape, dtype, ndim = ({ROWS}, {COLS}), np.dtype(np.float32), 2
+    shape, dtype, ndim = {shape}, np.dtype(np.float32), {len(shape)}
 
     def __init__(self):
         self.allowed = 0
@@ -38,15 +44,20 @@ class Gated:
             self.cond.notify_all()
 
     def __getitem__(self, key):
-        rows, cols = key
+        *panel, rows, cols = key
         with self.cond:
             self.cond.wait_for(lambda: rows.stop <= self.allowed)
-        i, j = np.ogrid[rows, cols]
-        return (((i * 7 + j * 3) % 17 - 8) / 4 * (1 + (i > 6000))).astype(np.float32)
+        r, c = np.ogrid[rows, cols]
+        return ({value}).astype(np.float32)
 
 source = Gated()
-w = tokenheat.Heatmap(source, vmin=-4, vmax=4, title="read in the background", static_png=False)
-w"""
+"""
+
+
+GATED_NB = gated_source((ROWS, COLS), "((r * 7 + c * 3) % 17 - 8) / 4 * (1 + (r > 6000))") + (
+    'w = tokenheat.Heatmap(source, vmin=-4, vmax=4, title="read in the background", '
+    "static_png=False)\nw"
+)
 
 
 def soon(holds, what: str) -> None:
@@ -101,34 +112,13 @@ def test_a_source_fills_in_as_it_is_read(lab, page, console) -> None:  # noqa: F
 
 
 PANELS, P_ROWS, P_COLS = (2, 2), 4096, 4200  # 68,812,800 cells in all: read on a thread
-PANELS_NB = f"""\
-import threading
-import numpy as np
-import tokenheat
-
-class Gated:
-    \"\"\"A made-up 4-D source (2 x 2 panels) whose rows can be read only as far as `allowed`.\"\"\"
-    shape, dtype, ndim = ({PANELS[0]}, {PANELS[1]}, {P_ROWS}, {P_COLS}), np.dtype(np.float32), 4
-
-    def __init__(self):
-        self.allowed = 0
-        self.cond = threading.Condition()
-
-    def allow(self, rows):
-        with self.cond:
-            self.allowed = rows
-            self.cond.notify_all()
-
-    def __getitem__(self, key):
-        i, j, rows, cols = key
-        with self.cond:
-            self.cond.wait_for(lambda: rows.stop <= self.allowed)
-        r, c = np.ogrid[rows, cols]
-        return (((r * 7 + c * 3 + i * 5) % 17 - 8) / 4 * (1 + 2 * i + j)).astype(np.float32)
-
-source = Gated()
-w = tokenheat.Heatmap(source, vmin=-8, vmax=8, width=420, height=420, static_png=False)
-w"""
+PANELS_NB = (
+    gated_source(
+        (*PANELS, P_ROWS, P_COLS),
+        "((r * 7 + c * 3 + panel[0] * 5) % 17 - 8) / 4 * (1 + 2 * panel[0] + panel[1])",
+    )
+    + "w = tokenheat.Heatmap(source, vmin=-8, vmax=8, width=420, height=420, static_png=False)\nw"
+)
 
 
 def test_panels_of_a_source_fill_in_together(lab, page, console) -> None:  # noqa: F811
@@ -173,12 +163,16 @@ def test_panels_of_a_source_fill_in_together(lab, page, console) -> None:  # noq
         np.testing.assert_array_equal(canvas_pixels(view), want)
 
     until(every_pixel)
+    # zoomed in: a tile of the same window of every panel, read from the source, draws
+    # the focused panel's own cells
+    lab.run_code(page, "w.view = (1000, 1100, 2000, 2100)")
+    until(every_pixel)  # (the overview's 8 x 8 blocks could not draw single cells)
 
 
 def test_a_read_nobody_sees_pauses(lab, page, console) -> None:  # noqa: F811
     """Running the widget's cell again replaces its view (ipywidgets keeps the old
     widget): the old read pauses once its view has gone, the new one reads on."""
-    setup = GATED_NB.split("w = tokenheat.Heatmap")[0] + "ws = []"
+    setup = gated_source((ROWS, COLS), "(r + c) % 9 - 4.0") + "ws = []"
     show = "w = tokenheat.Heatmap(source, vmin=-4, vmax=4, static_png=False)\nws.append(w)\nw"
     lab.open(page, write_notebook(lab, "reading-again.ipynb", setup, show))
     lab.run_all(page)
