@@ -97,8 +97,9 @@ export function checkMatrixState(s) {
     };
   }
   const [fr, fc] = block;
-  // one matrix in blocks may be a pyramid's, bigger than any matrix in memory
-  const pyramid = panels === 1 && layout.length === 0 && (fr > 1 || fc > 1);
+  // a matrix (or panels) in blocks may be a pyramid's or a source's read in the
+  // background, bigger than any matrix in memory
+  const pyramid = fr > 1 || fc > 1;
   const limit = pyramid ? MAX_PYRAMID_CELLS : MAX_CELLS;
   if (rows * cols * panels > limit) {
     const stack = panels === 1 ? "" : ` in ${panels} panels`;

@@ -176,6 +176,12 @@ describe("checkMatrixState", () => {
     );
     const big = { shape: [2 ** 20, 2 ** 20], block: [2 ** 10, 2 ** 10], values: floats(2 ** 20) };
     expect(error({ ...big, rowLabels: labels(2 ** 20), colLabels: labels(2 ** 20) })).toBe(null);
+    // so may panels in blocks (a 3-D or 4-D source read in the background): 2**40 in all
+    const grid = { shape: [8192, 8192], panels: [12, 12], block: [64, 64], values: floats(144 * 128 * 128) };
+    expect(error({ ...grid, rowLabels: labels(8192), colLabels: labels(8192) })).toBe(null);
+    expect(error({ ...grid, shape: [2 ** 17, 2 ** 17], block: [2 ** 10, 2 ** 10] })).toBe(
+      "_shape 131072×131072 in 144 panels has more than 1099511627776 (2**40) cells, the most tokenheat draws",
+    );
     expect(error({ shape: [2 ** 16, 2 ** 16], values: floats(1) })).toBe(
       "_shape 65536\u00d765536 has more than 2147483648 (2**31) cells, the most tokenheat draws",
     );
