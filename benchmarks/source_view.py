@@ -48,10 +48,11 @@ from pyramid_view import (  # noqa: E402
     write_notebook,
 )
 
-#: The veil over the rows not read yet has moved down from the top: rows are drawn.
+#: The veil over the rows not read yet says some are drawn ("… (0 of N rows)" until then;
+#: of panels its top is never 0, the panels being below their titles).
 FIRST_ROWS = (
     "(() => { const v = document.querySelector('.tokenheat-reading');"
-    " return v && !v.hidden && parseFloat(v.style.top) > 0; })()"
+    " return v && !v.hidden && !/\\(0 of /.test(v.textContent); })()"
 )
 #: Every row is read: the widget is drawn and its veil hidden.
 READ = (
