@@ -102,13 +102,14 @@ def test_once_read_it_equals_the_source(small, kind, values, tmp_path) -> None:
 
 
 class Gated:
-    """A memmap read only as far as ``allow`` rows (reads of later rows wait), counting
-    the rows read; or failing at ``fail_at``."""
+    """A memmap (2-D, or panels) read only as far as ``allow`` rows (reads of later rows
+    wait), recording each read's panel and rows in ``reads``; or failing at ``fail_at``."""
 
     def __init__(self, values: np.ndarray, fail_at: int | None = None) -> None:
         self.values, self.fail_at = values, fail_at
-        self.shape, self.dtype, self.ndim = values.shape, values.dtype, 2
+        self.shape, self.dtype, self.ndim = values.shape, values.dtype, values.ndim
         self.allowed = 0
+        self.reads: list[tuple[int, ...]] = []
         self.cond = threading.Condition()
 
     def allow(self, rows: int) -> None:
@@ -117,11 +118,12 @@ class Gated:
             self.cond.notify_all()
 
     def __getitem__(self, key):
-        rows = key[0]
+        *panel, rows, _ = key
         if self.fail_at is not None and rows.stop > self.fail_at:
             raise OSError("the disk went away")
         with self.cond:
             assert self.cond.wait_for(lambda: rows.stop <= self.allowed, 30), "never allowed"
+            self.reads.append((*panel, rows.start, rows.stop))
         return self.values[key]
 
 

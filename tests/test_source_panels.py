@@ -21,7 +21,7 @@ from tokenheat._source_levels import StillReading
 
 from .test_pyramid import read_only_memmap, spiky
 from .test_pyramid_heatmap import grid_rule
-from .test_source_levels import source_of
+from .test_source_levels import Gated, source_of
 
 zarr = pytest.importorskip("zarr")
 h5py = pytest.importorskip("h5py")
@@ -95,32 +95,6 @@ def test_once_read_every_panel_equals_the_source(small, kind, values, tmp_path) 
     same = tokenheat.Heatmap(values, vmin=w.vmin, vmax=w.vmax, focus=(1, 2))
     same.view = w.view
     assert w.to_png() == same.to_png()
-
-
-class Gated:
-    """A 3-D memmap-like source read only as far as ``allow`` rows (reads of later rows
-    wait), recording the panels and rows it is asked for."""
-
-    def __init__(self, values: np.ndarray) -> None:
-        self.values = values
-        self.shape, self.dtype, self.ndim = values.shape, values.dtype, values.ndim
-        self.allowed = 0
-        self.reads: list[tuple[int, int, int]] = []
-        import threading
-
-        self.cond = threading.Condition()
-
-    def allow(self, rows: int) -> None:
-        with self.cond:
-            self.allowed = rows
-            self.cond.notify_all()
-
-    def __getitem__(self, key):
-        p, rows, _ = key
-        with self.cond:
-            assert self.cond.wait_for(lambda: rows.stop <= self.allowed, 30), "never allowed"
-            self.reads.append((p, rows.start, rows.stop))
-        return self.values[key]
 
 
 def test_a_band_of_every_panel_is_read_before_the_next(small, values, monkeypatch) -> None:
