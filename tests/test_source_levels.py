@@ -327,3 +327,20 @@ def test_waiting_for_a_paused_pass_lets_it_go_on(small, values) -> None:
     wait_rows(w, 16)  # the band it was reading, then it waits
     assert w._matrix.f32.reading.paused  # type: ignore[union-attr]
     assert w.wait_for_source(30) is True
+
+
+def test_the_first_band_is_small_so_that_the_first_rows_show_soon(
+    small, values, monkeypatch
+) -> None:
+    """Bands of whole 64-row chunks, but a first band of one overview row when 64 rows
+    are more than FIRST_BAND_CELLS; the rest of the first chunks follows."""
+    source = Gated(values)
+    source.chunks = (64, 100)
+    levels = _source_levels.SourceLevels(source)  # (not started)
+    assert levels.bands()[:2] == [(0, 64), (64, 128)]  # 64 x 500 is within the default
+    monkeypatch.setattr(_source_levels, "FIRST_BAND_CELLS", 16 * COLS)
+    source.allow(ROWS)
+    w = tokenheat.Heatmap(source)
+    assert w.wait_for_source(60)
+    assert [(a, b) for a, b in source.reads][:3] == [(0, 16), (16, 64), (64, 128)]
+    np.testing.assert_array_equal(overview_of(w), downsample(values, (16, 16)))

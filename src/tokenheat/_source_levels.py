@@ -26,6 +26,7 @@ each panel's :class:`PanelLevels` those that :class:`tokenheat._lazy.LazyMatrix`
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import threading
@@ -47,6 +48,9 @@ DIRECT_CELLS = 16
 #: Fewest bands a pass is read in when they are whole storage chunks of rows (fewer: a
 #: band is the overview's rows, so that the picture still fills in as it is read).
 MIN_BANDS = 4
+#: Most cells (of every panel together) of the first band, when its bands are bigger, so
+#: that the first rows show soon (the rest of the first band's chunks is read again).
+FIRST_BAND_CELLS = 2**24
 
 
 class NotReady(Exception):
@@ -214,13 +218,22 @@ class SourceLevels:
             return whole
         return max(unit, self.shape[0] // MIN_BANDS // unit * unit)
 
+    def bands(self) -> list[tuple[int, int]]:
+        """The row bands the pass reads, in order: :attr:`band_rows` each, but a first one of
+        whole overview rows within :data:`FIRST_BAND_CELLS` when that is smaller (a 12 x 12
+        grid of 8192² panels in chunks of 1024 rows: 64 rows, not 1024, before the first
+        rows show), then the rest of that band."""
+        rows, step, unit = self.shape[0], self.band_rows, self.factors[-1][0]
+        first = max(unit, FIRST_BAND_CELLS // (self.count * self.shape[1]) // unit * unit)
+        cuts = [0, first] if first < min(step, rows) else [0]
+        cuts += [*range(step, rows, step), rows]
+        return list(itertools.pairwise(cuts))
+
     def _run(self) -> None:
-        rows = self.shape[0]
         try:
-            for r0 in range(0, rows, self.band_rows):
+            for r0, r1 in self.bands():
                 if not self._go():
                     return
-                r1 = min(rows, r0 + self.band_rows)
                 band = self._read_band(r0, r1)
                 if band is None:  # stopped between two panels
                     return
