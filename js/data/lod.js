@@ -263,7 +263,8 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
   let overview = null;
   /** @type {Source[]} most recently drawn (or arrived) first */
   let tiles = [];
-  const prefix = `${Math.random().toString(36).slice(2)}:`;
+  const viewId = Math.random().toString(36).slice(2);
+  const prefix = `${viewId}:`;
   let generation = 0;
   let seq = 0;
   let lastKey = "";
@@ -408,14 +409,14 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
      */
     watchRows() {
       watching = true;
-      model.send({ type: "rows", view: prefix.slice(0, -1) });
+      model.send({ type: "rows", view: viewId });
     },
 
     destroy() {
       clearTimeout(timer);
       if (watching) {
         try {
-          model.send({ type: "gone", view: prefix.slice(0, -1) });
+          model.send({ type: "gone", view: viewId });
         } catch {
           // the widget is closed (its comm with it): nothing reads for it any more
         }

@@ -110,11 +110,7 @@ export function createReadingVeil(plotbox) {
           more.push(m);
         }
         more[k - 1].hidden = false;
-        place(
-          more[k - 1],
-          rects[k],
-          /** @type {{ top: number, height: number }} */ (veilBox(read, view, rects[k].h)),
-        );
+        place(more[k - 1], rects[k], box); // (panels are all of one size: the same veil)
       }
     },
   };
