@@ -8,9 +8,11 @@ or ``--store``), it measures, in headless Chromium (SwiftShader) driving Jupyter
   frame in which the widget reports ``data-ready``;
 - **tile latency**: the view is set from Python to windows of 128 to 16384 rows and
   columns at seeded random places (each finer than the overview, so the view asks the
-  kernel for a tile once it has settled); for each, the time from the tile request
-  leaving the page to the reply's last part arriving (``arrived``) and to the first
-  complete draw after it (``drawn``), from the page's WebSocket frames;
+  kernel for the fixed tiles of a level under it and its margin once it has settled); for
+  each, from the page's WebSocket frames, the time from the request leaving the page to
+  the last of the tiles under the view arriving (``arrived``), to the first complete draw
+  after it (``drawn``: the view drawn from them), and to the last tile asked for, the
+  margin's too (``all``);
 - the kernel's peak RSS (``VmHWM``) after all of it, and what the widget's first picture
   shows of the planted spikes (the overview's cells that hold them).
 
@@ -56,7 +58,7 @@ new MutationObserver((records) => {
 const enc = new TextDecoder();
 const kind = (data) => {
   const text = typeof data === "string" ? data : enc.decode(new Uint8Array(data).subarray(0, 4096));
-  return /"type": ?"tile"/.test(text) ? text : null;
+  return /"type": ?"tiles?"/.test(text) ? text : null;
 };
 const OW = WebSocket;
 window.WebSocket = class extends OW {
@@ -65,12 +67,14 @@ window.WebSocket = class extends OW {
     this.binaryType = "arraybuffer";
     this.addEventListener("message", (e) => {
       const t = performance.now();
-      if (kind(e.data)) globalThis.__tiles.push(["reply", t]);
+      const text = kind(e.data);
+      if (text) globalThis.__tiles.push(["reply", t, text]);
     });
   }
   send(data) {
     const bytes = typeof data === "string" || data instanceof ArrayBuffer ? data : data.buffer;
-    if (kind(bytes)) globalThis.__tiles.push(["request", performance.now()]);
+    const text = kind(bytes);
+    if (text) globalThis.__tiles.push(["request", performance.now(), text]);
     return super.send(data);
   }
 };
@@ -161,7 +165,20 @@ def views(n: int, steps: int, seed: int = 0) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def view_tiles(view, level: list[int], side: int, n: int) -> set[tuple[int, int]]:
+    """The places of a level's tiles under a view (js/data/tilegrid.js ``tileRange``)."""
+    r0, r1, c0, c1 = view
+    hr, hc = side * level[0], side * level[1]
+    last_r, last_c = -(-n // hr) - 1, -(-n // hc) - 1
+    ti0, tj0 = min(int(r0 // hr), last_r), min(int(c0 // hc), last_c)
+    ti1, tj1 = max(ti0 + 1, -(-int(r1) // hr)), max(tj0 + 1, -(-int(c1) // hc))
+    return {(i, j) for i in range(ti0, ti1) for j in range(tj0, tj1)}
+
+
 def tile_latency(lab, page, n: int, steps: int) -> list[dict]:
+    import re
+
+    side = int(lab.run_code(page, "print(w._tile_side)").strip())
     out = []
     for view in views(n, steps):
         page.evaluate("globalThis.__tiles = []; globalThis.__draws = []")
@@ -169,28 +186,43 @@ def tile_latency(lab, page, n: int, steps: int) -> list[dict]:
         page.wait_for_function(
             "() => globalThis.__tiles.some(([k]) => k === 'request')", timeout=60_000
         )
-        # the reply: all its parts (none more for 300 ms), then the next complete draw
+        # every tile asked for (none more for 300 ms), then the next complete draw
         page.wait_for_function(
             "() => { const r = globalThis.__tiles.filter(([k]) => k === 'reply');"
             " return r.length && performance.now() - r[r.length - 1][1] > 300; }",
             timeout=60_000,
         )
         frames = page.evaluate("globalThis.__tiles")
-        sent = next(t for k, t in frames if k == "request")
-        arrived = max(t for k, t in frames if k == "reply")
+        sent, ask = next((t, text) for k, t, text in frames if k == "request")
+        level = [int(v) for v in re.search(r'"level": ?\[(\d+), ?(\d+)\]', ask).groups()]
+        wanted = view_tiles(view, level, side, n)
+        came = {}
+        for k, t, text in frames:
+            found = re.search(r'"tile": ?\[(\d+), ?(\d+)\]', text) if k == "reply" else None
+            if found:
+                came.setdefault((int(found[1]), int(found[2])), t)
+        if not wanted <= set(came):
+            raise RuntimeError(f"view {view}: tiles {sorted(wanted - set(came))} never came")
+        arrived = max(came[p] for p in wanted)
         drawn = page.wait_for_function(
             f"() => globalThis.__draws.find((t) => t >= {arrived}) ?? false", timeout=60_000
         ).json_value()
-        parts = sum(1 for k, _ in frames if k == "reply")
         out.append(
             {
                 "view": list(view),
+                "level": level,
                 "arrived_ms": round(arrived - sent, 1),
                 "drawn_ms": round(drawn - sent, 1),
-                "parts": parts,
+                "all_ms": round(max(came.values()) - sent, 1),
+                "tiles": [len(wanted), len(came)],
             }
         )
-        print(f"  view {view}: arrived {arrived - sent:.0f} ms ({parts} frames)", flush=True)
+        print(
+            f"  view {view}: level {level}, {len(wanted)} of {len(came)} tiles under it, "
+            f"arrived {arrived - sent:.0f} ms, drawn {drawn - sent:.0f} ms, "
+            f"all {max(came.values()) - sent:.0f} ms",
+            flush=True,
+        )
     return out
 
 
@@ -259,7 +291,7 @@ def main() -> None:
         result["spikes_in_first_picture"] = spikes_shown(lab, page, n)
         tiles = tile_latency(lab, page, n, args.steps)
         result["tiles"] = tiles
-        for key in ("arrived_ms", "drawn_ms"):
+        for key in ("arrived_ms", "drawn_ms", "all_ms"):
             xs = [t[key] for t in tiles]
             result[key.replace("_ms", "_median_ms")] = round(statistics.median(xs), 1)
             result[key.replace("_ms", "_p95_ms")] = round(p95(xs), 1)
@@ -270,6 +302,7 @@ def main() -> None:
         f"{n} x {n}: first paint median {result['first_paint_median_s']:.2f} s {paints}; tiles "
         f"arrived median {result['arrived_median_ms']} ms, p95 {result['arrived_p95_ms']} ms; "
         f"drawn median {result['drawn_median_ms']} ms, p95 {result['drawn_p95_ms']} ms; "
+        f"all tiles median {result['all_median_ms']} ms, p95 {result['all_p95_ms']} ms; "
         f"kernel peak RSS {result['kernel_peak_rss'] / 2**20:.0f} MiB; spikes in the first "
         f"picture {result['spikes_in_first_picture']}"
     )

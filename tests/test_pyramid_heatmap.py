@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import tokenheat
-from tokenheat import _blocks, _data, _export_pixels, _lazy_stack, downsample
+from tokenheat import _blocks, _data, _export_pixels, _lazy_stack, _tiles, downsample
 from tokenheat._export_pixels import pixel_ranges, shown_values
 from tokenheat.pyramid import build_pyramid, open_pyramid
 
@@ -39,6 +39,7 @@ def small(monkeypatch) -> None:
     monkeypatch.setattr(_data, "SEND_CELLS", 10_000)
     monkeypatch.setattr(_data, "TILE_CELLS", 2**12)
     monkeypatch.setattr(_lazy_stack, "READ_CELLS", 2**15)
+    monkeypatch.setattr(_tiles, "TILE_SIDE", TILE)
 
 
 @pytest.fixture
@@ -47,16 +48,71 @@ def pyramid(values, tmp_path):
     return open_pyramid(tmp_path / "p.zarr")
 
 
-def tile_of(w: tokenheat.Heatmap, window: list[int], block: list[int]):
-    """The widget's answer to a view's tile request, as the browser receives it."""
+def fixed_tiles(w: tokenheat.Heatmap, level, places, request_id: str = "v:1:0") -> dict:
+    """The widget's answers to a view's request for ``places`` of a level's tiles, as the
+    browser receives them: ``{(ti, tj): (content, values (P, h, w))}``."""
     sent = []
     w.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
-    w._handle_request(None, {"type": "tile", "id": "v:1:0", "window": window, "block": block}, [])
+    ask = {
+        "type": "tiles",
+        "id": request_id,
+        "level": list(level),
+        "tiles": [list(p) for p in places],
+    }
+    w._handle_request(None, ask, [])
     assert w._tiles.wait()  # answered on the tile thread
-    assert len(sent) == 1
-    content, buffers = sent[0]
-    h, wd = content["shape"]
-    return content, np.frombuffer(buffers[0], dtype="<f4").reshape(h, wd)
+    out = {}
+    for content, buffers in sent:
+        if content["type"] == "tile":
+            h, wd = content["shape"]
+            values = np.frombuffer(buffers[0], dtype="<f4").reshape(-1, h, wd)
+            out[tuple(content["tile"])] = (content, values)
+    return out
+
+
+def mosaic_of(w: tokenheat.Heatmap, window: list[int], block: list[int]):
+    """What a view of ``window`` that wants ``block`` draws once its tiles came
+    (js/data/tilegrid.js): the tiles over it of the finest level at least as coarse as
+    ``block``, put together; ``({"window", "block"}, values (P, h, w))``."""
+    levels = [tuple(f) for f in w._tile_blocks]
+    fr, fc = next((f for f in levels if f[0] >= block[0] and f[1] >= block[1]), levels[-1])
+    side, (rows, cols) = w._tile_side, w._matrix.f32.shape[1:]
+    ti0, ti1 = window[0] // (side * fr), -(-window[1] // (side * fr))
+    tj0, tj1 = window[2] // (side * fc), -(-window[3] // (side * fc))
+    places = [(i, j) for i in range(ti0, ti1) for j in range(tj0, tj1)]
+    got = fixed_tiles(w, (fr, fc), places)
+    assert sorted(got) == places
+    for (ti, tj), (content, _) in got.items():
+        assert content["window"] == list(_tiles.tile_window((fr, fc), (ti, tj), side, (rows, cols)))
+    bands = [
+        np.concatenate([got[i, j][1] for j in range(tj0, tj1)], axis=2) for i in range(ti0, ti1)
+    ]
+    r1, c1 = min(rows, ti1 * side * fr), min(cols, tj1 * side * fc)
+    content = {"window": [ti0 * side * fr, r1, tj0 * side * fc, c1], "block": [fr, fc]}
+    if "panels" in got[places[0]][0]:
+        content["panels"] = got[places[0]][0]["panels"]
+    return content, np.concatenate(bands, axis=1)
+
+
+def cut_to(window: list[int], content: dict, values: np.ndarray):
+    """The part of a mosaic (:func:`mosaic_of`) over ``window`` (whose corner is on a
+    cell of its level): ``({"window", "block"}, values (P, h, w))``."""
+    (fr, fc), (m0, _, n0, _) = content["block"], content["window"]
+    assert (window[0] - m0) % fr == 0 and (window[2] - n0) % fc == 0
+    rows, cols = content["window"][1], content["window"][3]
+    r1 = min(rows, window[0] + -(-(window[1] - window[0]) // fr) * fr)
+    c1 = min(cols, window[2] + -(-(window[3] - window[2]) // fc) * fc)
+    a, b = (window[0] - m0) // fr, (window[2] - n0) // fc
+    h, wd = -(-(r1 - window[0]) // fr), -(-(c1 - window[2]) // fc)
+    cut = {**content, "window": [window[0], r1, window[2], c1]}
+    return cut, values[:, a : a + h, b : b + wd]
+
+
+def tile_of(w: tokenheat.Heatmap, window: list[int], block: list[int]):
+    """What a one-panel view of ``window`` wanting ``block`` draws of it once its tiles
+    came (:func:`mosaic_of`, :func:`cut_to`), its values 2-D."""
+    content, values = cut_to(window, *mosaic_of(w, window, block))
+    return content, values[0]
 
 
 def test_it_opens_from_the_finest_level_that_fits_an_overview(small, values, pyramid) -> None:
@@ -80,41 +136,90 @@ def test_it_opens_from_the_finest_level_that_fits_an_overview(small, values, pyr
     assert tokenheat.Heatmap(values)._tile_blocks == []
 
 
-def test_tiles_come_from_the_nearest_level_and_equal_the_brute_force(
+def test_a_levels_tiles_are_its_cells_read_a_batch_at_a_time_and_kept(
     small, values, pyramid
 ) -> None:
+    """Tile (ti, tj) of a level is that level's cells under its window, equal to the
+    brute-force reduction of the source; only that level is read, only under the tiles
+    asked for (one box a batch); asked again, they come from the kernel's cache."""
     w = tokenheat.Heatmap(pyramid)
+    side, shape = w._tile_side, (600, 340)
+    assert side == TILE
     pyramid.levels = [Recorder(level) for level in pyramid.levels]
     rng = np.random.default_rng(5)
-    cases = [([0, 600, 0, 340], [1, 1]), ([101, 333, 7, 339], [3, 5]), ([10, 60, 20, 90], [1, 1])]
-    for _ in range(40):
-        r0, c0 = int(rng.integers(0, 599)), int(rng.integers(0, 339))
-        window = [r0, int(rng.integers(r0 + 1, 601)), c0, int(rng.integers(c0 + 1, 341))]
-        cases.append((window, [int(rng.integers(1, 40)), int(rng.integers(1, 40))]))
-    for window, block in cases:
-        for recorder in pyramid.levels:
-            recorder.reads.clear()
-        content, got = tile_of(w, window, block)
-        block = tuple(block)
-        r0, r1, c0, c1 = content["window"]
-        fr, fc = content["block"]
-        # it covers the view asked for, in blocks no finer than asked, within TILE_CELLS
-        assert r0 <= window[0] and window[1] <= r1 and c0 <= window[2] and window[3] <= c1
-        assert fr >= block[0] and fc >= block[1] and got.size <= 2**12
-        np.testing.assert_array_equal(got, _blocks.reduce_blocks(values, fr, fc, (r0, r1, c0, c1)))
-        # one level is read, only under the window: the finest at least as coarse as the
-        # block asked for (grown to fit), so the tile is that level's cells as they are
-        read = [k for k, r in enumerate(pyramid.levels) if r.reads]
-        assert len(read) == 1, (window, block, read)
-        lr, lc = pyramid.factors[read[0]]
-        assert fr % lr == 0 and fc % lc == 0 and r0 % lr == 0 and c0 % lc == 0
-        finer = pyramid.factors[read[0] - 1] if read[0] else (0, 0)
-        grown = _blocks.block_factors((window[1] - window[0], window[3] - window[2]), 2**12, block)
-        assert not (finer[0] >= grown[0] and finer[1] >= grown[1])  # none finer would do
-        cells = sum((a1 - a0) * (b1 - b0) for a0, a1, b0, b1 in pyramid.levels[read[0]].reads)
-        assert cells == math.ceil((r1 - r0) / lr) * math.ceil((c1 - c0) / lc)
-        if (fr, fc) == (lr, lc):
-            assert cells == got.size
+    for k, level in enumerate(pyramid.factors):
+        down, across = _tiles.level_tiles(level, side, shape)
+        i0, j0 = int(rng.integers(0, down)), int(rng.integers(0, across))
+        i1, j1 = int(rng.integers(i0 + 1, down + 1)), int(rng.integers(j0 + 1, across + 1))
+        places = [(i, j) for i in range(i0, i1) for j in range(j0, j1)]
+        for again in (False, True):
+            for recorder in pyramid.levels:
+                recorder.reads.clear()
+            got = fixed_tiles(w, level, places, f"v:1:{k}{again}")
+            assert sorted(got) == places
+            for place, (content, tile) in got.items():
+                window = _tiles.tile_window(level, place, side, shape)
+                assert content["window"] == list(window) and content["block"] == list(level)
+                assert "panels" not in content  # (one matrix)
+                np.testing.assert_array_equal(
+                    tile[0], _blocks.reduce_blocks(values, *level, window)
+                )
+            read = [n for n, r in enumerate(pyramid.levels) if r.reads]
+            if again:  # kept in the kernel
+                assert read == []
+                continue
+            assert read == [k]  # the level's own cells, each read once
+            cells = sum((a1 - a0) * (b1 - b0) for a0, a1, b0, b1 in pyramid.levels[k].reads)
+            assert cells == sum(tile.size for _, tile in got.values())
+
+
+def test_a_bad_tiles_request_is_ignored_and_logged(small, pyramid, caplog, monkeypatch) -> None:
+    w = tokenheat.Heatmap(pyramid)
+    down, across = _tiles.level_tiles((1, 1), TILE, (600, 340))
+    good = {"type": "tiles", "id": "v:1:0", "level": [1, 1], "tiles": [[0, 0]]}
+    bad = [
+        {**good, "id": 3},
+        {**good, "id": "x" * 201},
+        {**good, "level": [3, 3]},  # not a level's factors
+        {**good, "level": [1]},
+        {**good, "tiles": []},
+        {**good, "tiles": [[0, 0]] * 4097},
+        {**good, "tiles": [[down, 0]]},
+        {**good, "tiles": [[0, across]]},
+        {**good, "tiles": [[-1, 0]]},
+        {**good, "tiles": [[0, True]]},
+        {**good, "tiles": [[0.5, 0]]},
+        {**good, "tiles": "all"},
+        {**good, "view": -1},
+        {**good, "view": 2},  # more than it asks for
+        {**good, "view": "all"},
+        {**good, "view": True},
+    ]
+    sent: list = []
+    w.send = lambda c, b=None: sent.append(c)  # type: ignore[method-assign]
+    for content in bad:
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="tokenheat"):
+            w._handle_request(None, content, [])
+            assert w._tiles.wait() and sent == []
+        assert "ignored a bad tiles request" in caplog.text, content
+    # a window's request: this matrix's tiles come fixed
+    with caplog.at_level(logging.WARNING, logger="tokenheat"):
+        w._handle_request(
+            None, {"type": "tile", "id": "v", "window": [0, 9, 0, 9], "block": [1, 1]}, []
+        )
+    assert "this matrix's come fixed" in caplog.text
+    # repeats are answered once, and those under the view (the first `view`) first
+    monkeypatch.setattr(_tiles, "BATCH_CELLS", 4 * TILE * TILE)  # (2 x 2 tiles a batch)
+    sent = []
+    w.send = lambda c, b=None: sent.append(c["tile"])  # type: ignore[method-assign]
+    w._handle_request(None, {**good, "tiles": [[0, 0], [1, 1], [0, 0]]}, [])
+    assert w._tiles.wait() and sent == [[0, 0], [1, 1]]
+    three = [[2, 0], [5, 5], [2, 1]]
+    w._handle_request(None, {**good, "id": "v:1:1", "tiles": three}, [])
+    assert w._tiles.wait() and sent[2:] == [[2, 0], [2, 1], [5, 5]]  # (one batch, one read)
+    w._handle_request(None, {**good, "id": "v:1:2", "tiles": three, "view": 2}, [])
+    assert w._tiles.wait() and sent[5:] == [[2, 0], [5, 5], [2, 1]]
 
 
 def test_normalisation_is_refused_with_what_to_do(small, values, pyramid) -> None:
@@ -328,14 +433,15 @@ def test_showing_a_pyramid_at_the_real_limits_takes_bounded_memory(tmp_path) -> 
 
 
 def test_tiles_are_answered_off_the_kernel_thread_newest_per_view(small, pyramid, caplog) -> None:
-    """While one tile is read, the kernel goes on; of a view's requests still waiting, the
-    newest is answered (the older are stale), views in the order of their newest."""
+    """While tiles are read, the kernel goes on; of a view's requests still waiting, the
+    newest is answered (the older are stale), views in the order of their newest; one
+    being answered stops once a newer one of its view comes."""
     w = tokenheat.Heatmap(pyramid)
     release, started = threading.Event(), threading.Event()
-    sent: list[str] = []
+    sent: list[tuple[str, list[int]]] = []
     level = pyramid.levels[0]
 
-    class Slow:  # the first read waits until released
+    class Slow:  # a read waits until released, once started is cleared
         shape, dtype, ndim, chunks = level.shape, level.dtype, 2, level.chunks
 
         def __getitem__(self, key):
@@ -345,26 +451,27 @@ def test_tiles_are_answered_off_the_kernel_thread_newest_per_view(small, pyramid
             return level[key]
 
     pyramid.levels[0] = Slow()
-    w.send = lambda content, buffers=None: sent.append(content["id"])  # type: ignore[method-assign]
+    w.send = lambda content, buffers=None: sent.append((content["id"], content["tile"]))  # type: ignore[method-assign]
 
-    def ask(request_id: str, window: list[int]) -> None:
-        content = {"type": "tile", "id": request_id, "window": window, "block": [1, 1]}
+    def ask(request_id: str, places: list[list[int]]) -> None:
+        content = {"type": "tiles", "id": request_id, "level": [1, 1], "tiles": places}
         w._handle_request(None, content, [])
 
-    ask("a:1:0", [0, 20, 0, 20])
+    ask("a:1:0", [[0, 0]])
     assert started.wait(10)  # being read on the tile thread; the kernel's thread goes on
-    ask("a:1:1", [20, 40, 0, 20])
-    ask("b:1:0", [40, 60, 0, 20])
-    ask("a:1:2", [60, 80, 0, 20])  # a's newest: 1 is stale
+    ask("a:1:1", [[1, 0]])
+    ask("b:1:0", [[2, 0]])
+    ask("a:1:2", [[3, 0]])  # a's newest: 1 is stale, and 0 stops before it sends
     release.set()
     assert w._tiles.wait()
-    assert sent == ["a:1:0", "b:1:0", "a:1:2"] and w._tiles.dropped == 1
+    assert sent == [("b:1:0", [2, 0]), ("a:1:2", [3, 0])] and w._tiles.dropped == 1
     # a read that fails is logged, and the next request is answered
     pyramid.levels[0] = None
     with caplog.at_level(logging.WARNING, logger="tokenheat"):
-        ask("a:1:3", [200, 220, 0, 20])  # (not read before: nothing kept)
+        ask("a:1:5", [[6, 0]])  # (not read before: nothing kept)
         assert w._tiles.wait()
     assert "could not answer a tile request" in caplog.text
     pyramid.levels[0] = level
-    ask("a:1:4", [100, 120, 0, 20])
-    assert w._tiles.wait() and sent[-1] == "a:1:4"
+    ask("a:1:6", [[5, 0]])
+    assert w._tiles.wait() and sent[-1] == ("a:1:6", [5, 0])
+    assert w._tiles._newest == {}  # (answered: the matrix is not kept for them)

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import tokenheat
-from tokenheat import _data, _lazy_stack, _source_levels, _sources, downsample
+from tokenheat import _data, _lazy_stack, _source_levels, _sources, _tiles, downsample
 from tokenheat._export_pixels import shown_values
 from tokenheat._source_levels import StillReading
 
@@ -43,6 +43,7 @@ def small(monkeypatch) -> None:
     an overview of at most 2**12 cells, levels of at most 2**15 cells kept."""
     monkeypatch.setattr(_lazy_stack, "READ_CELLS", 2**16)
     monkeypatch.setattr(_data, "TILE_CELLS", 2**12)
+    monkeypatch.setattr(_tiles, "TILE_SIDE", 32)
     monkeypatch.setattr(_source_levels, "MEMORY_CELLS", 2**15)
 
 
@@ -151,8 +152,9 @@ def test_the_picture_fills_in_as_rows_are_read(small, values, monkeypatch) -> No
     # a tile of a kept level over rows not read yet waits for them
     sent = []
     w.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
-    w._handle_request(None, {"type": "tile", "id": "v:1:0", "window": [0, 200, 0, 200],
-                             "block": [4, 4]}, [])  # fmt: skip
+    # (tiles of 32 x 32 level cells: rows 0:128 and 128:256 of the source)
+    ask = {"type": "tiles", "id": "v:1:0", "level": [4, 4], "tiles": [[0, 0], [1, 0], [0, 1]]}
+    w._handle_request(None, ask, [])
     assert w._tiles.wait() and sent == []
     band = 16  # the overview's rows: every band is whole cells of every kept level
     source.allow(3 * band)
@@ -178,10 +180,13 @@ def test_the_picture_fills_in_as_rows_are_read(small, values, monkeypatch) -> No
     assert w.wait_for_source(30)
     assert w._tiles.wait()
     tiles = [(content, buffers) for content, buffers in sent if content["type"] == "tile"]
-    assert len(tiles) == 1  # answered once its rows were read
-    got = np.frombuffer(tiles[0][1][0], dtype="<f4").reshape(tiles[0][0]["shape"])
-    assert tiles[0][0]["block"] == [4, 4]
-    np.testing.assert_array_equal(got, downsample(values[:200, :200], (4, 4)))
+    # answered once their rows were read, each once
+    assert sorted(content["tile"] for content, _ in tiles) == [[0, 0], [0, 1], [1, 0]]
+    for content, buffers in tiles:
+        got = np.frombuffer(buffers[0], dtype="<f4").reshape(content["shape"])
+        r0, r1, c0, c1 = content["window"]
+        assert content["block"] == [4, 4] and r1 - r0 == 128
+        np.testing.assert_array_equal(got, downsample(values[r0:r1, c0:c1], (4, 4)))
     assert w._rows_read == -1 and (w.vmin, w.vmax) == (-60.0, 60.0)
     np.testing.assert_array_equal(overview_of(w), downsample(values, (16, 16)))
     w.view = (0, 200, 0, 200)  # (the whole is more than the small READ_CELLS)

@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 import tokenheat
-from tokenheat import _data, _lazy_stack, _source_levels, _sources, downsample
+from tokenheat import _data, _lazy_stack, _source_levels, _sources, _tiles, downsample
 from tokenheat._export_pixels import shown_values
 from tokenheat._source_levels import StillReading
 
 from .test_pyramid import read_only_memmap, spiky
-from .test_pyramid_heatmap import grid_rule
+from .test_pyramid_heatmap import cut_to, grid_rule, mosaic_of
 from .test_source_levels import Gated, source_of
 
 zarr = pytest.importorskip("zarr")
@@ -44,6 +44,7 @@ def small(monkeypatch) -> None:
     cells in all kept."""
     monkeypatch.setattr(_lazy_stack, "READ_CELLS", 2**16)
     monkeypatch.setattr(_data, "TILE_CELLS", 2**13)
+    monkeypatch.setattr(_tiles, "TILE_SIDE", 32)
     monkeypatch.setattr(_source_levels, "MEMORY_CELLS", 2**16)
 
 
@@ -53,13 +54,9 @@ def overview_of(w: tokenheat.Heatmap) -> np.ndarray:
 
 
 def tiles_of(w: tokenheat.Heatmap, window: list[int], block: list[int]):
-    """The widget's answer to a view's tile request: its content and ``(P, h, w)`` values."""
-    sent = []
-    w.send = lambda content, buffers=None: sent.append((content, buffers))  # type: ignore[method-assign]
-    w._handle_request(None, {"type": "tile", "id": "v:1:0", "window": window, "block": block}, [])
-    assert w._tiles.wait() and len(sent) == 1  # answered on the tile thread
-    content, buffers = sent[0]
-    return content, np.frombuffer(buffers[0], dtype="<f4").reshape(-1, *content["shape"])
+    """What a view of ``window`` wanting ``block`` draws of it once its tiles came
+    (:func:`mosaic_of`, :func:`cut_to`): ``({"window", "block"}, values (P, h, w))``."""
+    return cut_to(window, *mosaic_of(w, window, block))
 
 
 @pytest.mark.parametrize("kind", ["memmap", "zarr", "h5py", "dask"])
@@ -82,9 +79,9 @@ def test_once_read_every_panel_equals_the_source(small, kind, values, tmp_path) 
     assert content["block"] == [1, 1] and content["panels"] == 6
     np.testing.assert_array_equal(got, panels[:, 100:120, 200:230])
     content, got = tiles_of(w, [0, 200, 0, 200], [3, 3])
-    assert content["block"] == [8, 8]  # grown to fit 2**13 // 6 cells a panel: a level's
+    assert content["block"] == [4, 4]  # the finest level at least as coarse: a kept one
     for p in range(6):
-        np.testing.assert_array_equal(got[p], downsample(panels[p, :200, :200], (8, 8)))
+        np.testing.assert_array_equal(got[p], downsample(panels[p, :200, :200], (4, 4)))
     # an export of one panel draws it as the browser draws its grid
     w.focus = (1, 2)
     np.testing.assert_array_equal(
@@ -143,6 +140,8 @@ def test_panels_share_the_memory_budget(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(_data, "TILE_CELLS", 2**14)
     monkeypatch.setattr(_source_levels, "MEMORY_CELLS", 2**18)
     monkeypatch.setattr(_sources, "PART_BYTES", 2**18)
+    monkeypatch.setattr(_tiles, "TILE_SIDE", 32)  # (16 panels' tiles of 2**14 cells)
+    monkeypatch.setattr(_tiles, "BATCH_CELLS", 2**14)
     shape = (4, 4, 1024, 1024)
     mm = np.memmap(tmp_path / "m.f4", dtype="<f4", mode="w+", shape=shape)
     for i in range(4):

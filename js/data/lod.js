@@ -15,6 +15,14 @@
 import { decodeFloat32, isBinary } from "./binary.js";
 import { createParts } from "./chunks.js";
 import { createRowsHad, withRows } from "./overviewrows.js";
+import {
+  createTileStore,
+  fixedTileKey,
+  missingTiles,
+  pickMosaic,
+  readTileSide,
+  tileRange,
+} from "./tilegrid.js";
 
 /** @typedef {import("./data.js").MatrixData} MatrixData */
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
@@ -271,6 +279,23 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
   let timer = 0;
   /** @type {[number, number][]} the blocks tiles come in (none: any) */
   let levels = [];
+  // fixed tiles of the levels (`_tile_side`; 0: a tile is the window asked for), kept by
+  // their places, and the mosaic of them drawn last (./tilegrid.js)
+  let side = 0;
+  const store = createTileStore(cacheBytes);
+  /** @type {Source | null} */
+  let lastMosaic = null;
+  // the view last drawn with fixed tiles, and what was drawn for it
+  /** @type {ViewWindow | null} */
+  let lastView = null;
+  /** @type {Source | null} */
+  let drawn = null;
+  /** @param {ViewWindow} view */
+  const mosaicFor = (view) => {
+    const src = pickMosaic(store, levels, /** @type {Source} */ (overview), view, side, MARGIN, lastMosaic);
+    if (src) lastMosaic = src;
+    return src ?? /** @type {Source} */ (overview);
+  };
   // the overview's rows that have come (of a source read in the background: overviewrows.js)
   let rowsHad = createRowsHad(0, false);
   // whether this view asked for a source's rows (so Python counts it among the views that
@@ -298,7 +323,9 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
     }
     if (!content || content.type !== "tile" || typeof content.id !== "string") return;
     if (!content.id.startsWith(`${prefix}${generation}:`) || !overview) return;
-    const whole = parts.add(content.id, content, buffers);
+    // (a request for fixed tiles is answered a tile at a time, each in its own parts)
+    const place = Array.isArray(content.tile) ? `:${content.tile.join(",")}` : "";
+    const whole = parts.add(`${content.id}${place}`, content, buffers);
     if (whole === null) return;
     const res =
       typeof whole === "string"
@@ -308,6 +335,25 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
           : decodeTile(whole.content, whole.buffer, overview.row1, overview.col1, overview.grid.panels ?? 1);
     if (typeof res === "string") {
       console.warn(`tokenheat: ignored a tile: ${res}`);
+      return;
+    }
+    if (side) {
+      const kept = fixedTileKey(
+        res,
+        /** @type {{ content: any }} */ (whole).content,
+        levels,
+        side,
+        overview.row1,
+        overview.col1,
+      );
+      if (typeof kept === "string") {
+        console.warn(`tokenheat: ignored a tile: ${kept}`);
+        return;
+      }
+      store.put(kept.key, res);
+      // redrawn once the tiles over the view make another mosaic (not at every tile: a
+      // frame each would hold up those still to come)
+      if (!lastView || mosaicFor(lastView) !== drawn) changed();
       return;
     }
     tiles = [res, ...tiles];
@@ -342,12 +388,17 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
      * @param {Source} src
      * @param {unknown} [tileBlocks] `_tile_blocks`: the blocks tiles come in
      * @param {boolean} [partial] its rows are still to come (`rows` messages)
+     * @param {unknown} [tileSide] `_tile_side`: the side of fixed tiles (0: windows)
      */
-    setOverview(src, tileBlocks, partial = false) {
+    setOverview(src, tileBlocks, partial = false, tileSide = 0) {
       overview = src;
       rowsHad = createRowsHad(src.grid.rows, partial);
       levels = readTileBlocks(tileBlocks);
+      side = levels.length ? readTileSide(tileSide) : 0;
       tiles = [];
+      store.clear();
+      lastMosaic = null;
+      lastView = drawn = null;
       parts.reset();
       generation++;
       lastKey = "";
@@ -369,6 +420,11 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
      * @returns {Source}
      */
     source(view) {
+      if (side) {
+        lastView = view;
+        drawn = mosaicFor(view);
+        return drawn;
+      }
       const src = pickSource(/** @type {Source} */ (overview), tiles, view);
       if (src !== overview && tiles[0] !== src) tiles = [src, ...tiles.filter((t) => t !== src)];
       return src;
@@ -395,6 +451,21 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
         // (for a pyramid, against the level a tile would come in: so nothing is asked
         // that is drawn already, or that the overview's own level would answer)
         if (fineEnough(this.source(now.view), want, levels)) return;
+        if (side) {
+          const level = servedBlock(levels, want);
+          if (!level || level[0] > overview.fr || level[1] > overview.fc) return;
+          const { row1: rows, col1: cols } = overview;
+          // asked again only once the tiles it wants change (not as they come: those
+          // asked for are on their way; Python drops a request a newer one replaces)
+          const key = JSON.stringify([level, tileRange(now.view, level, side, rows, cols, MARGIN)]);
+          const { tiles: asked, under } = missingTiles(store, level, now.view, side, rows, cols, MARGIN);
+          if (!asked.length || key === lastKey) return;
+          lastKey = key;
+          // (`view`: how many of them are under the view, answered before the others)
+          const id = `${prefix}${generation}:${seq++}`;
+          model.send({ type: "tiles", id, level, tiles: asked, view: under });
+          return;
+        }
         const w = tileWindow(now.view, overview.row1, overview.col1);
         const key = JSON.stringify([w, want]);
         if (key === lastKey) return;
@@ -425,6 +496,9 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
       parts.reset();
       overview = null;
       tiles = [];
+      store.clear();
+      lastMosaic = null;
+      lastView = drawn = null;
     },
   };
 }

@@ -80,7 +80,7 @@ export function createMatrixReader({ model, state, lod, interaction, schedule })
     if (rest && lod.overview.fr === fr && lod.overview.fc === fc) {
       lod.refreshOverview(src); // the whole of the matrix whose rows came a few at a time
     } else {
-      lod.setOverview(src, model.get("_tile_blocks"), partial);
+      lod.setOverview(src, model.get("_tile_blocks"), partial, model.get("_tile_side"));
       // its rows come a few at a time, as they are read: ask for those read so far
       if (partial) lod.watchRows();
     }

@@ -47,6 +47,15 @@ class TileCache:
     def __contains__(self, key: Hashable) -> bool:
         return key in self._items
 
+    def peek(self, key: Hashable) -> np.ndarray | None:
+        """The array kept for ``key`` (now the most recently used), or None."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+            return found
+
     def get(self, key: Hashable, make: Callable[[], np.ndarray]) -> np.ndarray:
         """The array kept for ``key``, or ``make()``'s (kept when it fits the budget).
         Safe from several threads (a pyramid's tiles are read on a worker thread while
@@ -181,12 +190,18 @@ class LazyMatrix:
         return _sources.finite_float32(part, r0, c0, self.name) if self._dask else part
 
     def reduce(
-        self, fr: int, fc: int, window: tuple[int, int, int, int] | None = None
+        self,
+        fr: int,
+        fc: int,
+        window: tuple[int, int, int, int] | None = None,
+        *,
+        keep: bool = True,
     ) -> np.ndarray:
         """The strongest value of each ``fr`` x ``fc`` block of ``window`` (the whole
         matrix when None; blocks start at its corner), as the browser's rule keeps it
         (:func:`tokenheat._blocks.reduce_blocks` of the float32 values); read only, float32.
-        A pyramid gives it from its coarsest level that does so exactly."""
+        A pyramid gives it from its coarsest level that does so exactly. Kept in the cache
+        unless ``keep`` is false (a batch of fixed tiles, kept as tiles instead)."""
         fr, fc = _sources.check_blocks(fr, fc)
         rows, cols = self.shape
         w = (0, rows, 0, cols) if window is None else _sources.check_window(window, rows, cols)
@@ -201,7 +216,15 @@ class LazyMatrix:
                 check_blocks(out, w, fr, fc, self.name)
             return out
 
-        return self.cache.get(("blocks", fr, fc, *w), make)
+        key = ("blocks", fr, fc, *w)
+        if not keep:
+            found = self.cache.peek(key)
+            if found is not None:
+                return found
+            out = make()
+            out.flags.writeable = False
+            return out
+        return self.cache.get(key, make)
 
     def data_range(self) -> tuple[float, float] | None:
         """The smallest and largest value that is not NaN (None when all are NaN): from a

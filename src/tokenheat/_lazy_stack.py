@@ -8,13 +8,11 @@ LazyMatrix each, whose tiles hold the same window of every panel.
 
 - The overview sent with the state is the finest level within ``TILE_CELLS``: its cells
   are the max-|v| blocks of its factors, as the overview of a matrix in memory.
-- A tile request is answered from the nearest level: the block asked for (grown to fit
-  ``TILE_CELLS`` as for a matrix in memory) is rounded up to the factors of the finest
-  level at least as coarse, at most twice as coarse, and the window widened to whole
-  cells of it, so a tile is that level's cells under the window, read and sent as they
-  are (:meth:`tokenheat.Pyramid.reduce_window`). The browser measures what it draws against
-  the level a tile for its block comes in (``_tile_blocks``, js/data/lod.js
-  ``fineEnough``), so it does not ask again for what it has.
+- Its tiles are fixed ones of its levels (:mod:`tokenheat._tiles`): a level's cells
+  under a square of the level, read and sent as they are
+  (:meth:`tokenheat.Pyramid.reduce_window`), kept in ``tile_cache``. The browser asks for
+  those of the finest level at least as coarse as the block it wants (``_tile_blocks``,
+  js/data/lod.js ``servedBlock``), so it does not ask again for what it has.
 - The range is the pyramid's, from its metadata. There are no float64 originals (a
   pyramid holds float32) and no normalisation (its divisors would need a pass over every
   cell): ``normalize`` is refused.
@@ -139,10 +137,14 @@ class LazyPanels:
     dtype = np.dtype(np.float32)
 
     def __init__(self, lazies: list[LazyMatrix]) -> None:
+        from ._lazy import TileCache
+        from ._tiles import CACHE_BYTES
+
         self.lazies = lazies
         self.lazy = lazies[0]
         self.shape = (len(lazies), *self.lazy.shape)
         self.size = math.prod(self.shape)
+        self.tile_cache = TileCache(CACHE_BYTES)  # fixed tiles sent (:mod:`tokenheat._tiles`)
 
     def __repr__(self) -> str:
         panels, rows, cols = self.shape
@@ -231,8 +233,8 @@ class LazyPanels:
         (the browser then draws the view from it, and so does the export, reading only
         the overview's cells under the view); else None when the view's cells are few
         enough to read (at most :data:`READ_CELLS`); else the coarsest level that is no
-        coarser than what a pixel covers (finer than the level the browser's tile comes
-        in, :meth:`tile`, when the two differ); of a source read in the background, the
+        coarser than what a pixel covers (finer than the level the browser's tiles come
+        in when the two differ); of a source read in the background, the
         coarsest kept level no coarser than that, or its finest kept one."""
         self.check_read("export it")
         r0, r1, c0, c1 = view
@@ -248,31 +250,6 @@ class LazyPanels:
             factors = factors[self.reading.first_kept :]
             return self.reading.first_kept + factors.index(nearest_factors(factors, want))
         return factors.index(nearest_factors(factors, want))
-
-    def tile(
-        self, window: list[int], block: list[int]
-    ) -> tuple[tuple[int, int, int, int], tuple[int, int], np.ndarray]:
-        """The tile for a request: the block asked for, grown to fit ``TILE_CELLS`` (over
-        all panels) as for a matrix in memory, then up to the factors of the finest level
-        at least as coarse (so a tile is that level's cells, read and sent as they are),
-        the window widened to whole blocks; and its values ``(P, h, w)``, the same window
-        of every panel."""
-        from ._blocks import block_factors
-
-        factors = self.lazy.pyramid.factors
-        panels, rows, cols = self.shape
-        cells = max(1, _data.TILE_CELLS // panels)
-        r0, r1, c0, c1 = window
-        fr, fc = block_factors((r1 - r0, c1 - c0), cells, (block[0], block[1]))
-        lr, lc = next(((a, b) for a, b in factors if a >= fr and b >= fc), factors[-1])
-        r0, c0 = r0 // lr * lr, c0 // lc * lc
-        r1, c1 = min(rows, -(-r1 // lr) * lr), min(cols, -(-c1 // lc) * lc)
-        # beyond the coarsest level, or grown past TILE_CELLS by the widening: whole
-        # multiples of the level's cells, so they are still reduced from it exactly
-        fr, fc = block_factors((r1 - r0, c1 - c0), cells, (max(fr, lr), max(fc, lc)))
-        fr, fc = -(-fr // lr) * lr, -(-fc // lc) * lc
-        values = [lazy.reduce(fr, fc, (r0, r1, c0, c1)) for lazy in self.lazies]
-        return (r0, r1, c0, c1), (fr, fc), np.stack(values)
 
 
 def nearest_factors(factors: list[tuple[int, int]], block: list[int]) -> tuple[int, int]:

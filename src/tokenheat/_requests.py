@@ -51,6 +51,48 @@ def tile_request(content: dict, rows: int, cols: int) -> tuple[str, list[int], l
     return request, window, block  # type: ignore[return-value]
 
 
+def tiles_request(
+    content: dict, levels: list[list[int]], side: int, rows: int, cols: int
+) -> tuple[str, tuple[int, int], list[list[tuple[int, int]]]] | None:
+    """``(id, level, [first, rest])`` of a request for fixed tiles of a ``rows`` x
+    ``cols`` matrix, or None (logged) when a field is missing or out of range: ``id`` a
+    str of at most 200 characters, ``level`` one of ``levels`` (``_tile_blocks``),
+    ``tiles`` a list of 1 to :data:`tokenheat._tiles.MAX_ASKED` ``[ti, tj]`` of that
+    level's tiles of ``side``, of which the first ``view`` (optional: all) are under the
+    view, answered before the rest. Repeats are answered once.
+
+    Examples
+    --------
+    >>> tiles_request({"id": "v:1:0", "level": [2, 2], "tiles": [[0, 1], [0, 1], [1, 1]],
+    ...                "view": 1}, [[1, 1], [2, 2]], 256, 1000, 1000)
+    ('v:1:0', (2, 2), [[(0, 1)], [(1, 1)]])
+    """
+    from ._tiles import MAX_ASKED, level_tiles
+
+    level, tiles, request = content.get("level"), content.get("tiles"), content.get("id")
+    first = content.get("view", len(tiles) if isinstance(tiles, list) else 0)
+    ok = (
+        isinstance(request, str)
+        and len(request) <= 200
+        and _int_list(level, 2)
+        and level in levels
+        and isinstance(tiles, list)
+        and 0 < len(tiles) <= MAX_ASKED
+        and all(_int_list(tile, 2) for tile in tiles)
+        and _int_list([first], 1)
+        and 0 <= first <= len(tiles)  # type: ignore[operator, arg-type]
+    )
+    if ok:
+        down, across = level_tiles((level[0], level[1]), side, (rows, cols))  # type: ignore[index]
+        ok = all(0 <= ti < down and 0 <= tj < across for ti, tj in tiles)  # type: ignore[union-attr]
+    if not ok:
+        _log.warning("tokenheat: ignored a bad tiles request %.300r", content)
+        return None
+    under = list(dict.fromkeys((ti, tj) for ti, tj in tiles[:first]))  # type: ignore[index, misc]
+    rest = [t for t in dict.fromkeys((ti, tj) for ti, tj in tiles) if t not in set(under)]  # type: ignore[union-attr]
+    return request, (level[0], level[1]), [under, rest]  # type: ignore[index, return-value]
+
+
 #: The largest PNG a capture answer may bring: what the browser sends at most
 #: (``MAX_CAPTURE_BYTES`` in ``js/export/export.js``).
 MAX_CAPTURE_BYTES = 9 * 2**20

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _axis_labels, _blocks, _data, _lazy_stack, _panel_settings, _settings
+from . import _axis_labels, _blocks, _data, _lazy_stack, _panel_settings, _settings, _tiles
 from ._panels import Stack
 from ._source_levels import SourceLevels
 
@@ -68,12 +68,13 @@ def matrix_state(matrix: Stack, normalize: str | None = None) -> dict[str, Any]:
         "_panels": list(matrix.layout),
         "_panel_shapes": [list(s) for s in matrix.shapes] if matrix.padded else [],
     }
-    state["_tile_blocks"] = []
+    state["_tile_blocks"], state["_tile_side"] = [], 0
     if _lazy_stack.is_lazy(matrix.f32):  # a pyramid: its finest level within TILE_CELLS
         overview, block = matrix.f32.overview()  # type: ignore[attr-defined]
         state["_values"] = memoryview(overview).cast("B")
         state["_block"] = list(block)
         state["_tile_blocks"] = [list(f) for f in matrix.f32.lazy.pyramid.factors]  # type: ignore[attr-defined]
+        state["_tile_side"] = _tiles.tile_side(panels)  # fixed tiles of its levels
     elif matrix.f32.size > _data.SEND_CELLS:
         block = _blocks.block_factors((rows, cols), panel_cells(panels))
         state["_values"] = memoryview(per_panel(matrix, *block, None, normalize)).cast("B")
@@ -135,12 +136,9 @@ def tile(
     of at least ``block`` (grown to fit ``TILE_CELLS``), the same window of every panel
     in one message, panel-major."""
     panels = matrix.f32.shape[0]
-    if _lazy_stack.is_lazy(matrix.f32):  # from the pyramid's nearest level, aligned to it
-        (r0, r1, c0, c1), (fr, fc), values = matrix.f32.tile(window, block)  # type: ignore[attr-defined]
-    else:
-        r0, r1, c0, c1 = window
-        fr, fc = _blocks.block_factors((r1 - r0, c1 - c0), panel_cells(panels), tuple(block))
-        values = per_panel(matrix, fr, fc, (r0, r1, c0, c1), normalize)
+    r0, r1, c0, c1 = window
+    fr, fc = _blocks.block_factors((r1 - r0, c1 - c0), panel_cells(panels), tuple(block))
+    values = per_panel(matrix, fr, fc, (r0, r1, c0, c1), normalize)
     reply: dict[str, Any] = {
         "type": "tile",
         "id": request,

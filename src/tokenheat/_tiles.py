@@ -1,15 +1,29 @@
-"""Answering a pyramid's tile requests on a worker thread (issue 17): reading a level
-from disk does not hold up the kernel's other messages, and of the requests of one view
-still waiting, only the newest is answered (a view that has moved on asks again; the
-older ones are stale). Answers keep the order of their views' newest requests. A tile of
-rows that a source's background pass has not read yet is kept until :meth:`retry`.
+"""Fixed tiles of a pyramid's levels, or of those a source read in the background serves
+(issue 17; docs/architecture.md, "Fixed tiles"), and answering the requests for them on
+a worker thread.
+
+A tile is a square of :func:`tile_side` of a level's cells (:func:`tile_window`), the same
+place of every panel of a stack. A request is read a batch at a time (one window around
+the tiles of a square, :func:`read_tiles`), so that a storage chunk under several tiles is
+read once, and what is read is kept by level and place for the next time.
+
+:class:`TileServer` runs the answers on a daemon thread, so that reading a level from
+disk does not hold up the kernel's other messages: of the requests of one view still
+waiting, only the newest is answered (a view that has moved on asks again; the older ones
+are stale), and one being answered stops once a newer one comes (:meth:`is_newest`).
+Answers keep the order of their views' newest requests. An answer over rows that a
+source's background pass has not read yet is kept until :meth:`retry`.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
 
 from ._source_levels import NotReady
 
@@ -35,6 +49,8 @@ class TileServer:
 
     def __init__(self) -> None:
         self._waiting: dict[str, Callable[[], None]] = {}
+        # each view's newest answer: an older one still being given stops (is_newest)
+        self._newest: dict[str, Callable[[], None]] = {}
         # answers that raised NotReady (their rows are not read yet), by view, until retry
         self._parked: dict[str, Callable[[], None]] = {}
         self._cond = threading.Condition()
@@ -47,7 +63,15 @@ class TileServer:
             if self._waiting.pop(key, None) is not None or self._parked.pop(key, None):
                 self.dropped += 1
             self._waiting[key] = answer  # (last in order: answered after the others)
+            self._newest[key] = answer
             self._wake()
+
+    def is_newest(self, key: str, answer: Callable[[], None]) -> bool:
+        """Whether ``answer`` is still the newest submitted for ``key`` (an answer in
+        parts, e.g. a tile at a time, stops once a newer one for its view comes: what the
+        view still lacks, it asked for again in that one)."""
+        with self._cond:
+            return self._newest.get(key) is answer
 
     def retry(self) -> None:
         """Submit again the answers that waited for rows not read yet (more are read)."""
@@ -81,10 +105,137 @@ class TileServer:
                 with self._cond:
                     if key not in self._waiting:
                         self._parked[key] = answer
+                continue
             except Exception as exc:  # a source that fails to read: the overview stays drawn
                 _log.warning("tokenheat: could not answer a tile request: %s", exc)
+            with self._cond:  # (given: its matrix need not be kept for it)
+                if self._newest.get(key) is answer:
+                    del self._newest[key]
 
     def wait(self, timeout: float = 30.0) -> bool:
         """Wait until every answer submitted has been given (for tests and scripts)."""
         with self._cond:
             return self._cond.wait_for(lambda: not self._waiting and not self._busy, timeout)
+
+
+# ------------------------------------------------------------ fixed tiles of a level
+#: Side of a fixed tile (level cells) for one panel: a pyramid's storage tile.
+TILE_SIDE = 256
+#: Most cells of one tile, every panel's together (1 MiB as float32): a stack's tiles are
+#: smaller squares, so that a tile comes in one message.
+TILE_CELLS = 2**18
+#: Most cells a batch reads at once, every panel's together (what a window reads).
+BATCH_CELLS = 2**22
+#: Bytes of tiles the kernel keeps for the next time a view asks for them.
+CACHE_BYTES = 2**27
+#: Most tiles one request may ask for.
+MAX_ASKED = 4096
+
+
+def tile_side(panels: int) -> int:
+    """The side of a tile of a stack of ``panels``: :data:`TILE_SIDE` halved until a tile
+    of every panel is within :data:`TILE_CELLS` (16 at least).
+
+    >>> [tile_side(p) for p in (1, 4, 5, 16, 144, 1024, 5000)]
+    [256, 256, 128, 128, 32, 16, 16]
+    """
+    side = TILE_SIDE
+    while side > 16 and panels * side * side > TILE_CELLS:
+        side //= 2
+    return side
+
+
+def level_tiles(level: tuple[int, int], side: int, shape: tuple[int, int]) -> tuple[int, int]:
+    """How many tiles of ``side`` a level of ``level`` factors of a ``shape`` matrix has
+    down and across.
+
+    >>> level_tiles((4, 4), 256, (5000, 2000))
+    (5, 2)
+    """
+    (fr, fc), (rows, cols) = level, shape
+    return -(-rows // (fr * side)), -(-cols // (fc * side))
+
+
+def tile_window(
+    level: tuple[int, int], tile: tuple[int, int], side: int, shape: tuple[int, int]
+) -> tuple[int, int, int, int]:
+    """The matrix cells ``(r0, r1, c0, c1)`` tile ``(ti, tj)`` of a level stands for:
+    ``side`` x ``side`` of the level's cells (fewer at the matrix's edges).
+
+    >>> tile_window((4, 4), (4, 1), 256, (5000, 2000))
+    (4096, 5000, 1024, 2000)
+    """
+    (fr, fc), (ti, tj), (rows, cols) = level, tile, shape
+    r0, c0 = ti * side * fr, tj * side * fc
+    return r0, min(rows, r0 + side * fr), c0, min(cols, c0 + side * fc)
+
+
+def _batches(tiles: list[tuple[int, int]], per_batch: int) -> list[list[tuple[int, int]]]:
+    """``tiles`` in groups of a square of at most ``per_batch`` tile places each (a batch
+    is read as one window: the box around its tiles), each group where its first tile is
+    asked for (those under the view come first)."""
+    across = max(1, math.isqrt(per_batch))
+    down = max(1, per_batch // across)
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for ti, tj in tiles:
+        groups.setdefault((ti // down, tj // across), []).append((ti, tj))
+    return list(groups.values())
+
+
+def read_tiles(
+    stack: Any,
+    level: tuple[int, int],
+    tiles: list[tuple[int, int]],
+    side: int,
+    cache: Any,
+) -> Iterator[tuple[tuple[int, int], tuple[int, int, int, int], np.ndarray]]:
+    """``(tile, window, values)`` of each of ``tiles`` of ``level`` of a
+    :class:`tokenheat._lazy_stack.LazyPanels` ``stack``, ``values`` ``(P, h, w)`` the
+    level's cells under the tile's window of every panel: those ``cache`` (a
+    :class:`tokenheat._lazy.TileCache`) keeps first, then the rest read a batch at a time
+    (one window around the tiles of a square of at most :data:`BATCH_CELLS` cells, so a
+    storage chunk under several tiles is read once). :class:`NotReady` (after the tiles
+    that could be read) when some are of rows a source's pass has not read yet."""
+    panels, rows, cols = stack.shape
+    shape = (rows, cols)
+    fr, fc = level
+    waiting = []
+    for tile in tiles:
+        found = cache.peek((fr, fc, *tile))
+        if found is not None:
+            yield tile, tile_window(level, tile, side, shape), found
+        else:
+            waiting.append(tile)
+    late: list[tuple[int, int]] = []
+    for batch in _batches(waiting, max(1, BATCH_CELLS // (panels * side * side))):
+        windows = [tile_window(level, tile, side, shape) for tile in batch]
+        box = (
+            min(w[0] for w in windows),
+            max(w[1] for w in windows),
+            min(w[2] for w in windows),
+            max(w[3] for w in windows),
+        )
+        try:
+            values = np.stack([lazy.reduce(fr, fc, box, keep=False) for lazy in stack.lazies])
+        except NotReady:  # some rows are read: answer those tiles, one at a time
+            for tile, window in zip(batch, windows, strict=True):
+                try:
+                    yield tile, window, _kept(cache, level, tile, _read(stack, level, window))
+                except NotReady:
+                    late.append(tile)
+            continue
+        for tile, window in zip(batch, windows, strict=True):
+            r0, c0 = (window[0] - box[0]) // fr, (window[2] - box[2]) // fc
+            h, w = -(-(window[1] - window[0]) // fr), -(-(window[3] - window[2]) // fc)
+            cut = np.ascontiguousarray(values[:, r0 : r0 + h, c0 : c0 + w])
+            yield tile, window, _kept(cache, level, tile, cut)
+    if late:
+        raise NotReady(f"{len(late)} tiles of rows not read yet")
+
+
+def _read(stack: Any, level: tuple[int, int], window: tuple[int, int, int, int]) -> np.ndarray:
+    return np.stack([lazy.reduce(*level, window, keep=False) for lazy in stack.lazies])
+
+
+def _kept(cache: Any, level: tuple[int, int], tile: tuple[int, int], values: np.ndarray):
+    return cache.get((*level, *tile), lambda: values)

@@ -9,12 +9,15 @@ constructor, validation and settings; :class:`tokenheat.Heatmap` inherits them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
 from . import _chunks, _lazy_stack, _requests, _settings, _sync, _tiles
+
+_log = logging.getLogger("tokenheat")
 
 if TYPE_CHECKING:
     import anywidget
@@ -95,6 +98,8 @@ class ViewsMixin(_Widget):
             self._captures.arrived(content, buffers)
         elif content.get("type") == "tile":
             self._send_tile(content)
+        elif content.get("type") == "tiles":
+            self._send_tiles(content)
         elif content.get("type") == "rows":  # a view that missed rows read (a new one)
             self._watch(content.get("view"), True)
             self._send_rows(0)
@@ -108,21 +113,55 @@ class ViewsMixin(_Widget):
         matrix = self._matrix
         if matrix is None or self._block == [1, 1]:
             return
+        if _lazy_stack.is_lazy(matrix.f32):  # its tiles are fixed ones (_send_tiles)
+            _log.warning("tokenheat: ignored a window's tile request: this matrix's come fixed")
+            return
         request = _requests.tile_request(content, *matrix.f32.shape[1:])
         if request is None:
             return
         request_id, window, block = request
-        normalize = self.normalize
+        reply, tile = _sync.tile(matrix, window, block, request_id, self.normalize)
+        for part, buffers in _chunks.split(reply, tile):
+            self.send(part, buffers)
+
+    def _send_tiles(self, content: dict) -> None:
+        """Answer a view's request for fixed tiles of a level of a pyramid or of a source
+        read in the background (:mod:`tokenheat._tiles`), a message each, on the tile
+        thread; a request that waited for rows not read yet sends, when tried again, only
+        the tiles not sent yet. A bad request is logged and ignored."""
+        matrix, side = self._matrix, self._tile_side
+        if matrix is None or not side or not _lazy_stack.is_lazy(matrix.f32):
+            return
+        request = _requests.tiles_request(content, self._tile_blocks, side, *matrix.f32.shape[1:])
+        if request is None:
+            return
+        request_id, level, asked = request
+        stack: Any = matrix.f32
+        sent: set[tuple[int, int]] = set()
+        view = _tiles.view_key(request_id)
 
         def answer() -> None:
-            reply, tile = _sync.tile(matrix, window, block, request_id, normalize)
-            for content, buffers in _chunks.split(reply, tile):
-                self.send(content, buffers)
+            for group in asked:  # those under the view first, then those around it
+                todo = [tile for tile in group if tile not in sent]
+                cache = stack.tile_cache
+                for tile, window, values in _tiles.read_tiles(stack, level, todo, side, cache):
+                    if not self._tiles.is_newest(view, answer):
+                        return  # the view asked again for what it still lacks
+                    reply = {
+                        "type": "tile",
+                        "id": request_id,
+                        "window": list(window),
+                        "block": list(level),
+                        "shape": list(values.shape[1:]),
+                        "tile": list(tile),
+                    }
+                    if matrix.layout:
+                        reply["panels"] = values.shape[0]
+                    for part, buffers in _chunks.split(reply, values):
+                        self.send(part, buffers)
+                    sent.add(tile)
 
-        if _lazy_stack.is_lazy(matrix.f32):  # read from disk: on the tile thread
-            self._tiles.submit(_tiles.view_key(request_id), answer)
-        else:
-            answer()
+        self._tiles.submit(view, answer)
 
     def send_exact(self) -> None:
         """Send the float64 originals of the matrix to the browser, for exact tooltips.

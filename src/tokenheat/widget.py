@@ -248,6 +248,9 @@ class Heatmap(ExportMixin, ReadingMixin, ViewsMixin, PacingMixin, anywidget.AnyW
     # [] when a tile may come in any block; a pyramid's level factors (finest first) when
     # a tile asked for a block comes in the finest of them at least as coarse
     _tile_blocks = t.List(t.List(t.Int()), []).tag(sync=True)
+    # 0 when a tile is the window a view asks for; else tiles are fixed squares of this
+    # many cells of a level's (tokenheat._tiles), asked for by their places
+    _tile_side = t.Int(0).tag(sync=True)
     # A source read in the background (tokenheat._source_levels): its rows read so far
     # (-1: all, or none pending) and why the pass stopped ("" if it did not)
     _rows_read = t.Int(-1).tag(sync=True)
