@@ -195,15 +195,16 @@ def tile_latency(lab, page, n: int, steps: int) -> list[dict]:
         frames = page.evaluate("globalThis.__tiles")
         sent, ask = next((t, text) for k, t, text in frames if k == "request")
         level = [int(v) for v in re.search(r'"level": ?\[(\d+), ?(\d+)\]', ask).groups()]
-        wanted = view_tiles(view, level, side, n)
+        listed = re.search(r'"tiles": ?(\[\[[\d, \[\]]*\]\])', ask)[1]
+        asked = {(int(i), int(j)) for i, j in json.loads(listed)}
+        wanted = view_tiles(view, level, side, n) & asked  # (the others were kept)
         came = {}
-        for k, t, text in frames:
-            found = re.search(r'"tile": ?\[(\d+), ?(\d+)\]', text) if k == "reply" else None
-            if found:
+        for k, t, text in frames:  # (a reply carries one tile or several)
+            for found in re.finditer(r'"tile": ?\[(\d+), ?(\d+)\]', text) if k == "reply" else []:
                 came.setdefault((int(found[1]), int(found[2])), t)
         if not wanted <= set(came):
             raise RuntimeError(f"view {view}: tiles {sorted(wanted - set(came))} never came")
-        arrived = max(came[p] for p in wanted)
+        arrived = max((came[p] for p in wanted), default=sent)
         drawn = page.wait_for_function(
             f"() => globalThis.__draws.find((t) => t >= {arrived}) ?? false", timeout=60_000
         ).json_value()

@@ -62,11 +62,24 @@ def fixed_tiles(w: tokenheat.Heatmap, level, places, request_id: str = "v:1:0") 
     w._handle_request(None, ask, [])
     assert w._tiles.wait()  # answered on the tile thread
     out = {}
+    for content, values in received(sent):
+        out[tuple(content["tile"])] = (content, values)
+    return out
+
+
+def received(sent: list) -> list:
+    """The tiles in the messages ``sent`` (``(content, buffers)``), as a view takes them:
+    ``(content, values (P, h, w))`` each, ``content`` a tile's own (``tile``, ``window``,
+    ``shape``) with its message's ``id``, ``block`` and ``panels``."""
+    out = []
     for content, buffers in sent:
-        if content["type"] == "tile":
-            h, wd = content["shape"]
-            values = np.frombuffer(buffers[0], dtype="<f4").reshape(-1, h, wd)
-            out[tuple(content["tile"])] = (content, values)
+        if content["type"] not in ("tile", "tiles"):
+            continue
+        common = {k: v for k, v in content.items() if k not in ("type", "tiles")}
+        for entry, buffer in zip(content.get("tiles", [content]), buffers, strict=True):
+            one = {**common, **entry}
+            values = np.frombuffer(buffer, dtype="<f4").reshape(-1, *one["shape"])
+            out.append((one, values))
     return out
 
 
@@ -212,7 +225,7 @@ def test_a_bad_tiles_request_is_ignored_and_logged(small, pyramid, caplog, monke
     # repeats are answered once, and those under the view (the first `view`) first
     monkeypatch.setattr(_tiles, "BATCH_CELLS", 4 * TILE * TILE)  # (2 x 2 tiles a batch)
     sent = []
-    w.send = lambda c, b=None: sent.append(c["tile"])  # type: ignore[method-assign]
+    w.send = lambda c, b=None: sent.extend(t["tile"] for t, _ in received([(c, b)]))  # type: ignore[method-assign]
     w._handle_request(None, {**good, "tiles": [[0, 0], [1, 1], [0, 0]]}, [])
     assert w._tiles.wait() and sent == [[0, 0], [1, 1]]
     three = [[2, 0], [5, 5], [2, 1]]
@@ -451,7 +464,9 @@ def test_tiles_are_answered_off_the_kernel_thread_newest_per_view(small, pyramid
             return level[key]
 
     pyramid.levels[0] = Slow()
-    w.send = lambda content, buffers=None: sent.append((content["id"], content["tile"]))  # type: ignore[method-assign]
+    w.send = lambda content, buffers=None: sent.extend(  # type: ignore[method-assign]
+        (tile["id"], tile["tile"]) for tile, _ in received([(content, buffers)])
+    )
 
     def ask(request_id: str, places: list[list[int]]) -> None:
         content = {"type": "tiles", "id": request_id, "level": [1, 1], "tiles": places}
@@ -475,3 +490,23 @@ def test_tiles_are_answered_off_the_kernel_thread_newest_per_view(small, pyramid
     ask("a:1:6", [[5, 0]])
     assert w._tiles.wait() and sent[-1] == ("a:1:6", [5, 0])
     assert w._tiles._newest == {}  # (answered: the matrix is not kept for them)
+
+
+def test_tiles_go_together_within_a_message_and_a_bigger_one_alone_in_parts() -> None:
+    quarter = np.zeros((1, 256, 256), dtype="<f4")  # 256 KiB
+    big = np.zeros((5, 256, 256), dtype="<f4")  # 1.25 MiB: more than one message holds
+    window = (0, 256, 0, 256)
+    found = [((0, j), window, quarter) for j in range(5)]
+    found += [((1, 0), window, big), ((2, 0), window, quarter)]
+    out = list(_tiles.messages("v:1:0", (1, 1), found, True))
+    assert [(c["type"], places, len(b)) for places, c, b in out] == [
+        ("tiles", [(0, 0), (0, 1), (0, 2), (0, 3)], 4),  # 1 MiB together
+        ("tiles", [(0, 4)], 1),
+        ("tile", [(1, 0)], 1),  # in two parts
+        ("tile", [(1, 0)], 1),
+        ("tiles", [(2, 0)], 1),
+    ]
+    first = out[0][1]
+    assert first["block"] == [1, 1] and first["panels"] == 1 and first["id"] == "v:1:0"
+    assert first["tiles"][1] == {"tile": [0, 1], "window": [0, 256, 0, 256], "shape": [256, 256]}
+    assert [out[k][1]["part"] for k in (2, 3)] == [0, 1] and out[2][1]["panels"] == 5

@@ -23,7 +23,7 @@ from tokenheat._export_pixels import shown_values
 from tokenheat._source_levels import StillReading
 
 from .test_pyramid import read_only_memmap, spiky
-from .test_pyramid_heatmap import grid_rule, tile_of
+from .test_pyramid_heatmap import grid_rule, received, tile_of
 
 zarr = pytest.importorskip("zarr")
 h5py = pytest.importorskip("h5py")
@@ -179,14 +179,13 @@ def test_the_picture_fills_in_as_rows_are_read(small, values, monkeypatch) -> No
     source.allow(ROWS)
     assert w.wait_for_source(30)
     assert w._tiles.wait()
-    tiles = [(content, buffers) for content, buffers in sent if content["type"] == "tile"]
+    tiles = received(sent)
     # answered once their rows were read, each once
     assert sorted(content["tile"] for content, _ in tiles) == [[0, 0], [0, 1], [1, 0]]
-    for content, buffers in tiles:
-        got = np.frombuffer(buffers[0], dtype="<f4").reshape(content["shape"])
+    for content, got in tiles:
         r0, r1, c0, c1 = content["window"]
         assert content["block"] == [4, 4] and r1 - r0 == 128
-        np.testing.assert_array_equal(got, downsample(values[r0:r1, c0:c1], (4, 4)))
+        np.testing.assert_array_equal(got[0], downsample(values[r0:r1, c0:c1], (4, 4)))
     assert w._rows_read == -1 and (w.vmin, w.vmax) == (-60.0, 60.0)
     np.testing.assert_array_equal(overview_of(w), downsample(values, (16, 16)))
     w.view = (0, 200, 0, 200)  # (the whole is more than the small READ_CELLS)

@@ -306,6 +306,41 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
   const parts = createParts(MAX_TILE_BYTES);
 
   /**
+   * A tile's values checked against the matrix and decoded.
+   * @param {any} content
+   * @param {unknown} buffer
+   */
+  const decodeValues = (content, buffer) => {
+    const o = /** @type {Source} */ (overview);
+    if (buffer != null && !isBinary(buffer)) return "a tile's values are not binary data";
+    return decodeTile(content, /** @type {any} */ (buffer), o.row1, o.col1, o.grid.panels ?? 1);
+  };
+
+  /**
+   * Fixed tiles (`{"type": "tiles", "block", "tiles": [{tile, window, shape}], "panels"?}`
+   * with a buffer each): kept by level and place; redrawn once those over the view make
+   * another mosaic (not at every tile: a frame each would hold up those still to come).
+   * @param {any} content
+   * @param {any[] | undefined} buffers
+   */
+  const keepTiles = (content, buffers) => {
+    const o = /** @type {Source} */ (overview);
+    const list = content.tiles;
+    if (!side || !Array.isArray(list) || !Array.isArray(buffers) || list.length !== buffers.length) {
+      console.warn("tokenheat: ignored tiles: they need a list of tiles of a level, a buffer each");
+      return;
+    }
+    list.forEach((/** @type {any} */ t, /** @type {number} */ i) => {
+      const one = { window: t?.window, shape: t?.shape, block: content.block, panels: content.panels };
+      const res = decodeValues(one, buffers[i]);
+      const kept = typeof res === "string" ? res : fixedTileKey(res, t, levels, side, o.row1, o.col1);
+      if (typeof kept === "string") console.warn(`tokenheat: ignored a tile: ${kept}`);
+      else store.put(kept.key, /** @type {Source} */ (res));
+    });
+    if (!lastView || mosaicFor(lastView) !== drawn) changed();
+  };
+
+  /**
    * @param {any} content
    * @param {any[]} [buffers]
    */
@@ -321,39 +356,27 @@ export function createLod(model, changed, cacheBytes = TILE_CACHE_BYTES) {
       changed();
       return;
     }
-    if (!content || content.type !== "tile" || typeof content.id !== "string") return;
+    if (!content || !["tile", "tiles"].includes(content.type) || typeof content.id !== "string") return;
     if (!content.id.startsWith(`${prefix}${generation}:`) || !overview) return;
-    // (a request for fixed tiles is answered a tile at a time, each in its own parts)
+    if (content.type === "tiles") {
+      keepTiles(content, buffers);
+      return;
+    }
+    // (a fixed tile over 1 MiB comes alone, in its own parts)
     const place = Array.isArray(content.tile) ? `:${content.tile.join(",")}` : "";
     const whole = parts.add(`${content.id}${place}`, content, buffers);
     if (whole === null) return;
-    const res =
-      typeof whole === "string"
-        ? `a part of tile ${content.id.slice(0, 60)}: ${whole}`
-        : whole.buffer != null && !isBinary(whole.buffer)
-          ? "a tile's values are not binary data"
-          : decodeTile(whole.content, whole.buffer, overview.row1, overview.col1, overview.grid.panels ?? 1);
-    if (typeof res === "string") {
-      console.warn(`tokenheat: ignored a tile: ${res}`);
+    if (typeof whole === "string") {
+      console.warn(`tokenheat: ignored a tile: a part of tile ${content.id.slice(0, 60)}: ${whole}`);
       return;
     }
     if (side) {
-      const kept = fixedTileKey(
-        res,
-        /** @type {{ content: any }} */ (whole).content,
-        levels,
-        side,
-        overview.row1,
-        overview.col1,
-      );
-      if (typeof kept === "string") {
-        console.warn(`tokenheat: ignored a tile: ${kept}`);
-        return;
-      }
-      store.put(kept.key, res);
-      // redrawn once the tiles over the view make another mosaic (not at every tile: a
-      // frame each would hold up those still to come)
-      if (!lastView || mosaicFor(lastView) !== drawn) changed();
+      keepTiles({ ...whole.content, tiles: [whole.content] }, [whole.buffer]);
+      return;
+    }
+    const res = decodeValues(whole.content, whole.buffer);
+    if (typeof res === "string") {
+      console.warn(`tokenheat: ignored a tile: ${res}`);
       return;
     }
     tiles = [res, ...tiles];

@@ -270,4 +270,60 @@ describe("fixed tiles", () => {
     expect(lod.source({ row0: 0, row1: 60, col0: 0, col1: 60 })).toBe(lod.overview);
     expect(warn).toHaveBeenCalledTimes(1);
   });
+
+  it("takes tiles that come together, a buffer each, and ignores a message whose buffers do not match", () => {
+    vi.useFakeTimers();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const [panels, rows, cols, side] = [3, 1000, 900, 16];
+    const r = rng(4);
+    const m = Float32Array.from({ length: panels * rows * cols }, () => r() * 2 - 1);
+    const model = fakeModel();
+    const lod = createLod(model, () => {});
+    /** @type {[number, number][]} */
+    const levels = [1, 2, 4, 8].map((f) => [f, f]);
+    const over = blocks(m, panels, rows, cols, [0, rows, 0, cols], [8, 8]);
+    const grid = { rows: over.shape[0], cols: over.shape[1], values: over.values, exact: null, panels };
+    lod.setOverview(wholeSource(grid, rows, cols, 8, 8), levels, false, side);
+    const view = { row0: 100, row1: 130, col0: 200, col1: 240 };
+    lod.request(() => ({ view, pxRows: 60, pxCols: 80 }));
+    vi.advanceTimersByTime(REQUEST_DELAY_MS + 1);
+    const [ask] = model.sent[0];
+    expect(ask.level).toEqual([1, 1]);
+    const replies = /** @type {[number, number][]} */ (ask.tiles).map(([i, j]) =>
+      reply(m, panels, rows, cols, [1, 1], i, j, side, ask.id),
+    );
+    const handler = /** @type {Function} */ (model.handlers.get("msg:custom"));
+    const together = {
+      type: "tiles",
+      id: ask.id,
+      block: [1, 1],
+      panels,
+      tiles: replies.map(({ content }) => ({
+        tile: content.tile,
+        window: content.window,
+        shape: content.shape,
+      })),
+    };
+    handler(
+      together,
+      replies.slice(1).map((t) => t.values),
+    ); // one buffer short: none kept
+    expect(warn.mock.calls.at(-1)?.[0]).toMatch(
+      /ignored tiles: they need a list of tiles of a level, a buffer each/,
+    );
+    expect(lod.source(view)).toBe(lod.overview);
+    handler(
+      together,
+      replies.map((t) => t.values),
+    );
+    const drawn = lod.source(view);
+    expect([drawn.fr, drawn.grid.panels]).toEqual([1, panels]);
+    const w = /** @type {[number, number, number, number]} */ ([
+      drawn.row0,
+      drawn.row1,
+      drawn.col0,
+      drawn.col1,
+    ]);
+    expect(drawn.grid.values).toEqual(blocks(m, panels, rows, cols, w, [1, 1]).values);
+  });
 });

@@ -144,22 +144,14 @@ class ViewsMixin(_Widget):
             for group in asked:  # those under the view first, then those around it
                 todo = [tile for tile in group if tile not in sent]
                 cache = stack.tile_cache
-                for tile, window, values in _tiles.read_tiles(stack, level, todo, side, cache):
-                    if not self._tiles.is_newest(view, answer):
-                        return  # the view asked again for what it still lacks
-                    reply = {
-                        "type": "tile",
-                        "id": request_id,
-                        "window": list(window),
-                        "block": list(level),
-                        "shape": list(values.shape[1:]),
-                        "tile": list(tile),
-                    }
-                    if matrix.layout:
-                        reply["panels"] = values.shape[0]
-                    for part, buffers in _chunks.split(reply, values):
-                        self.send(part, buffers)
-                    sent.add(tile)
+                for found in _tiles.read_tiles(stack, level, todo, side, cache):
+                    for places, reply, buffers in _tiles.messages(
+                        request_id, level, found, bool(matrix.layout)
+                    ):
+                        if not self._tiles.is_newest(view, answer):
+                            return  # the view asked again for what it still lacks
+                        self.send(reply, buffers)
+                        sent.update(places)
 
         self._tiles.submit(view, answer)
 
