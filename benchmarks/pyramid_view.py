@@ -12,7 +12,8 @@ or ``--store``), it measures, in headless Chromium (SwiftShader) driving Jupyter
   each, from the page's WebSocket frames, the time from the request leaving the page to
   the last of the tiles under the view arriving (``arrived``), to the first complete draw
   after it (``drawn``: the view drawn from them), and to the last tile asked for, the
-  margin's too (``all``);
+  margin's too (``all``); then the same once the view is panned by half its width
+  (``pan_*``: it asks only for the tiles it does not keep);
 - the kernel's peak RSS (``VmHWM``) after all of it, and what the widget's first picture
   shows of the planted spikes (the overview's cells that hold them).
 
@@ -176,55 +177,67 @@ def view_tiles(view, level: list[int], side: int, n: int) -> set[tuple[int, int]
 
 
 def tile_latency(lab, page, n: int, steps: int) -> list[dict]:
-    import re
-
+    """For each view: the tiles after setting it (a zoom), then after panning it by half
+    its width (``pan``: the view asks only for the tiles it does not keep)."""
     side = int(lab.run_code(page, "print(w._tile_side)").strip())
     out = []
     for view in views(n, steps):
-        page.evaluate("globalThis.__tiles = []; globalThis.__draws = []")
-        lab.run_code(page, f"w.view = {view}")
-        page.wait_for_function(
-            "() => globalThis.__tiles.some(([k]) => k === 'request')", timeout=60_000
-        )
-        # every tile asked for (none more for 300 ms), then the next complete draw
-        page.wait_for_function(
-            "() => { const r = globalThis.__tiles.filter(([k]) => k === 'reply');"
-            " return r.length && performance.now() - r[r.length - 1][1] > 300; }",
-            timeout=60_000,
-        )
-        frames = page.evaluate("globalThis.__tiles")
-        sent, ask = next((t, text) for k, t, text in frames if k == "request")
-        level = [int(v) for v in re.search(r'"level": ?\[(\d+), ?(\d+)\]', ask).groups()]
-        listed = re.search(r'"tiles": ?(\[\[[\d, \[\]]*\]\])', ask)[1]
-        asked = {(int(i), int(j)) for i, j in json.loads(listed)}
-        wanted = view_tiles(view, level, side, n) & asked  # (the others were kept)
-        came = {}
-        for k, t, text in frames:  # (a reply carries one tile or several)
-            for found in re.finditer(r'"tile": ?\[(\d+), ?(\d+)\]', text) if k == "reply" else []:
-                came.setdefault((int(found[1]), int(found[2])), t)
-        if not wanted <= set(came):
-            raise RuntimeError(f"view {view}: tiles {sorted(wanted - set(came))} never came")
-        arrived = max((came[p] for p in wanted), default=sent)
-        drawn = page.wait_for_function(
-            f"() => globalThis.__draws.find((t) => t >= {arrived}) ?? false", timeout=60_000
-        ).json_value()
-        out.append(
-            {
-                "view": list(view),
-                "level": level,
-                "arrived_ms": round(arrived - sent, 1),
-                "drawn_ms": round(drawn - sent, 1),
-                "all_ms": round(max(came.values()) - sent, 1),
-                "tiles": [len(wanted), len(came)],
-            }
-        )
-        print(
-            f"  view {view}: level {level}, {len(wanted)} of {len(came)} tiles under it, "
-            f"arrived {arrived - sent:.0f} ms, drawn {drawn - sent:.0f} ms, "
-            f"all {max(came.values()) - sent:.0f} ms",
-            flush=True,
-        )
+        zoom = settle(lab, page, view, side, n)
+        r0, r1, c0, c1 = view
+        half = (c1 - c0) // 2  # (to the left near the right edge: tiles it lacks either way)
+        shift = half if c1 + half <= n else -half
+        zoom["pan"] = settle(lab, page, (r0, r1, c0 + shift, c1 + shift), side, n)
+        out.append(zoom)
     return out
+
+
+def settle(lab, page, view, side: int, n: int) -> dict:
+    """Set the view; from the request it makes to the tiles under it arriving and the
+    next complete draw, and to the last tile asked for."""
+    import re
+
+    page.evaluate("globalThis.__tiles = []; globalThis.__draws = []")
+    lab.run_code(page, f"w.view = {view}")
+    page.wait_for_function(
+        "() => globalThis.__tiles.some(([k]) => k === 'request')", timeout=60_000
+    )
+    # every tile asked for (none more for 300 ms), then the next complete draw
+    page.wait_for_function(
+        "() => { const r = globalThis.__tiles.filter(([k]) => k === 'reply');"
+        " return r.length && performance.now() - r[r.length - 1][1] > 300; }",
+        timeout=60_000,
+    )
+    frames = page.evaluate("globalThis.__tiles")
+    sent, ask = next((t, text) for k, t, text in frames if k == "request")
+    level = [int(v) for v in re.search(r'"level": ?\[(\d+), ?(\d+)\]', ask).groups()]
+    listed = re.search(r'"tiles": ?(\[\[[\d, \[\]]*\]\])', ask)[1]
+    asked = {(int(i), int(j)) for i, j in json.loads(listed)}
+    under = view_tiles(view, level, side, n)
+    wanted = under & asked  # (the others were kept)
+    came = {}
+    for k, t, text in frames:  # (a reply carries one tile or several)
+        for found in re.finditer(r'"tile": ?\[(\d+), ?(\d+)\]', text) if k == "reply" else []:
+            came.setdefault((int(found[1]), int(found[2])), t)
+    if not wanted <= set(came):
+        raise RuntimeError(f"view {view}: tiles {sorted(wanted - set(came))} never came")
+    arrived = max((came[p] for p in wanted), default=sent)
+    drawn = page.wait_for_function(
+        f"() => globalThis.__draws.find((t) => t >= {arrived}) ?? false", timeout=60_000
+    ).json_value()
+    print(
+        f"  view {view}: level {level}, {len(under)} tiles under it of which {len(wanted)} "
+        f"asked, {len(came)} in all; arrived {arrived - sent:.0f} ms, drawn "
+        f"{drawn - sent:.0f} ms, all {max(came.values()) - sent:.0f} ms",
+        flush=True,
+    )
+    return {
+        "view": list(view),
+        "level": level,
+        "arrived_ms": round(arrived - sent, 1),
+        "drawn_ms": round(drawn - sent, 1),
+        "all_ms": round(max(came.values()) - sent, 1),
+        "tiles": {"under": len(under), "asked_under": len(wanted), "came": len(came)},
+    }
 
 
 #: Run in the kernel: of the spikes out_of_core.py planted, how many the first picture
@@ -293,9 +306,14 @@ def main() -> None:
         tiles = tile_latency(lab, page, n, args.steps)
         result["tiles"] = tiles
         for key in ("arrived_ms", "drawn_ms", "all_ms"):
-            xs = [t[key] for t in tiles]
-            result[key.replace("_ms", "_median_ms")] = round(statistics.median(xs), 1)
-            result[key.replace("_ms", "_p95_ms")] = round(p95(xs), 1)
+            for pre, got in (("", tiles), ("pan_", [t["pan"] for t in tiles])):
+                xs = [t[key] for t in got]
+                result[pre + key.replace("_ms", "_median_ms")] = round(statistics.median(xs), 1)
+                result[pre + key.replace("_ms", "_p95_ms")] = round(p95(xs), 1)
+        asked = sum(t["pan"]["tiles"]["came"] for t in tiles)
+        result["pan_tiles_asked_per_zoom_tile"] = round(
+            asked / sum(t["tiles"]["came"] for t in tiles), 2
+        )
         result["kernel_peak_rss"] = kernel_peak_rss(lab, page)
         context.close()
         lab.shutdown_kernels()
@@ -304,6 +322,10 @@ def main() -> None:
         f"arrived median {result['arrived_median_ms']} ms, p95 {result['arrived_p95_ms']} ms; "
         f"drawn median {result['drawn_median_ms']} ms, p95 {result['drawn_p95_ms']} ms; "
         f"all tiles median {result['all_median_ms']} ms, p95 {result['all_p95_ms']} ms; "
+        f"after a pan by half a view: arrived median {result['pan_arrived_median_ms']} ms, "
+        f"p95 {result['pan_arrived_p95_ms']} ms, drawn median {result['pan_drawn_median_ms']} "
+        f"ms, p95 {result['pan_drawn_p95_ms']} ms, "
+        f"{result['pan_tiles_asked_per_zoom_tile']} as many tiles asked as for the zoom; "
         f"kernel peak RSS {result['kernel_peak_rss'] / 2**20:.0f} MiB; spikes in the first "
         f"picture {result['spikes_in_first_picture']}"
     )

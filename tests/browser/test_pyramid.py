@@ -67,16 +67,22 @@ def test_a_pyramid_opens_from_its_overview_and_zooms_to_exact_cells(lab, page, c
     # zoomed in from Python: the window comes from level 0, each cell in its own colour
     r0, r1, c0, c1 = WINDOW
     lab.run_code(page, f"w.view = {WINDOW}")
-    i, j = np.ogrid[r0:r1, c0:c1]
-    values = (((i * 7 + j * 3) % 17 - 8) / 4).astype(np.float32)
-    values[STRONG[0] - r0, STRONG[1] - c0] = -5.0
+    values = cells_of(WINDOW)
 
-    def exact_cells() -> None:
-        image = shot(view)
+    def exact_cells(window=WINDOW) -> None:
+        r0, r1, c0, c1 = window
+        image, values = shot(view), cells_of(window)
+        cells, bar = (
+            view.cells.bounding_box(),
+            view.root.locator(".tokenheat-toolbar").bounding_box(),
+        )
+        sx, sy = width / cells["width"], height / cells["height"]
         for a in range(r1 - r0):
             for b in range(c1 - c0):
                 y = int((a + 0.4) * height / (r1 - r0))
                 x = int((b + 0.4) * width / (c1 - c0))
+                if under(bar, (cells["x"] + x / sx, cells["y"] + y / sy)):
+                    continue  # (the toolbar, shown once the widget was hovered)
                 want = colour_of(values[a, b], -5, 5, 0.0, "RdYlGn")
                 assert close(image[y, x], want), (r0 + a, c0 + b, image[y, x], want)
 
@@ -89,3 +95,34 @@ def test_a_pyramid_opens_from_its_overview_and_zooms_to_exact_cells(lab, page, c
     pixels = "__import__('tokenheat._export_pixels', fromlist=['_']).shown_values"
     shown = py(lab, page, f"{pixels}(w, 12, 10).tolist()")
     np.testing.assert_array_equal(np.asarray(shown, dtype=np.float32), values)
+
+    # panned to straddle the next fixed tile down (128 of level 0's cells a side): the
+    # view asks for that tile only, keeps the one it has, and draws the cells exactly
+    spy = (
+        "asked = []\n_ask = w._send_tiles\nw._send_tiles = lambda c: (asked.append(c), _ask(c))[1]"
+    )
+    lab.run_code(page, spy)
+    moved = (1275, 1285, 2340, 2352)
+    lab.run_code(page, f"w.view = {moved}")
+    until(lambda: exact_cells(moved))
+    asked = py(lab, page, "[(c['level'], c['tiles'], c['view']) for c in asked]")
+    assert asked == [([1, 1], [[10, 18]], 1)], asked
+
+
+def under(box, point) -> bool:
+    """Whether ``point`` (page px) is inside ``box`` (a bounding box, or None)."""
+    return (
+        box is not None
+        and 0 <= point[0] - box["x"] <= box["width"]
+        and 0 <= point[1] - box["y"] <= box["height"]
+    )
+
+
+def cells_of(window) -> np.ndarray:
+    """The notebook's cells of ``window``."""
+    r0, r1, c0, c1 = window
+    i, j = np.ogrid[r0:r1, c0:c1]
+    values = (((i * 7 + j * 3) % 17 - 8) / 4).astype(np.float32)
+    if r0 <= STRONG[0] < r1 and c0 <= STRONG[1] < c1:
+        values[STRONG[0] - r0, STRONG[1] - c0] = -5.0
+    return values
