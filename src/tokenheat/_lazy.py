@@ -60,12 +60,10 @@ class TileCache:
         """The array kept for ``key``, or ``make()``'s (kept when it fits the budget).
         Safe from several threads (a pyramid's tiles are read on a worker thread while
         an export reads in the kernel's); two may make the same array at once."""
+        found = self.peek(key)
+        if found is not None:
+            return found
         with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return found
             self.misses += 1
         made = make()
         made.flags.writeable = False  # shared by every caller that asks again

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from ._panels import Stack
     from ._source_levels import SourceLevels
-    from ._tiles import TileServer
+    from ._tile_server import TileServer
 
     _Widget = anywidget.AnyWidget
 else:

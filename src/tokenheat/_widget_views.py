@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets as t
 
-from . import _chunks, _lazy_stack, _requests, _settings, _sync, _tiles
+from . import _chunks, _lazy_stack, _requests, _settings, _sync, _tile_server, _tiles
 
 _log = logging.getLogger("tokenheat")
 
@@ -40,7 +40,7 @@ class ViewsMixin(_Widget):
         _pending_matrix: Stack | None
         _sent_mode: str | None
         _auto_range: tuple[float, float]
-        _tiles: _tiles.TileServer
+        _tiles: _tile_server.TileServer
         # traits of Heatmap this sets, typed there (the import cycle hides them from mypy)
         _exact: Any
         panel_labels: Any
@@ -138,7 +138,7 @@ class ViewsMixin(_Widget):
         request_id, level, asked = request
         stack: Any = matrix.f32
         sent: set[tuple[int, int]] = set()
-        view = _tiles.view_key(request_id)
+        view = _tile_server.view_key(request_id)
 
         def answer() -> None:
             for group in asked:  # those under the view first, then those around it

@@ -28,7 +28,7 @@ from . import (
     _settings,
     _shape_checks,
     _sync,
-    _tiles,
+    _tile_server,
     _xarray,
     colormaps,
 )
@@ -295,7 +295,7 @@ class Heatmap(ExportMixin, ReadingMixin, ViewsMixin, PacingMixin, anywidget.AnyW
         self._matrix: Stack | None = None
         self._pending_matrix: Stack | None = None
         self._sent_mode: str | None = None  # the `normalize` the sent overview follows
-        self._tiles = _tiles.TileServer()  # a pyramid's tiles, read off the kernel's thread
+        self._tiles = _tile_server.TileServer()  # a pyramid's tiles, read off the kernel's thread
         self._read_shown = 0.0  # when the rows read in the background were last sent
         self._read_lock = threading.Lock()
         self._read_timer: threading.Timer | None = None  # sends what came in since
