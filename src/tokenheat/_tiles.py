@@ -151,8 +151,8 @@ def messages(
 ) -> Iterator[tuple[list[tuple[int, int]], dict[str, Any], list[Any]]]:
     """The messages that carry ``found`` tiles: ``(places, content, buffers)``. Tiles go
     together, a buffer each, in a ``tiles`` message of at most
-    :data:`tokenheat._chunks.CHUNK_BYTES` (a message each made 49 tiles of 128² take
-    twice as long to arrive as one message of their cells); a bigger tile alone, in
+    :data:`tokenheat._chunks.CHUNK_BYTES` (a message a tile: the tiles under a view at
+    131072² arrived in 83 / 158 ms, median / p95; together in 53 / 93); a bigger tile alone, in
     parts (:func:`tokenheat._chunks.split`). ``panels``: say how many (a stack's)."""
     from ._chunks import CHUNK_BYTES, split
 
