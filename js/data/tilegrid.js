@@ -5,6 +5,9 @@
 // *mosaic*: the tiles of one level over it copied into one Source, made again only when
 // the view leaves it or a finer level's tiles over the view have all come.
 
+// (lod.js imports this module too: only functions cross, at call time)
+import { covers } from "./lod.js";
+
 /** @typedef {import("./lod.js").Source} Source */
 /** @typedef {import("../render/layout.js").ViewWindow} ViewWindow */
 /** @typedef {[number, number]} Level a level's factors: matrix rows x columns per cell */
@@ -183,14 +186,6 @@ export function createTileStore(cacheBytes) {
 /** @typedef {ReturnType<typeof createTileStore>} TileStore */
 
 /**
- * Whether a view is inside a source's cells.
- * @param {ViewWindow} view
- * @param {Source} src
- */
-const inside = (view, src) =>
-  src.row0 <= view.row0 && view.row1 <= src.row1 && src.col0 <= view.col0 && view.col1 <= src.col1;
-
-/**
  * Whether every tile of a range is kept.
  * @param {TileStore} store
  * @param {Level} level
@@ -265,7 +260,7 @@ export function pickMosaic(store, levels, overview, view, side, margin, last) {
     ) {
       continue;
     }
-    if (last && last.fr === level[0] && last.fc === level[1] && inside(view, last)) return last;
+    if (last && last.fr === level[0] && last.fc === level[1] && covers(last, view)) return last;
     const inView = tileRange(view, level, side, rows, cols);
     if (mosaicCells(inView, level, side, rows, cols, panels) > MOSAIC_CELLS || !allKept(store, level, inView))
       continue;

@@ -56,8 +56,11 @@ class TileCache:
                 self.hits += 1
             return found
 
-    def get(self, key: Hashable, make: Callable[[], np.ndarray]) -> np.ndarray:
-        """The array kept for ``key``, or ``make()``'s (kept when it fits the budget).
+    def get(
+        self, key: Hashable, make: Callable[[], np.ndarray], *, keep: bool = True
+    ) -> np.ndarray:
+        """The array kept for ``key``, or ``make()``'s (kept when it fits the budget and
+        ``keep`` is true; read once otherwise, e.g. by an export, or kept elsewhere).
         Safe from several threads (a pyramid's tiles are read on a worker thread while
         an export reads in the kernel's); two may make the same array at once."""
         found = self.peek(key)
@@ -67,6 +70,8 @@ class TileCache:
             self.misses += 1
         made = make()
         made.flags.writeable = False  # shared by every caller that asks again
+        if not keep:
+            return made
         with self._lock:
             if made.nbytes <= self.max_bytes and key not in self._items:
                 self._items[key] = made
@@ -177,11 +182,7 @@ class LazyMatrix:
         the cache unless ``keep`` is false (a read streamed once, e.g. by an export)."""
         r0, r1, c0, c1 = _sources.check_window((r0, r1, c0, c1), *self.shape)
         key = ("window", r0, r1, c0, c1)
-        if not keep and key not in self.cache:
-            out = self._read(r0, r1, c0, c1)
-            out.flags.writeable = False
-            return out
-        return self.cache.get(key, lambda: self._read(r0, r1, c0, c1))
+        return self.cache.get(key, lambda: self._read(r0, r1, c0, c1), keep=keep)
 
     def _read(self, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
         part = _sources.read(self._f32, r0, r1, c0, c1, np.dtype(np.float32))
@@ -214,15 +215,7 @@ class LazyMatrix:
                 check_blocks(out, w, fr, fc, self.name)
             return out
 
-        key = ("blocks", fr, fc, *w)
-        if not keep:
-            found = self.cache.peek(key)
-            if found is not None:
-                return found
-            out = make()
-            out.flags.writeable = False
-            return out
-        return self.cache.get(key, make)
+        return self.cache.get(("blocks", fr, fc, *w), make, keep=keep)
 
     def data_range(self) -> tuple[float, float] | None:
         """The smallest and largest value that is not NaN (None when all are NaN): from a

@@ -124,7 +124,7 @@ def read_tiles(
         )
         read: Found = []
         try:
-            values = np.stack([lazy.reduce(fr, fc, box, keep=False) for lazy in stack.lazies])
+            values = _read(stack, level, box)
         except NotReady:  # some rows are read: answer those tiles, one at a time
             for tile, window in zip(batch, windows, strict=True):
                 try:
@@ -184,6 +184,8 @@ def messages(
 
 
 def _read(stack: Any, level: tuple[int, int], window: tuple[int, int, int, int]) -> np.ndarray:
+    """The level's cells under ``window`` of every panel, ``(P, h, w)``, not kept by the
+    panels' own caches (the tiles cut from them are)."""
     return np.stack([lazy.reduce(*level, window, keep=False) for lazy in stack.lazies])
 
 

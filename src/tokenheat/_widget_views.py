@@ -126,9 +126,11 @@ class ViewsMixin(_Widget):
 
     def _send_tiles(self, content: dict) -> None:
         """Answer a view's request for fixed tiles of a level of a pyramid or of a source
-        read in the background (:mod:`tokenheat._tiles`), a message each, on the tile
-        thread; a request that waited for rows not read yet sends, when tried again, only
-        the tiles not sent yet. A bad request is logged and ignored."""
+        read in the background (:mod:`tokenheat._tiles`), on the tile thread, those under
+        the view first, together in messages of up to 1 MiB; one that waited for rows not
+        read yet sends, when tried again, only the tiles not sent yet; one a newer request
+        of its view replaces stops before its next message. A bad request is logged and
+        ignored."""
         matrix, side = self._matrix, self._tile_side
         if matrix is None or not side or not _lazy_stack.is_lazy(matrix.f32):
             return
@@ -137,17 +139,15 @@ class ViewsMixin(_Widget):
             return
         request_id, level, asked = request
         stack: Any = matrix.f32
+        cache, panels = stack.tile_cache, bool(matrix.layout)
         sent: set[tuple[int, int]] = set()
         view = _tile_server.view_key(request_id)
 
         def answer() -> None:
             for group in asked:  # those under the view first, then those around it
                 todo = [tile for tile in group if tile not in sent]
-                cache = stack.tile_cache
                 for found in _tiles.read_tiles(stack, level, todo, side, cache):
-                    for places, reply, buffers in _tiles.messages(
-                        request_id, level, found, bool(matrix.layout)
-                    ):
+                    for places, reply, buffers in _tiles.messages(request_id, level, found, panels):
                         if not self._tiles.is_newest(view, answer):
                             return  # the view asked again for what it still lacks
                         self.send(reply, buffers)
